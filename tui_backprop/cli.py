@@ -1,0 +1,226 @@
+"""The `backprop-tui` command line. Imports textual only to open the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from . import __version__
+from .core import BackpropError, Session, gradient_check, names, resolve
+from .core.network import Params, train
+from .core.scenario import MAX_EPOCHS
+
+PROG = "backprop-tui"
+SUBCOMMANDS = ("list", "check", "trace", "train", "gradcheck", "serve")
+GRADCHECK_TOLERANCE = 1e-6
+
+
+def _epochs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if not 1 <= value <= MAX_EPOCHS:
+        raise argparse.ArgumentTypeError(f"expected an integer from 1 to {MAX_EPOCHS:,}, got {value}")
+    return value
+
+
+def _decimals(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if not 0 <= value <= 12:
+        raise argparse.ArgumentTypeError(f"expected 0 to 12, got {value}")
+    return value
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Step through one training iteration of a small neural network, gate by gate.",
+        epilog=(
+            "subcommands (each has --help): list, check FILE..., trace SCENARIO, train SCENARIO, "
+            "gradcheck SCENARIO, serve [SCENARIO]"
+        ),
+    )
+    p.add_argument("scenario", nargs="?", help="a scenario file or a bundled scenario's name (default: the article's sleep-study)")
+    p.add_argument("--decimals", type=_decimals, default=None, help="decimals shown for values (default 3)")
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return p
+
+
+def _sub_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the bundled scenarios", description="List the bundled scenarios: name, layers, m, description.")
+    c = sub.add_parser("check", help="validate scenario files", description="Validate scenario files; exit 1 if any is invalid.")
+    c.add_argument("files", nargs="+", metavar="FILE")
+    t = sub.add_parser("trace", help="print the whole gate-by-gate walk", description="Print every step of the walk.")
+    t.add_argument("scenario")
+    t.add_argument("--epochs", type=_epochs, default=1, help="epochs to trace (default 1)")
+    t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    t.add_argument("--decimals", type=_decimals, default=4)
+    t.add_argument("--blank", action="store_true", help="markdown: leave results empty for students to fill in")
+    r = sub.add_parser("train", help="train many epochs without the trace", description="Train without building the trace.")
+    r.add_argument("scenario")
+    r.add_argument("--epochs", type=_epochs, default=None, help="epochs to train (default: the scenario's)")
+    r.add_argument("--json", action="store_true", help="print {epochs, cost, params} as JSON")
+    g = sub.add_parser("gradcheck", help="compare analytic and numerical gradients", description="Central differences for every parameter entry; exit 1 above the tolerance.")
+    g.add_argument("scenario")
+    g.add_argument("--tolerance", type=float, default=GRADCHECK_TOLERANCE, help=f"max relative error (default {GRADCHECK_TOLERANCE:g})")
+    s = sub.add_parser("serve", help="serve the app to browsers", description="Serve the app over HTTP with textual-serve.")
+    s.add_argument("scenario", nargs="?")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    return p
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def cmd_list(_args) -> int:
+    from .core import load_bundled
+
+    for name in names():
+        s = load_bundled(name)
+        summary = " ".join(s.description.split())
+        print(f"{name:<14} {s.shape_text:<14} m={s.m:<4} {s.name}: {summary}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    failed = 0
+    for spec in args.files:
+        try:
+            s = resolve(spec)
+        except BackpropError as exc:
+            _err(str(exc))
+            failed += 1
+            continue
+        print(f"{spec}: ok: {s.name}, layers {s.shape_text}, m = {s.m}")
+    return 1 if failed else 0
+
+
+def cmd_trace(args) -> int:
+    from . import export
+
+    session = Session(resolve(args.scenario))
+    if args.format == "json":
+        print(export.dumps(export.trace_json(session, args.epochs)))
+    elif args.format == "markdown":
+        from . import handout
+
+        print(handout.trace_markdown(session, args.epochs, args.decimals, blank=args.blank), end="")
+    else:
+        print(export.trace_text(session, args.epochs, args.decimals), end="")
+    if session.diverged is not None:
+        _err(str(session.diverged))
+        return 1
+    return 0
+
+
+def _progress_bar(total: int):
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    step = max(1, total // 200)
+
+    def report(done: int) -> None:
+        if done % step == 0 or done == total:
+            filled = 30 * done // total
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+            sys.stderr.flush()
+
+    return report, lambda: sys.stderr.write("\n")
+
+
+def _params_json(params: Params) -> dict:
+    return {k: v.tolist() for k, v in params.named().items()}
+
+
+def cmd_train(args) -> int:
+    s = resolve(args.scenario)
+    epochs = args.epochs or s.epochs
+    report, finish = _progress_bar(epochs)
+    result = train(s.network(), s.params, s.learning_rate, epochs, progress=report)
+    finish()
+    if args.json:
+        doc = {"epochs": len(result.costs), "cost": result.costs, "params": _params_json(result.params)}
+        if result.diverged:
+            doc["diverged"] = {"epoch": result.diverged.epoch, "message": str(result.diverged)}
+        print(json.dumps(doc))
+    else:
+        every = max(1, len(result.costs) // 10)
+        print(f"{s.name}: layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
+        for i, cost in enumerate(result.costs, start=1):
+            if i == 1 or i % every == 0 or i == len(result.costs):
+                print(f"epoch {i:>8}  J = {cost:.8g}")
+        print("parameters after training:")
+        for name, value in result.params.named().items():
+            rows = "; ".join(" ".join(f"{v: .6f}" for v in row) for row in value)
+            print(f"  {name} ({value.shape[0]}×{value.shape[1]}): {rows}")
+    if result.diverged:
+        _err(str(result.diverged))
+        return 1
+    return 0
+
+
+def cmd_gradcheck(args) -> int:
+    s = resolve(args.scenario)
+    entries = gradient_check(s.network(), s.params)
+    worst = 0.0
+    print(f"{s.name}: central differences (ε = 1e-5), tolerance {args.tolerance:g}")
+    for e in entries:
+        worst = max(worst, e.max_error)
+        verdict = "ok" if e.max_error <= args.tolerance else "FAIL"
+        print(f"  {e.name:<4} {e.analytic.shape[0]}×{e.analytic.shape[1]:<4} max relative error {e.max_error:.3e}  {verdict}")
+    if worst > args.tolerance:
+        _err(f"gradient check failed: max relative error {worst:.3e} > {args.tolerance:g}")
+        return 1
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    resolve(args.scenario)  # fail here, with the one-line error, not in each browser
+    return serve(args.scenario, args.host, args.port)
+
+
+def cmd_app(args) -> int:
+    scenario = resolve(args.scenario)  # the one-line error before the terminal is taken over
+    from .app import BackpropApp
+
+    app = BackpropApp(scenario, decimals=args.decimals)
+    app.run()
+    return app.return_code or 0
+
+
+COMMANDS = {
+    "list": cmd_list, "check": cmd_check, "trace": cmd_trace, "train": cmd_train,
+    "gradcheck": cmd_gradcheck, "serve": cmd_serve,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = _sub_parser().parse_args(argv)
+            return COMMANDS[args.command](args)
+        return cmd_app(_app_parser().parse_args(argv))
+    except BackpropError as exc:
+        _err(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line, the traceback on request
+        if os.environ.get("BACKPROP_TUI_DEBUG"):
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (set BACKPROP_TUI_DEBUG=1 for the traceback)")
+        return 1

@@ -1,0 +1,230 @@
+"""The maths of one training iteration, shared by the stepper's trace and fast training.
+
+Layout follows the reference: rows are observations. For layers [n1, ..., nL]
+there are L-1 weight matrices W_l (n_l × n_(l+1)) and biases b_l (1 × n_(l+1)).
+Index k = l - 1 in the Python lists below.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .errors import DivergenceError
+
+Array = np.ndarray
+
+COSTS = ("sse", "mse")
+
+# A cost this many times the first epoch's counts as divergence, not just a bad step.
+GROWTH_LIMIT = 1e6
+
+
+@dataclass(frozen=True)
+class Params:
+    """Weights and biases of every layer; arrays are never mutated in place."""
+
+    weights: tuple[Array, ...]
+    biases: tuple[Array, ...]
+
+    def named(self) -> dict[str, Array]:
+        out: dict[str, Array] = {}
+        for k, (w, b) in enumerate(zip(self.weights, self.biases), start=1):
+            out[f"W{k}"] = w
+            out[f"b{k}"] = b
+        return out
+
+    def copy(self) -> "Params":
+        return Params(tuple(w.copy() for w in self.weights), tuple(b.copy() for b in self.biases))
+
+
+@dataclass(frozen=True)
+class Pass:
+    """Every intermediate of one forward and backward pass, by layer."""
+
+    products: list[Array]  # a_l · W_l, for l = 1..L-1
+    zs: list[Array]  # z_(l+1)
+    activations: list[Array]  # a_1 = X, a_2, ..., a_L = ŷ
+    cost: float
+    dJ_dyhat: Array
+    deltas: list[Array]  # δ_(l+1) for l = 1..L-1 (same index as the layer's W)
+    dJ_da: list[Array | None]  # ∂J/∂a_l for l = 2..L-1 at index l-1; None for the input
+    grad_w: list[Array]
+    grad_b: list[Array]
+
+
+class Network:
+    """Binds data and settings to the shared forward/backward kernel."""
+
+    def __init__(
+        self,
+        X: Array,
+        y: Array,
+        activation: str = "sigmoid",
+        output_activation: str | None = None,
+        cost: str = "sse",
+    ) -> None:
+        self.X = np.asarray(X, dtype=np.float64)
+        self.y = np.asarray(y, dtype=np.float64)
+        self.m = self.X.shape[0]
+        self.cost_name = cost
+        self.activation_name = activation
+        self.output_activation_name = output_activation or activation
+        self._hidden = ACTIVATIONS[activation]
+        self._output = ACTIVATIONS[self.output_activation_name]
+        # sse sums over the batch; mse averages, which scales every gradient by 1/m.
+        self._scale = 0.5 if cost == "sse" else 0.5 / self.m
+        self._grad_scale = 1.0 if cost == "sse" else 1.0 / self.m
+
+    def _act(self, k: int, n_layers: int):
+        return self._output if k == n_layers - 1 else self._hidden
+
+    def cost(self, params: Params) -> float:
+        a = self.X
+        n = len(params.weights)
+        for k, (w, b) in enumerate(zip(params.weights, params.biases)):
+            a = self._act(k, n)[0](a @ w + b)
+        r = self.y - a
+        return float(self._scale * np.sum(r * r))
+
+    def full_pass(self, params: Params) -> Pass:
+        """Forward then backward, every gradient from the same (starting) parameters."""
+        n = len(params.weights)
+        products, zs, acts = [], [], [self.X]
+        for k, (w, b) in enumerate(zip(params.weights, params.biases)):
+            p = acts[-1] @ w
+            z = p + b
+            products.append(p)
+            zs.append(z)
+            acts.append(self._act(k, n)[0](z))
+        yhat = acts[-1]
+        r = self.y - yhat
+        cost = float(self._scale * np.sum(r * r))
+        dJ_dyhat = -r * self._grad_scale
+        deltas: list[Array] = [None] * n  # type: ignore[list-item]
+        dJ_da: list[Array | None] = [None] * n
+        grad_w: list[Array] = [None] * n  # type: ignore[list-item]
+        grad_b: list[Array] = [None] * n  # type: ignore[list-item]
+        upstream = dJ_dyhat
+        for k in range(n - 1, -1, -1):
+            delta = upstream * self._act(k, n)[1](zs[k])
+            deltas[k] = delta
+            grad_b[k] = delta.sum(axis=0, keepdims=True)
+            grad_w[k] = acts[k].T @ delta
+            if k > 0:
+                upstream = delta @ params.weights[k].T
+                dJ_da[k] = upstream
+        return Pass(products, zs, acts, cost, dJ_dyhat, deltas, dJ_da, grad_w, grad_b)
+
+    def gradients(self, params: Params) -> tuple[float, list[Array], list[Array]]:
+        p = self.full_pass(params)
+        return p.cost, p.grad_w, p.grad_b
+
+
+def update(params: Params, grad_w: list[Array], grad_b: list[Array], lr: float) -> Params:
+    return Params(
+        tuple(w - lr * g for w, g in zip(params.weights, grad_w)),
+        tuple(b - lr * g for b, g in zip(params.biases, grad_b)),
+    )
+
+
+def divergence_reason(cost: float, first_cost: float) -> str | None:
+    """Why a cost means training has blown up, or None while it is sane."""
+    if math.isnan(cost):
+        return "the cost is NaN"
+    if math.isinf(cost):
+        return "the cost is infinite"
+    if first_cost > 0 and cost > GROWTH_LIMIT * first_cost:
+        return f"the cost grew more than {GROWTH_LIMIT:.0e} times since the first epoch"
+    return None
+
+
+@dataclass
+class TrainResult:
+    costs: list[float]  # one per epoch: the cost of that epoch's forward pass
+    params: Params  # after the last completed update
+    diverged: DivergenceError | None = None
+    previous: Params | None = None  # before the last completed update
+
+
+def train(
+    net: Network,
+    params: Params,
+    lr: float,
+    epochs: int,
+    first_cost: float | None = None,
+    start_epoch: int = 1,
+    progress=None,
+) -> TrainResult:
+    """Full-batch gradient descent without building a trace.
+
+    Stops at the first epoch whose cost is not finite or has exploded; the
+    parameters returned are the last sane ones.
+    """
+    costs: list[float] = []
+    previous = None
+    for i in range(epochs):
+        cost, gw, gb = net.gradients(params)
+        if first_cost is None:
+            first_cost = cost
+        reason = divergence_reason(cost, first_cost)
+        if reason is not None:
+            return TrainResult(costs, params, DivergenceError(start_epoch + i, cost, reason), previous)
+        costs.append(cost)
+        new = update(params, gw, gb, lr)
+        if not all(np.isfinite(w).all() for w in new.weights + new.biases):
+            err = DivergenceError(start_epoch + i, cost, "the update produced non-finite weights")
+            return TrainResult(costs, params, err, previous)
+        previous, params = params, new
+        if progress is not None:
+            progress(i + 1)
+    return TrainResult(costs, params, None, previous)
+
+
+@dataclass(frozen=True)
+class GradCheckEntry:
+    name: str  # W1, b1, ...
+    analytic: Array
+    numerical: Array
+    relative_error: Array
+
+    @property
+    def max_error(self) -> float:
+        return float(self.relative_error.max()) if self.relative_error.size else 0.0
+
+
+def relative_error(a: Array, n: Array, zero: float = 1e-8) -> Array:
+    """|a − n| / max(|a|, |n|), entry by entry.
+
+    Where both are below `zero` they are the same zero: central differences of a
+    cost of order one carry ~1e-11 of rounding noise, which a true zero
+    gradient (a dead relu unit, say) would otherwise turn into a large ratio.
+    """
+    big = np.maximum(np.abs(a), np.abs(n))
+    err = np.abs(a - n) / np.maximum(big, np.finfo(np.float64).tiny)
+    return np.where(big < zero, 0.0, err)
+
+
+def gradient_check(net: Network, params: Params, eps: float = 1e-5) -> list[GradCheckEntry]:
+    """Central differences for every parameter entry against the analytic gradient."""
+    _, gw, gb = net.gradients(params)
+    entries = []
+    weights = [w.copy() for w in params.weights]
+    biases = [b.copy() for b in params.biases]
+    for k in range(len(weights)):
+        for name, store, analytic in ((f"W{k + 1}", weights, gw[k]), (f"b{k + 1}", biases, gb[k])):
+            target = store[k]
+            numerical = np.empty_like(target)
+            for idx in np.ndindex(target.shape):
+                old = target[idx]
+                target[idx] = old + eps
+                plus = net.cost(Params(tuple(weights), tuple(biases)))
+                target[idx] = old - eps
+                minus = net.cost(Params(tuple(weights), tuple(biases)))
+                target[idx] = old
+                numerical[idx] = (plus - minus) / (2 * eps)
+            entries.append(GradCheckEntry(name, analytic, numerical, relative_error(analytic, numerical)))
+    return entries

@@ -1,0 +1,173 @@
+"""A walk through many epochs: where the stepper stands, and the history behind it.
+
+History is kept compactly: the cost of every epoch (one float each) and the
+parameters at a checkpoint every CHECKPOINT_EVERY epochs. Any earlier epoch's
+parameters are recomputed from the nearest checkpoint (full-batch gradient
+descent is deterministic), and its steps are rebuilt on demand, so memory does
+not grow with the steps shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import DivergenceError
+from .network import Params, Pass, divergence_reason, train, update
+from .scenario import Scenario
+from .trace import Step, epoch_steps, steps_per_epoch
+
+CHECKPOINT_EVERY = 64
+
+
+@dataclass(frozen=True)
+class Position:
+    epoch: int
+    index: int  # 1-based
+
+
+class Session:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.net = scenario.network()
+        self.n_steps = steps_per_epoch(len(scenario.params.weights))
+        self.reset()
+
+    def reset(self) -> None:
+        self._checkpoints: dict[int, Params] = {1: self.scenario.params}
+        self.costs: list[float] = []  # costs[e - 1]: the forward cost of epoch e
+        self.frontier = 1  # the last epoch whose starting parameters are known
+        self._frontier_params = self.scenario.params
+        self._cached: tuple[int, Params, Pass, list[Step]] | None = None
+        self.diverged: DivergenceError | None = None
+        self.position = Position(1, 1)
+        self.epoch_pass(1)
+
+    # --- history -------------------------------------------------------------------------------
+
+    def params_at(self, epoch: int) -> Params:
+        """Parameters at the start of `epoch` (1 ≤ epoch ≤ frontier)."""
+        if not 1 <= epoch <= self.frontier:
+            raise IndexError(f"epoch {epoch} is outside 1..{self.frontier}")
+        if epoch == self.frontier:
+            return self._frontier_params
+        if self._cached and self._cached[0] == epoch:
+            return self._cached[1]
+        start = max(e for e in self._checkpoints if e <= epoch)
+        params = self._checkpoints[start]
+        for _ in range(epoch - start):
+            _, gw, gb = self.net.gradients(params)
+            params = update(params, gw, gb, self.scenario.learning_rate)
+        return params
+
+    def _record(self, epoch: int, cost: float) -> None:
+        if len(self.costs) < epoch:
+            self.costs.append(cost)
+
+
+    def epoch_pass(self, epoch: int) -> tuple[Params, Pass, list[Step]]:
+        """The parameters, full pass and steps of one epoch; the last one asked for is cached."""
+        if self._cached and self._cached[0] == epoch:
+            return self._cached[1:]
+        params = self.params_at(epoch)
+        p = self.net.full_pass(params)
+        self._record(epoch, p.cost)
+        steps = epoch_steps(self.scenario, params, epoch, p)
+        self._cached = (epoch, params, p, steps)
+        return params, p, steps
+
+    def can_enter(self, epoch: int) -> bool:
+        """Whether `epoch` exists or can be computed without diverging; records divergence."""
+        if epoch <= self.frontier:
+            return True
+        if epoch > self.frontier + 1 or self.diverged is not None:
+            return False
+        params, p, _ = self.epoch_pass(self.frontier)
+        new = update(params, p.grad_w, p.grad_b, self.scenario.learning_rate)
+        cost = self.net.cost(new)
+        reason = divergence_reason(cost, self.costs[0])
+        if reason is None and not all(map(_finite, new.weights + new.biases)):
+            reason = "the update produced non-finite weights"
+        if reason is not None:
+            self.diverged = DivergenceError(epoch, cost, reason)
+            return False
+        self._set_frontier(self.frontier + 1, new)
+        return True
+
+    def step(self, position: Position | None = None) -> Step:
+        pos = position or self.position
+        return self.epoch_pass(pos.epoch)[2][pos.index - 1]
+
+    # --- moving ----------------------------------------------------------------------------------
+
+    def move(self, delta: int) -> bool:
+        """One step forward (+1) or back (-1), across epoch boundaries; False at either end."""
+        e, i = self.position.epoch, self.position.index + delta
+        if i > self.n_steps:
+            if not self.can_enter(e + 1):
+                return False
+            e, i = e + 1, 1
+        elif i < 1:
+            if e == 1:
+                return False
+            e, i = e - 1, self.n_steps
+        self.position = Position(e, i)
+        self.epoch_pass(e)
+        return True
+
+    def go(self, index: int) -> None:
+        """Jump within the current epoch (1-based, clamped)."""
+        self.position = Position(self.position.epoch, max(1, min(self.n_steps, index)))
+
+    def train(self, epochs: int, progress=None) -> DivergenceError | None:
+        """Train up to `epochs` more epochs past the frontier without building steps.
+
+        Stands at step 1 of the new last epoch. Stops early, keeping every sane
+        epoch, when the cost diverges; the error is returned and kept.
+        """
+        if self.diverged is not None:
+            return self.diverged
+        done = 0
+        while done < epochs and self.diverged is None:
+            # Train in chunks that end on checkpoint boundaries, so history stays recomputable.
+            next_checkpoint = ((self.frontier - 1) // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY + 1
+            chunk = min(epochs - done, next_checkpoint - self.frontier)
+            offset = done
+            report = (lambda i: progress(offset + i)) if progress else None
+            first = self.costs[0] if self.costs else None
+            start = self.frontier
+            result = train(self.net, self._frontier_params, self.scenario.learning_rate, chunk, first, start, report)
+            for i, cost in enumerate(result.costs):
+                self._record(start + i, cost)
+            if result.diverged is not None:
+                self.diverged = result.diverged
+                # result.params start the diverged epoch; the last sane epoch is the one before.
+                if result.costs:
+                    self._set_frontier(start + len(result.costs) - 1, result.previous)
+                break
+            self._set_frontier(start + len(result.costs), result.params)
+            done += len(result.costs)
+        frontier_cost = self.net.cost(self._frontier_params)
+        reason = divergence_reason(frontier_cost, self.costs[0])
+        if reason is not None and self.diverged is None:
+            self.diverged = DivergenceError(self.frontier, frontier_cost, reason)
+            self._set_frontier(self.frontier - 1, self.params_at(self.frontier - 1) if self.frontier > 1 else self.scenario.params)
+        self.position = Position(self.frontier, 1)
+        self.epoch_pass(self.frontier)
+        return self.diverged
+
+    def _set_frontier(self, epoch: int, params: Params) -> None:
+        if epoch < self.frontier:
+            self._checkpoints = {e: p for e, p in self._checkpoints.items() if e <= epoch}
+        self.frontier = epoch
+        self._frontier_params = params
+        if (epoch - 1) % CHECKPOINT_EVERY == 0:
+            self._checkpoints[epoch] = params
+        if self._cached and self._cached[0] > epoch:
+            self._cached = None
+        del self.costs[epoch:]
+
+
+def _finite(a) -> bool:
+    return bool(np.isfinite(a).all())

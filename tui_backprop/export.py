@@ -1,0 +1,102 @@
+"""The trace as text, Markdown or JSON: views of the engine's steps, nothing computed here."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+import numpy as np
+
+from .core import Scenario, Session, Step
+from .notation import display_name
+
+
+def matrix_rows(a: np.ndarray) -> list[list[float]]:
+    return a.tolist()
+
+
+def scenario_summary(s: Scenario) -> dict:
+    return {
+        "name": s.name,
+        "description": s.description,
+        "source": s.source,
+        "layers": s.layers,
+        "m": s.m,
+        "learning_rate": s.learning_rate,
+        "cost": s.cost,
+        "activation": s.activation,
+        "output_activation": s.output_activation,
+        "X": matrix_rows(s.X),
+        "y": matrix_rows(s.y),
+        "params": {k: matrix_rows(v) for k, v in s.params.named().items()},
+    }
+
+
+def step_json(step: Step) -> dict:
+    return {
+        "epoch": step.epoch,
+        "index": step.index,
+        "phase": step.phase,
+        "gate": step.gate,
+        "title": step.title,
+        "equation": step.equation,
+        "shapes": step.shapes,
+        "explanation": step.explanation,
+        "inputs": {k: matrix_rows(v) for k, v in step.inputs.items()},
+        "outputs": {k: matrix_rows(v) for k, v in step.outputs.items()},
+    }
+
+
+def walk(session: Session, epochs: int) -> Iterable[tuple[int, list[Step]]]:
+    """Each epoch's steps in turn; stops early (session.diverged set) when training diverges."""
+    for epoch in range(1, epochs + 1):
+        if epoch > 1 and not session.can_enter(epoch):
+            return
+        yield epoch, session.epoch_pass(epoch)[2]
+
+
+def trace_json(session: Session, epochs: int) -> dict:
+    out_epochs, out_steps = [], []
+    for epoch, steps in walk(session, epochs):
+        updated: dict[str, list] = {}
+        for step in steps:
+            out_steps.append(step_json(step))
+            if step.phase == "update":
+                updated.update({k: matrix_rows(v) for k, v in step.outputs.items()})
+        params = {k: updated[k] for k in session.scenario.params.named()}
+        out_epochs.append({"epoch": epoch, "cost": session.costs[epoch - 1], "params": params})
+    doc = {"scenario": scenario_summary(session.scenario), "epochs": out_epochs, "steps": out_steps}
+    if session.diverged is not None:
+        doc["diverged"] = {"epoch": session.diverged.epoch, "message": str(session.diverged)}
+    return doc
+
+
+def format_matrix(a: np.ndarray, decimals: int = 4, indent: str = "    ") -> str:
+    cells = [[f"{v:.{decimals}f}" for v in row] for row in a]
+    width = max(len(c) for row in cells for c in row)
+    return "\n".join(indent + "[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells)
+
+
+def trace_text(session: Session, epochs: int, decimals: int = 4) -> str:
+    s = session.scenario
+    lines = [f"{s.name}   layers {s.shape_text}, m = {s.m}, {s.activation}/{s.output_activation}, {s.cost}, η = {s.learning_rate:g}"]
+    for epoch, steps in walk(session, epochs):
+        lines.append("")
+        lines.append(f"=== epoch {epoch}   J = {session.costs[epoch - 1]:.{decimals + 2}g}")
+        for step in steps:
+            lines.append("")
+            lines.append(f"[{step.index}/{len(steps)}] {step.phase}  {step.title}")
+            lines.append(f"  {step.equation}")
+            lines.append(f"  shapes: {step.shapes}")
+            lines.append(f"  {step.explanation}")
+            for label, group in (("in", step.inputs), ("out", step.outputs)):
+                for name, value in group.items():
+                    lines.append(f"  {label} {display_name(name)} ({value.shape[0]}×{value.shape[1]}):")
+                    lines.append(format_matrix(value, decimals))
+    if session.diverged is not None:
+        lines += ["", f"stopped: {session.diverged}"]
+    return "\n".join(lines) + "\n"
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, indent=1, ensure_ascii=False)

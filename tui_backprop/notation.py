@@ -1,0 +1,18 @@
+"""Display forms of the engine's ASCII matrix names, shared by every view."""
+
+from __future__ import annotations
+
+import re
+
+_SPECIAL = {"yhat": "ŷ", "J": "J", "dJ_dyhat": "∂J/∂ŷ"}
+
+
+def display_name(name: str) -> str:
+    """`delta3` → `δ3`, `dJ_dW2` → `∂J/∂W2`, `yhat` → `ŷ`, `a2W2` → `a2W2`."""
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    if m := re.fullmatch(r"delta(\d+)", name):
+        return f"δ{m.group(1)}"
+    if m := re.fullmatch(r"dJ_d(.+)", name):
+        return f"∂J/∂{display_name(m.group(1))}"
+    return name
