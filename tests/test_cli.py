@@ -1,0 +1,146 @@
+"""The command line through subprocess: output, contracts and exit codes."""
+
+import json
+
+import numpy as np
+import pytest
+
+from tui_backprop.core import load_bundled, names
+
+from pathlib import Path
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def test_list_shows_every_bundled_scenario_with_shape_and_m(run_cli):
+    r = run_cli("list")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(names())
+    default = next(line for line in lines if line.startswith("sleep-study"))
+    assert "[2, 3, 1]" in default and "m=4" in default and "Sleep and study" in default
+
+
+def test_check_accepts_every_bundled_file(run_cli):
+    files = sorted(SCENARIOS.glob("*.toml"))
+    r = run_cli("check", *files)
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.splitlines()) == len(files)
+    assert "layers [2, 4, 3, 1], m = 4" in r.stdout
+
+
+def test_check_reports_each_bad_file_on_one_line_and_exits_1(run_cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text((SCENARIOS / "sleep-study.toml").read_text().replace("b1 = [[0.0, 0.0, 0.0]]", "b1 = [[0.0, 0.0]]"))
+    r = run_cli("check", SCENARIOS / "xor.toml", bad, tmp_path / "missing.toml")
+    assert r.returncode == 1
+    errors = r.stderr.strip().splitlines()
+    assert len(errors) == 2
+    assert f"{bad}: b1: expected 1×3 (one bias per unit of layer 2), got 1×2" in errors[0]
+    assert "missing.toml" in errors[1] and "no such file" in errors[1]
+    assert "Traceback" not in r.stderr
+    assert "xor.toml: ok" in r.stdout
+
+
+def test_trace_json_follows_the_contract(run_cli):
+    r = run_cli("trace", "sleep-study", "--format", "json", "--epochs", "2")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert set(doc) >= {"scenario", "epochs", "steps"}
+    assert doc["scenario"]["layers"] == [2, 3, 1] and doc["scenario"]["m"] == 4
+    assert [e["epoch"] for e in doc["epochs"]] == [1, 2]
+    assert len(doc["steps"]) == 32
+    keys = {"epoch", "index", "phase", "gate", "title", "equation", "shapes", "explanation", "inputs", "outputs"}
+    for step in doc["steps"]:
+        assert keys <= set(step)
+        for matrix in list(step["inputs"].values()) + list(step["outputs"].values()):
+            assert isinstance(matrix, list) and all(isinstance(row, list) for row in matrix)
+    first = doc["steps"][0]
+    assert (first["epoch"], first["index"], first["phase"], first["gate"]) == (1, 1, "forward", "mul")
+    assert set(first["inputs"]) == {"X", "W1"} and set(first["outputs"]) == {"XW1"}
+    # independent: one epoch of gradient descent by hand
+    s = load_bundled("sleep-study")
+    X, y = s.X, s.y
+    W1, W2 = s.params.weights
+    b1, b2 = s.params.biases
+    sig = lambda z: 1 / (1 + np.exp(-z))
+    a2 = sig(X @ W1 + b1)
+    yhat = sig(a2 @ W2 + b2)
+    d3 = (yhat - y) * yhat * (1 - yhat)
+    d2 = d3 @ W2.T * a2 * (1 - a2)
+    assert doc["epochs"][0]["cost"] == pytest.approx(0.5 * np.sum((y - yhat) ** 2), rel=1e-14)
+    np.testing.assert_allclose(doc["epochs"][0]["params"]["W1"], W1 - 0.5 * X.T @ d2, rtol=1e-13)
+    np.testing.assert_allclose(doc["epochs"][0]["params"]["b2"], b2 - 0.5 * d3.sum(0, keepdims=True), rtol=1e-13)
+    assert list(doc["epochs"][0]["params"]) == ["W1", "b1", "W2", "b2"]
+    second = [st for st in doc["steps"] if st["epoch"] == 2][0]
+    assert second["inputs"]["W1"] == doc["epochs"][0]["params"]["W1"]
+
+
+def test_trace_text_and_markdown_walk_every_step(run_cli):
+    text = run_cli("trace", "and")
+    assert text.returncode == 0
+    assert text.stdout.count("[") and "[9/9] update" in text.stdout
+    md = run_cli("trace", "and", "--format", "markdown")
+    assert md.returncode == 0 and md.stdout.startswith("# ")
+
+
+def test_train_json_matches_the_trace(run_cli):
+    r = run_cli("train", "xor", "--epochs", "50", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["epochs"] == 50 and len(doc["cost"]) == 50
+    traced = json.loads(run_cli("trace", "xor", "--epochs", "50", "--format", "json").stdout)
+    assert doc["cost"] == [e["cost"] for e in traced["epochs"]]
+    assert doc["params"] == traced["epochs"][-1]["params"]
+    assert r.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_train_prints_costs_and_final_parameters(run_cli):
+    r = run_cli("train", "or", "--epochs", "100")
+    assert r.returncode == 0
+    assert "epoch        1" in r.stdout and "epoch      100" in r.stdout
+    assert "W1 (2×3):" in r.stdout and "b2 (1×1):" in r.stdout
+
+
+def test_gradcheck_passes_then_fails_above_tolerance(run_cli):
+    ok = run_cli("gradcheck", "deep")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.count(" ok") == 6
+    strict = run_cli("gradcheck", "deep", "--tolerance", "1e-30")
+    assert strict.returncode == 1
+    assert "gradient check failed" in strict.stderr and "FAIL" in strict.stdout
+
+
+@pytest.mark.parametrize("command", [["check"], ["trace"], ["train"], ["gradcheck"], []])
+def test_every_command_reports_a_missing_file_on_one_line(run_cli, command, tmp_path):
+    r = run_cli(*command, tmp_path / "nope.toml")
+    assert r.returncode == 1
+    assert r.stderr.count("\n") == 1 and "nope.toml" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unknown_bundled_name_lists_the_valid_ones(run_cli):
+    r = run_cli("trace", "sleepstudy")
+    assert r.returncode == 1 and "sleep-study" in r.stderr and "xor" in r.stderr
+
+
+def test_bundled_scenarios_are_found_from_any_directory(run_cli, tmp_path):
+    r = run_cli("check", "xor", "sleep-study", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("command", ["list", "check", "trace", "train", "gradcheck"])
+def test_each_subcommand_has_help(run_cli, command):
+    r = run_cli(command, "--help")
+    assert r.returncode == 0 and "usage: backprop-tui" in r.stdout
+
+
+def test_top_level_help_names_the_subcommands(run_cli):
+    r = run_cli("--help")
+    assert r.returncode == 0
+    for word in ("list", "check", "trace", "train", "gradcheck", "serve", "SCENARIO"):
+        assert word in r.stdout or word.lower() in r.stdout
+
+
+def test_bad_epochs_argument_is_a_usage_error(run_cli):
+    r = run_cli("train", "xor", "--epochs", "0")
+    assert r.returncode == 2 and "expected an integer from 1" in r.stderr

@@ -1,0 +1,244 @@
+"""The engine against independent computations: every gate, finite differences, history."""
+
+import numpy as np
+import pytest
+
+from tui_backprop.core import Session, gradient_check, load_bundled, names, scenario_from_document
+from tui_backprop.core.network import Params, relative_error
+from tui_backprop.core.session import CHECKPOINT_EVERY
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def article_walk(X, y, W1, b1, W2, b2, lr):
+    """The reference's sixteen lines, written out literally for [2, 3, 1], sigmoid, sse."""
+    v = {}
+    v["XW1"] = X @ W1
+    v["z2"] = v["XW1"] + b1
+    v["a2"] = sigmoid(v["z2"])
+    v["a2W2"] = v["a2"] @ W2
+    v["z3"] = v["a2W2"] + b2
+    v["yhat"] = sigmoid(v["z3"])
+    v["J"] = np.array([[0.5 * np.sum((y - v["yhat"]) ** 2)]])
+    v["dJ_dyhat"] = -(y - v["yhat"])
+    v["delta3"] = v["dJ_dyhat"] * (v["yhat"] * (1 - v["yhat"]))
+    ones = np.ones((1, X.shape[0]))
+    v["dJ_db2"] = ones @ v["delta3"]
+    v["dJ_dW2"] = v["a2"].T @ v["delta3"]
+    v["dJ_da2"] = v["delta3"] @ W2.T
+    v["delta2"] = v["dJ_da2"] * (v["a2"] * (1 - v["a2"]))
+    v["dJ_db1"] = ones @ v["delta2"]
+    v["dJ_dW1"] = X.T @ v["delta2"]
+    v["W2_new"] = W2 - lr * v["dJ_dW2"]
+    v["b2_new"] = b2 - lr * v["dJ_db2"]
+    v["W1_new"] = W1 - lr * v["dJ_dW1"]
+    v["b1_new"] = b1 - lr * v["dJ_db1"]
+    return v
+
+
+def test_default_scenario_every_gate_matches_the_article_walk():
+    s = load_bundled("sleep-study")
+    W1, W2 = s.params.weights
+    b1, b2 = s.params.biases
+    expect = article_walk(s.X, s.y, W1, b1, W2, b2, s.learning_rate)
+    steps = Session(s).epoch_pass(1)[2]
+    assert len(steps) == 16
+    assert [st.phase for st in steps] == ["forward"] * 7 + ["backward"] * 7 + ["update"] * 2
+    assert [st.gate for st in steps] == [
+        "mul", "add", "activation", "mul", "add", "activation", "cost",
+        "cost", "activation", "add", "mul", "activation", "add", "mul", "update", "update",
+    ]
+    seen = set()
+    for st in steps:
+        for name, value in st.outputs.items():
+            key = f"{name}_new" if st.phase == "update" else name
+            np.testing.assert_allclose(value, expect[key], rtol=1e-13, atol=1e-15, err_msg=f"step {st.index} {name}")
+            seen.add(key)
+    assert seen == set(expect)
+
+
+def test_shapes_of_the_article_network():
+    steps = Session(load_bundled("sleep-study")).epoch_pass(1)[2]
+    shapes = {n: v.shape for st in steps if st.phase != "update" for n, v in st.outputs.items()}
+    assert shapes == {
+        "XW1": (4, 3), "z2": (4, 3), "a2": (4, 3), "a2W2": (4, 1), "z3": (4, 1), "yhat": (4, 1), "J": (1, 1),
+        "dJ_dyhat": (4, 1), "delta3": (4, 1), "dJ_db2": (1, 1), "dJ_dW2": (3, 1), "dJ_da2": (4, 3),
+        "delta2": (4, 3), "dJ_db1": (1, 3), "dJ_dW1": (2, 3),
+    }
+    assert steps[10].shapes == "(3×4)·(4×1) → 3×1;  (4×1)·(1×3) → 4×3"
+    assert steps[10].equation.startswith("∂J/∂W2 = a2ᵀ · δ3")
+    assert steps[0].shapes == "(4×2)·(2×3) → 4×3"
+
+
+def random_doc(rng, layers, m, act, out_act, cost):
+    return {
+        "name": "random",
+        "data": {"X": rng.normal(size=(m, layers[0])).tolist(), "y": rng.uniform(0.1, 0.9, size=(m, layers[-1])).tolist()},
+        "weights": {
+            **{f"W{i + 1}": rng.normal(size=(a, b)).tolist() for i, (a, b) in enumerate(zip(layers, layers[1:]))},
+            **{f"b{i + 1}": rng.normal(size=(1, b)).tolist() for i, b in enumerate(layers[1:])},
+        },
+        "training": {"learning_rate": 0.1, "cost": cost, "activation": act, "output_activation": out_act},
+    }
+
+
+def numeric_gradient(net, params, eps=1e-5):
+    """Finite differences written independently of core.network.gradient_check."""
+    out = []
+    for group in ("weights", "biases"):
+        for k, target in enumerate(getattr(params, group)):
+            g = np.zeros_like(target)
+            for idx in np.ndindex(target.shape):
+                def cost_with(delta):
+                    mats = [a.copy() for a in getattr(params, group)]
+                    mats[k][idx] += delta
+                    other = params.biases if group == "weights" else params.weights
+                    p = Params(tuple(mats), other) if group == "weights" else Params(other, tuple(mats))
+                    return net.cost(p)
+                g[idx] = (cost_with(eps) - cost_with(-eps)) / (2 * eps)
+            out.append((group, k, g))
+    return out
+
+
+CASES = [
+    ([2, 3, 1], 4, "sigmoid", "sigmoid", "sse"),
+    ([2, 1], 3, "tanh", "sigmoid", "mse"),
+    ([3, 5, 4, 2], 6, "tanh", "identity", "sse"),
+    ([2, 4, 3, 1], 7, "sigmoid", "tanh", "mse"),
+    ([4, 2, 2, 2, 3], 5, "identity", "sigmoid", "sse"),
+    ([1, 6, 1], 1, "sigmoid", "identity", "mse"),
+]
+
+
+@pytest.mark.parametrize("layers,m,act,out_act,cost", CASES)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradients_match_central_differences(layers, m, act, out_act, cost, seed):
+    s = scenario_from_document(random_doc(np.random.default_rng(seed), layers, m, act, out_act, cost), "random.toml")
+    net = s.network()
+    _, gw, gb = net.gradients(s.params)
+    for group, k, numeric in numeric_gradient(net, s.params):
+        analytic = gw[k] if group == "weights" else gb[k]
+        assert relative_error(analytic, numeric).max() < 1e-6, (group, k)
+
+
+def test_gradient_check_reports_every_parameter_and_catches_a_wrong_gradient():
+    s = load_bundled("deep")
+    entries = gradient_check(s.network(), s.params)
+    assert [e.name for e in entries] == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert all(e.max_error < 1e-7 for e in entries)
+    assert all(e.numerical.shape == e.analytic.shape for e in entries)
+    wrong = relative_error(entries[0].analytic * 1.01, entries[0].numerical)
+    assert wrong.max() > 5e-3
+
+
+def test_mse_gradients_are_the_sse_gradients_divided_by_m():
+    base = random_doc(np.random.default_rng(5), [2, 3, 1], 6, "sigmoid", "sigmoid", "sse")
+    sse = scenario_from_document(base, "a")
+    mse = scenario_from_document({**base, "training": {**base["training"], "cost": "mse"}}, "b")
+    c1, w1, b1 = sse.network().gradients(sse.params)
+    c2, w2, b2 = mse.network().gradients(mse.params)
+    assert c2 == pytest.approx(c1 / 6)
+    for a, b in zip(w1 + b1, w2 + b2):
+        np.testing.assert_allclose(b, a / 6, rtol=1e-12)
+
+
+def test_all_gradients_use_the_weights_from_the_start_of_the_epoch():
+    session = Session(load_bundled("sleep-study"))
+    steps = session.epoch_pass(1)[2]
+    W2_start = session.params_at(1).weights[1]
+    mul2 = steps[10]
+    np.testing.assert_array_equal(mul2.inputs["W2"], W2_start)
+    np.testing.assert_allclose(mul2.outputs["dJ_da2"], mul2.inputs["delta3"] @ W2_start.T)
+    upd = steps[14]
+    np.testing.assert_array_equal(upd.inputs["W2"], W2_start)
+
+
+@pytest.mark.parametrize("name", names())
+def test_bundled_scenario_learns_in_its_epochs(name):
+    s = load_bundled(name)
+    session = Session(s)
+    assert session.train(s.epochs) is None
+    assert session.frontier == s.epochs + 1
+    first, last = session.costs[0], session.costs[-1]
+    assert last < 0.5 * first, (name, first, last)
+
+
+def test_xor_really_learns():
+    session = Session(load_bundled("xor"))
+    session.train(load_bundled("xor").epochs)
+    yhat = session.epoch_pass(session.frontier)[1].activations[-1]
+    assert ((yhat > 0.5).astype(int).ravel().tolist()) == [0, 1, 1, 0]
+
+
+def test_trace_and_fast_training_agree_to_the_last_bit():
+    s = load_bundled("xor")
+    walked = Session(s)
+    for _ in range(3 * walked.n_steps):
+        assert walked.move(+1)
+    trained = Session(s)
+    trained.train(3)
+    assert walked.position.epoch == trained.frontier == 4
+    for a, b in zip(walked.params_at(4).weights, trained.params_at(4).weights):
+        np.testing.assert_array_equal(a, b)
+    assert walked.costs == trained.costs
+
+
+def test_stepping_back_across_an_update_and_through_checkpoints():
+    s = load_bundled("sleep-study")
+    session = Session(s)
+    session.train(CHECKPOINT_EVERY * 3 + 5)
+    last = session.frontier
+    reference = Session(s)
+    for _ in range(last - 1):
+        p = reference.net.full_pass(reference.params_at(reference.frontier))
+        assert reference.can_enter(reference.frontier + 1)
+    assert reference.frontier == last
+    # back from step 1 of the last epoch into the update step of the one before
+    assert session.move(-1)
+    assert (session.position.epoch, session.position.index) == (last - 1, session.n_steps)
+    assert session.step().phase == "update"
+    np.testing.assert_array_equal(session.step().outputs["W1"], session.params_at(last).weights[0])
+    # any earlier epoch is recomputed exactly from the nearest checkpoint
+    for epoch in (1, 2, CHECKPOINT_EVERY, CHECKPOINT_EVERY + 1, CHECKPOINT_EVERY * 2 + 3, last - 1):
+        for a, b in zip(session.params_at(epoch).weights, reference.params_at(epoch).weights):
+            np.testing.assert_array_equal(a, b)
+    assert len(session._checkpoints) <= last // CHECKPOINT_EVERY + 1
+
+
+def test_history_stays_compact_over_many_epochs():
+    session = Session(load_bundled("sleep-study"))
+    session.train(5000)
+    assert len(session.costs) == 5001
+    assert len(session._checkpoints) <= 5001 // CHECKPOINT_EVERY + 1
+
+
+def test_move_stops_at_the_first_step_and_reset_returns_there():
+    session = Session(load_bundled("and"))
+    assert not session.move(-1)
+    session.move(+1)
+    session.train(10)
+    session.reset()
+    assert (session.position.epoch, session.position.index, session.frontier) == (1, 1, 1)
+    np.testing.assert_array_equal(session.params_at(1).weights[0], load_bundled("and").params.weights[0])
+
+
+def test_deeper_network_has_one_more_backward_layer():
+    steps = Session(load_bundled("deep")).epoch_pass(1)[2]
+    assert len(steps) == 7 * 3 + 2
+    backward = [st.title for st in steps if st.phase == "backward"]
+    assert backward[0] == "cost': ∂J/∂ŷ"
+    assert [t.split(":")[0] for t in backward[1:]] == ["f'", "addGate", "mulGate"] * 3
+    assert "δ4" in backward[1] and "δ3" in backward[4] and "δ2" in backward[7]
+    names_out = [n for st in steps for n in st.outputs]
+    assert {"delta4", "delta3", "delta2", "dJ_da3", "dJ_da2", "dJ_dW3", "dJ_db1"} <= set(names_out)
+    assert "dJ_da1" not in names_out and "dJ_dX" not in names_out
+
+
+def test_network_seed_draws_reproducible_weights():
+    a, b = load_bundled("deep"), load_bundled("deep")
+    for wa, wb in zip(a.params.weights, b.params.weights):
+        np.testing.assert_array_equal(wa, wb)
+    assert a.layers == [2, 4, 3, 1]
+    assert all((bias == 0).all() for bias in a.params.biases)

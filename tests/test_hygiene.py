@@ -1,0 +1,46 @@
+"""The engine and the command line's headless paths never import textual."""
+
+import subprocess
+import sys
+
+import pytest
+
+ENGINE_MODULES = [
+    "tui_backprop", "tui_backprop.core", "tui_backprop.core.activations", "tui_backprop.core.bundled",
+    "tui_backprop.core.errors", "tui_backprop.core.network", "tui_backprop.core.scenario",
+    "tui_backprop.core.session", "tui_backprop.core.trace", "tui_backprop.notation",
+    "tui_backprop.export", "tui_backprop.handout", "tui_backprop.cli",
+]
+
+
+def imported_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return set(out.split())
+
+
+@pytest.mark.parametrize("module", ENGINE_MODULES)
+def test_engine_module_does_not_import_textual(module):
+    modules = imported_after(f"import {module}")
+    assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
+
+
+def test_engine_files_have_no_textual_import_even_lazily():
+    import re
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[1] / "tui_backprop" / "core"
+    pattern = re.compile(r"^\s*(import|from)\s+textual\b|import_module\(.textual", re.M)
+    for path in core.glob("*.py"):
+        assert not pattern.search(path.read_text(encoding="utf-8")), path
+
+
+def test_train_command_does_not_import_textual():
+    modules = imported_after(
+        "import sys\nfrom tui_backprop.cli import main\n"
+        "sys.stdout = open('/dev/null', 'w')\nmain(['train', 'and', '--epochs', '3'])\nsys.stdout = sys.__stdout__"
+    )
+    assert "numpy" in modules
+    assert "textual" not in modules

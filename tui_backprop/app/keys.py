@@ -1,0 +1,86 @@
+"""Every key of the app, declared once.
+
+This table drives the bindings, the footer, the command palette and the help
+screen. A key is switched off for a lesson by naming its action in the
+scenario's ``[lesson] locked = [...]`` list (see ``locked_actions``); a new
+mode is one more line here plus its ``action_<name>`` method on the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    keys: str  # Textual key names, comma separated: "right,l,n"
+    action: str  # the app's action_<action>
+    label: str  # short footer label
+    help: str  # the longer text of the help screen and the command palette
+    display: str  # how the help screen and the footer spell the keys
+    group: str = "Step"
+    show: bool = True  # shown in the footer
+    lockable: bool = True  # a lesson may switch it off
+    title: str = ""  # command palette title (defaults to the label)
+
+    @property
+    def palette_title(self) -> str:
+        return self.title or self.label
+
+
+KEYS: tuple[KeySpec, ...] = (
+    KeySpec("right,l,n", "next", "Next", "Next step: the next gate, forward, then backward, then the update; "
+            "past the last step, into the next epoch.", "→ l n", title="Next step"),
+    KeySpec("left,h,p", "previous", "Prev", "Previous step; from step 1, back across the update into the "
+            "epoch before.", "← h p", title="Previous step"),
+    KeySpec("home", "first", "First", "First step of this epoch.", "Home", show=False, title="First step of the epoch"),
+    KeySpec("end", "last", "Last", "Last step of this epoch (the last update).", "End", show=False,
+            title="Last step of the epoch"),
+    KeySpec("e", "run_epoch", "Run", "Run to the end of the epoch, lighting each gate in turn; at the end "
+            "of an epoch, run through the next one.", "e", show=False, title="Run to the end of the epoch"),
+    KeySpec("space", "play", "Play", "Play / pause: step on a timer until the last available step.",
+            "space", group="Play", title="Play / pause"),
+    KeySpec("plus,equals_sign", "faster", "Faster", "Play faster (shorter interval between steps).", "+",
+            group="Play", show=False, title="Play faster"),
+    KeySpec("minus", "slower", "Slower", "Play slower (longer interval between steps).", "-", group="Play",
+            show=False, title="Play slower"),
+    KeySpec("t", "train", "Train", "Train more epochs without stepping (asks how many, 100 by default), "
+            "then show the new weights and the cost curve.", "t", group="Train", title="Train epochs"),
+    KeySpec("r", "reset", "Reset", "Back to the scenario's initial weights, epoch 1, step 1.", "r",
+            group="Train", title="Reset to the initial weights"),
+    KeySpec("o", "open", "Open", "Open another scenario: a bundled one, or a file by its path.", "o",
+            group="Scenario", title="Open a scenario"),
+    KeySpec("d", "decimals", "Decimals", "Cycle the decimals shown for values: 2, 3, 4, 6.", "d",
+            group="View", title="Cycle decimals"),
+    KeySpec("v", "panels", "Panels", "Show / hide the graph, parameters and cost panels (narrow terminals).",
+            "v", group="View", title="Toggle side panels"),
+    KeySpec("g", "gradcheck", "Grad check", "Gradient check: analytic against numerical gradients for "
+            "every parameter at this epoch's weights.", "g", group="Scenario", title="Gradient check"),
+    KeySpec("question_mark,f1", "help", "Help", "This help: every key and what it does.", "? F1",
+            group="App", lockable=False, title="Help"),
+    KeySpec("q", "quit", "Quit", "Quit backprop-tui.", "q", group="App", lockable=False, title="Quit"),
+)
+
+ACTIONS = {spec.action: spec for spec in KEYS}
+
+
+def bindings() -> list[Binding]:
+    """The Textual bindings, one per spec; the first key is the one the footer shows."""
+    return [
+        Binding(spec.keys, spec.action, spec.label, show=spec.show, key_display=spec.display.split()[0],
+                tooltip=spec.help)
+        for spec in KEYS
+    ]
+
+
+def locked_actions(lesson: dict[str, Any] | None) -> frozenset[str]:
+    """Actions a scenario's lesson switches off: ``[lesson] locked = ["train", "gradcheck"]``."""
+    if not lesson:
+        return frozenset()
+    locked = lesson.get("locked", ())
+    if isinstance(locked, str) or not isinstance(locked, Iterable):
+        return frozenset()
+    return frozenset(a for a in locked if isinstance(a, str) and a in ACTIONS and ACTIONS[a].lockable)
