@@ -147,8 +147,10 @@ def cmd_train(args) -> int:
     report, finish = _progress_bar(epochs)
     result = train(s.network(), s.params, s.learning_rate, epochs, progress=report)
     finish()
+    # After divergence, the last sane parameters: those that start the last recorded epoch.
+    params = result.params if result.diverged is None else (result.previous or s.params)
     if args.json:
-        doc = {"epochs": len(result.costs), "cost": result.costs, "params": _params_json(result.params)}
+        doc = {"epochs": len(result.costs), "cost": result.costs, "params": _params_json(params)}
         if result.diverged:
             doc["diverged"] = {"epoch": result.diverged.epoch, "message": str(result.diverged)}
         print(json.dumps(doc))
@@ -158,8 +160,11 @@ def cmd_train(args) -> int:
         for i, cost in enumerate(result.costs, start=1):
             if i == 1 or i % every == 0 or i == len(result.costs):
                 print(f"epoch {i:>8}  J = {cost:.8g}")
-        print("parameters after training:")
-        for name, value in result.params.named().items():
+        if result.diverged is None:
+            print("parameters after training:")
+        else:
+            print(f"parameters at the start of epoch {len(result.costs)}, the last before divergence:")
+        for name, value in params.named().items():
             rows = "; ".join(" ".join(f"{v: .6f}" for v in row) for row in value)
             print(f"  {name} ({value.shape[0]}×{value.shape[1]}): {rows}")
     if result.diverged:

@@ -50,15 +50,17 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("t", "train", "Train", "Train more epochs without stepping (asks how many, 100 by default), "
             "then show the new weights and the cost curve.", "t", group="Train", title="Train epochs"),
     KeySpec("r", "reset", "Reset", "Back to the scenario's initial weights, epoch 1, step 1.", "r",
+            show=False,
             group="Train", title="Reset to the initial weights"),
     KeySpec("o", "open", "Open", "Open another scenario: a bundled one, or a file by its path.", "o",
             group="Scenario", title="Open a scenario"),
+    KeySpec("g", "gradcheck", "Check", "Gradient check: analytic against numerical gradients for "
+            "every parameter at this epoch's weights.", "g", group="Scenario", title="Gradient check"),
     KeySpec("d", "decimals", "Decimals", "Cycle the decimals shown for values: 2, 3, 4, 6.", "d",
+            show=False,
             group="View", title="Cycle decimals"),
     KeySpec("v", "panels", "Panels", "Show / hide the graph, parameters and cost panels (narrow terminals).",
             "v", group="View", title="Toggle side panels"),
-    KeySpec("g", "gradcheck", "Grad check", "Gradient check: analytic against numerical gradients for "
-            "every parameter at this epoch's weights.", "g", group="Scenario", title="Gradient check"),
     KeySpec("question_mark,f1", "help", "Help", "This help: every key and what it does.", "? F1",
             group="App", lockable=False, title="Help"),
     KeySpec("q", "quit", "Quit", "Quit backprop-tui.", "q", group="App", lockable=False, title="Quit"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from .errors import ScenarioError
@@ -14,6 +13,8 @@ DEFAULT = "sleep-study"
 def _directory():
     # Installed: the wheel carries scenarios/ inside the package. From a source
     # checkout: the top-level scenarios/ beside the package.
+    from importlib import resources  # not at import time: it costs `train` a tenth of its start-up
+
     packaged = resources.files("tui_backprop") / "scenarios"
     if packaged.is_dir():
         return packaged

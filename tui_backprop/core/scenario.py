@@ -29,6 +29,11 @@ MAX_WEIGHT_LAYERS = 10
 MAX_PARAMETERS = 200_000
 MAX_EPOCHS = 1_000_000
 MAX_NESTING = 2  # a matrix is a list of rows of numbers
+MAX_LEARNING_RATE = 1e6
+MAX_ABS_VALUE = 1e6  # every number in X, y, W_l, b_l
+MAX_NAME_CHARS = 200
+MAX_DESCRIPTION_CHARS = 20_000
+MAX_SHOWN_CHARS = 40  # how much of an offending value or key a message quotes
 
 TOP_KEYS = ("name", "description", "data", "weights", "network", "training", "lesson")
 DATA_KEYS = ("X", "y")
@@ -71,31 +76,61 @@ def _dims(shape: tuple[int, int]) -> str:
     return f"{shape[0]}×{shape[1]}"
 
 
+def _short(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """Text cut to `limit` characters, control characters escaped, so a message stays one line."""
+    shown = text if len(text) <= limit else text[: limit - 3] + "..."
+    return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+
+
+def _num_text(value: int | float) -> str:
+    """A number as a message shows it: huge integers by their size, not their 4,000 digits."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        digits = len(str(abs(value)))
+        return f"{'-' if value < 0 else ''}an integer of {digits} digits"
+    return repr(value)
+
+
 def _describe(value: Any) -> str:
     """A short, human description of a value found where something else was expected."""
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        text = _num_text(value)
+        return text if text.lstrip("-").startswith("an ") else f"the number {text}"
     if isinstance(value, str):
-        shown = value if len(value) <= 30 else value[:27] + "..."
-        return f"the string {shown!r}"
+        return f"the string '{_short(value, 30)}'"
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
     if value is None:
         return "null"
-    return type(value).__name__
+    # TOML dates and times
+    return f"a {type(value).__name__} ({_short(str(value), 30)})"
+
+
+def _closest(key: str, valid: list[str] | tuple[str, ...], cutoff: float = 0.5) -> str | None:
+    """The valid key a typo most likely meant: an exact match but for case first, then by similarity."""
+    key = key[:100]
+    for v in valid:
+        if v.lower() == key.lower():
+            return v
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=cutoff)
+    if not close:
+        lowered = {v.lower(): v for v in valid}
+        close = [lowered[c] for c in difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=cutoff)]
+    return close[0] if close else None
 
 
 def _unknown_keys(src: str, where: str, table: dict, valid: tuple[str, ...]) -> None:
     for key in table:
         if key not in valid:
-            close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(valid)}"
-            field_name = f"{where}.{key}" if where else key
-            raise ScenarioError(src, field_name, f"unknown key{hint}")
+            key = str(key)
+            close = _closest(key, valid)
+            hint = f"; did you mean '{close}'?" if close else ""
+            shown = _short(key)
+            field_name = f"{where}.{shown}" if where else shown
+            raise ScenarioError(src, field_name, f"unknown key: expected one of {', '.join(valid)}{hint}")
 
 
 def _table(src: str, doc: dict, key: str, required: bool) -> dict | None:
@@ -111,6 +146,11 @@ def _table(src: str, doc: dict, key: str, required: bool) -> dict | None:
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_finite(v: int | float) -> bool:
+    # math.isfinite(10**400) raises OverflowError: an int is finite, however large.
+    return isinstance(v, int) or math.isfinite(v)
 
 
 def parse_matrix(src: str, name: str, value: Any, example: str = "[[0.1, 0.2], [0.3, 0.4]]") -> np.ndarray:
@@ -141,15 +181,20 @@ def parse_matrix(src: str, name: str, value: Any, example: str = "[[0.1, 0.2], [
                 raise ScenarioError(src, f"{where}, column {j + 1}", "expected a number, got a nested list (nesting too deep: a matrix is a list of rows)")
             if not _is_number(cell):
                 raise ScenarioError(src, f"{where}, column {j + 1}", f"expected a number, got {_describe(cell)}")
-            if not math.isfinite(cell):
+            if not _is_finite(cell):
                 raise ScenarioError(src, f"{where}, column {j + 1}", f"expected a finite number, got {cell!r}")
+            if abs(cell) > MAX_ABS_VALUE:
+                raise ScenarioError(
+                    src, f"{where}, column {j + 1}",
+                    f"expected a number between -{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}, got {_num_text(cell)}",
+                )
     return np.array(value, dtype=np.float64)
 
 
 def _choice(src: str, name: str, value: Any, valid: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in valid:
-        close = difflib.get_close_matches(value, valid, n=1) if isinstance(value, str) else []
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        close = _closest(value, valid, cutoff=0.6) if isinstance(value, str) else None
+        hint = f" (did you mean '{close}'?)" if close else ""
         raise ScenarioError(src, name, f"expected one of {', '.join(valid)}, got {_describe(value)}{hint}")
     return value
 
@@ -158,21 +203,26 @@ def _positive_int(src: str, name: str, value: Any, limit: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ScenarioError(src, name, f"expected a positive integer, got {_describe(value)}")
     if value > limit:
-        raise ScenarioError(src, name, f"expected at most {limit:,}, got {value:,}")
+        raise ScenarioError(src, name, f"expected at most {limit:,}, got {value:,}" if value < 10**15 else f"expected at most {limit:,}, got {_num_text(value)}")
     return value
 
 
 def _initial_params(src: str, network: dict) -> Params:
     _unknown_keys(src, "network", network, NETWORK_KEYS)
-    layers = network.get("layers")
-    if not isinstance(layers, list) or len(layers) < 2 or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in layers
-    ):
+    if "layers" not in network:
+        raise ScenarioError(src, "network.layers", "expected a list of at least two positive integers like [2, 3, 1], found none (the key is missing)")
+    layers = network["layers"]
+    if not isinstance(layers, list) or len(layers) < 2:
         raise ScenarioError(src, "network.layers", f"expected a list of at least two positive integers like [2, 3, 1], got {_describe(layers)}")
+    for i, n in enumerate(layers):
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ScenarioError(src, f"network.layers[{i}]", f"expected a positive integer (units in layer {i + 1}), got {_describe(n)}")
     seed = network.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ScenarioError(src, "network.seed", f"expected a non-negative integer, got {_describe(seed)}")
-    _check_sizes(src, layers)
+    if seed >= 2**64:
+        raise ScenarioError(src, "network.seed", f"expected an integer below 2**64, got {_num_text(seed)}")
+    _check_sizes(src, layers, "network.layers")
     # LeCun normal: W ~ N(0, 1/n_in) keeps z of order one for any width; biases start at zero.
     rng = np.random.default_rng(seed)
     weights = tuple(rng.normal(0.0, 1.0 / math.sqrt(n_in), size=(n_in, n_out)) for n_in, n_out in zip(layers, layers[1:]))
@@ -180,15 +230,15 @@ def _initial_params(src: str, network: dict) -> Params:
     return Params(weights, biases)
 
 
-def _check_sizes(src: str, layers: list[int]) -> None:
+def _check_sizes(src: str, layers: list[int], field_name: str) -> None:
     if len(layers) - 1 > MAX_WEIGHT_LAYERS:
-        raise ScenarioError(src, "layers", f"expected at most {MAX_WEIGHT_LAYERS} weight layers, got {len(layers) - 1}")
+        raise ScenarioError(src, field_name, f"expected at most {MAX_WEIGHT_LAYERS} weight layers, got {len(layers) - 1}")
     for i, n in enumerate(layers, start=1):
         if n > MAX_UNITS:
-            raise ScenarioError(src, f"layer {i}", f"expected at most {MAX_UNITS} units, got {n}")
+            raise ScenarioError(src, field_name, f"expected at most {MAX_UNITS:,} units in layer {i}, got {_num_text(n)}")
     total = sum(a * b + b for a, b in zip(layers, layers[1:]))
     if total > MAX_PARAMETERS:
-        raise ScenarioError(src, "layers", f"expected at most {MAX_PARAMETERS:,} parameters, got {total:,}")
+        raise ScenarioError(src, field_name, f"expected at most {MAX_PARAMETERS:,} parameters, got {total:,}")
 
 
 _LAYER_KEY = re.compile(r"^([Wb])([1-9][0-9]*)$")
@@ -197,44 +247,52 @@ _LAYER_KEY = re.compile(r"^([Wb])([1-9][0-9]*)$")
 def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
     found: dict[str, dict[int, Any]] = {"W": {}, "b": {}}
     for key, value in weights.items():
+        key = str(key)
         match = _LAYER_KEY.match(key)
+        if match and (len(match.group(2)) > 4 or int(match.group(2)) > MAX_WEIGHT_LAYERS):
+            raise ScenarioError(
+                src, f"weights.{_short(key)}",
+                f"expected at most {MAX_WEIGHT_LAYERS} weight layers (W1..W{MAX_WEIGHT_LAYERS}, b1..b{MAX_WEIGHT_LAYERS}), got {_short(key)}",
+            )
         if not match:
-            close = difflib.get_close_matches(key, [f"W{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 6)], n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ScenarioError(src, f"weights.{key}", f"unknown key: expected W1, b1, W2, b2, ...{hint}")
+            wanted = [f"W{i}" for i in range(1, MAX_WEIGHT_LAYERS + 1)] + [f"b{i}" for i in range(1, MAX_WEIGHT_LAYERS + 1)]
+            close = _closest(key, wanted)
+            if key in ("W0", "b0"):
+                hint = f"; layers are numbered from 1: did you mean '{key[0]}1'?"
+            else:
+                hint = f"; did you mean '{close}'?" if close else ""
+            raise ScenarioError(src, f"weights.{_short(key)}", f"unknown key: expected W1, b1, W2, b2, ...{hint}")
         found[match.group(1)][int(match.group(2))] = value
     if not found["W"]:
-        raise ScenarioError(src, "weights.W1", "expected at least one weight matrix, found none")
+        raise ScenarioError(src, "weights.W1", "expected at least one weight matrix (W1, b1, ...), found none")
     count = max(found["W"])
-    for kind in ("W", "b"):
-        for i in sorted(found[kind]):
-            if i > count or i not in found["W"]:
-                raise ScenarioError(src, f"weights.{kind}{i}", f"expected layers numbered W1..W{count} with no gaps, but W{i} is missing" if i <= count else f"expected no b{i} without a W{i}")
     for i in range(1, count + 1):
         if i not in found["W"]:
-            raise ScenarioError(src, f"weights.W{i}", f"expected W1..W{count} with no gaps, W{i} is missing")
+            present = ", ".join(f"W{j}" for j in sorted(found["W"]))
+            raise ScenarioError(src, f"weights.W{i}", f"expected W1..W{count} numbered with no gaps, got {present} (W{i} is missing)")
+    for i in sorted(found["b"]):
+        if i not in found["W"]:
+            raise ScenarioError(src, f"weights.b{i}", f"expected a W{i} for b{i} (biases go with weight matrices W1..W{count}), found no W{i}")
+    for i in range(1, count + 1):
         if i not in found["b"]:
-            raise ScenarioError(src, f"weights.b{i}", f"expected a bias b{i} for W{i}, found none")
-    if count > MAX_WEIGHT_LAYERS:
-        raise ScenarioError(src, "weights", f"expected at most {MAX_WEIGHT_LAYERS} weight layers, got {count}")
+            raise ScenarioError(src, f"weights.b{i}", f"expected a bias b{i} (1×n) for W{i}, found none")
     ws, bs = [], []
     rows_expected = n_inputs
     for i in range(1, count + 1):
         w = parse_matrix(src, f"W{i}", found["W"][i])
         if w.shape[0] != rows_expected:
             source = "X has" if i == 1 else f"W{i - 1} has"
-            unit = "column" if i == 1 else "column"
             raise ScenarioError(
                 src, f"W{i}",
-                f"expected {rows_expected}×{w.shape[1]} ({source} {rows_expected} {unit}{'s' if rows_expected != 1 else ''}, one row of W{i} per unit of layer {i}), got {_dims(w.shape)}",
+                f"expected {rows_expected}×{w.shape[1]} ({source} {rows_expected} column{'s' if rows_expected != 1 else ''}, one row of W{i} per unit of layer {i}), got {_dims(w.shape)}",
             )
+        _check_sizes(src, [n_inputs] + [v.shape[1] for v in ws] + [w.shape[1]], f"W{i}")
         b = parse_matrix(src, f"b{i}", found["b"][i], example="[[0.0, 0.0]]")
         if b.shape != (1, w.shape[1]):
             raise ScenarioError(src, f"b{i}", f"expected 1×{w.shape[1]} (one bias per unit of layer {i + 1}), got {_dims(b.shape)}")
         ws.append(w)
         bs.append(b)
         rows_expected = w.shape[1]
-    _check_sizes(src, [n_inputs] + [w.shape[1] for w in ws])
     return Params(tuple(ws), tuple(bs))
 
 
@@ -248,9 +306,17 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ScenarioError(src, "name", f"expected a non-empty string, got {_describe(name) if 'name' in doc else 'nothing (the key is missing)'}")
+    if len(name) > MAX_NAME_CHARS:
+        raise ScenarioError(src, "name", f"expected at most {MAX_NAME_CHARS} characters, got {len(name):,}")
+    if not name.isprintable():
+        raise ScenarioError(src, "name", f"expected one line of printable text, got {_describe(name)}")
     description = doc.get("description", "")
     if not isinstance(description, str):
         raise ScenarioError(src, "description", f"expected a string, got {_describe(description)}")
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        raise ScenarioError(src, "description", f"expected at most {MAX_DESCRIPTION_CHARS:,} characters, got {len(description):,}")
+    if not all(c.isprintable() or c in "\n\t" for c in description):
+        raise ScenarioError(src, "description", "expected printable text (tabs and newlines allowed), got control characters")
 
     data = _table(src, doc, "data", required=True)
     _unknown_keys(src, "data", data, DATA_KEYS)
@@ -261,8 +327,10 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     y = parse_matrix(src, "y", data["y"], example="[[0.5], [0.7]]")
     if X.shape[0] > MAX_OBSERVATIONS:
         raise ScenarioError(src, "X", f"expected at most {MAX_OBSERVATIONS:,} observations (rows), got {X.shape[0]:,}")
+    if X.shape[1] > MAX_UNITS:
+        raise ScenarioError(src, "X", f"expected at most {MAX_UNITS} columns (input units), got {X.shape[1]:,}")
     if y.shape[0] != X.shape[0]:
-        raise ScenarioError(src, "y", f"expected {X.shape[0]} rows (one target row per observation of X), got {_dims(y.shape)}")
+        raise ScenarioError(src, "y", f"expected {X.shape[0]}×{y.shape[1]} ({X.shape[0]} rows, one target row per observation of X), got {_dims(y.shape)}")
 
     weights = _table(src, doc, "weights", required=False)
     network = _table(src, doc, "network", required=False)
@@ -274,21 +342,24 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         params = _explicit_params(src, weights, X.shape[1])
     else:
         params = _initial_params(src, network)
-        if network["layers"][0] != X.shape[1]:
+        if params.weights[0].shape[0] != X.shape[1]:
             raise ScenarioError(src, "network.layers", f"expected {X.shape[1]} input units first (X has {X.shape[1]} columns), got {network['layers'][0]}")
     n_out = params.weights[-1].shape[1]
     if y.shape[1] != n_out:
         raise ScenarioError(src, "y", f"expected {X.shape[0]}×{n_out} (one column per unit of the last layer), got {_dims(y.shape)}")
-    if X.shape[0] * max(w.shape[1] for w in params.weights) > 50 * MAX_OBSERVATIONS:
-        raise ScenarioError(src, "X", "expected a batch small enough to step through (rows × widest layer ≤ 500,000)")
+    cells = X.shape[0] * max(w.shape[1] for w in params.weights)
+    if cells > 50 * MAX_OBSERVATIONS:
+        raise ScenarioError(src, "X", f"expected a batch small enough to step through (rows × widest layer ≤ {50 * MAX_OBSERVATIONS:,}), got {X.shape[0]:,} × {cells // X.shape[0]:,} = {cells:,}")
 
     training = _table(src, doc, "training", required=True)
     _unknown_keys(src, "training", training, TRAINING_KEYS)
     if "learning_rate" not in training:
         raise ScenarioError(src, "training.learning_rate", "expected a number > 0, found none (the key is missing)")
     lr = training["learning_rate"]
-    if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
+    if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
         raise ScenarioError(src, "training.learning_rate", f"expected a finite number > 0, got {_describe(lr)}")
+    if lr > MAX_LEARNING_RATE:
+        raise ScenarioError(src, "training.learning_rate", f"expected at most {MAX_LEARNING_RATE:,.0f}, got {_num_text(lr)}")
     cost = _choice(src, "training.cost", training.get("cost", "sse"), COSTS)
     valid_acts = tuple(ACTIVATIONS)
     activation = _choice(src, "training.activation", training.get("activation", "sigmoid"), valid_acts)
@@ -315,46 +386,95 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     )
 
 
+_TOML_WHERE = re.compile(r"^(?P<msg>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|(?P<end>end of document))\)$", re.S)
+
+
+def _toml_error(text: str, exc: Exception) -> str:
+    """tomllib's "Unclosed array (at line 4, column 1)" as "at line 4, column 1: unclosed array"."""
+    raw = str(exc)
+    match = _TOML_WHERE.match(raw)
+    if not match:
+        return f"expected valid TOML, got a syntax error: {_short(raw, 200)}"
+    msg = match.group("msg")
+    msg = msg[:1].lower() + msg[1:]
+    if match.group("end"):
+        line = text.count("\n") + 1
+        col = len(text) - (text.rfind("\n") + 1) + 1
+        where = f"line {line}, column {col} (the end of the file)"
+    else:
+        where = f"line {match.group('line')}, column {match.group('col')}"
+    return f"expected valid TOML, got a syntax error at {where}: {_short(msg, 200)}"
+
+
 def parse_text(text: str, src: str, suffix: str) -> Scenario:
+    """A scenario from the text of a file: JSON for a `.json` suffix, TOML otherwise."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.strip():
         raise ScenarioError(src, None, "expected a scenario, got an empty file")
-    if suffix == ".json":
-        try:
+    kind = "JSON" if suffix == ".json" else "TOML"
+    try:
+        if suffix == ".json":
             doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError(src, None, f"expected valid JSON, got a syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-        except RecursionError:
-            raise ScenarioError(src, None, "expected valid JSON, got nesting too deep") from None
-    else:
-        try:
+        else:
             doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(src, None, f"expected valid TOML, got a syntax error: {exc}") from None
-        except RecursionError:
-            raise ScenarioError(src, None, "expected valid TOML, got nesting too deep") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(src, None, f"expected valid JSON, got a syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg[:1].lower() + exc.msg[1:]}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(src, None, _toml_error(text, exc)) from None
+    except RecursionError:
+        raise ScenarioError(src, None, f"expected valid {kind} nested at most a few levels deep, got nesting too deep to read") from None
+    except ValueError as exc:
+        # Integers of more than 4,300 digits: Python refuses to convert them.
+        if "digits" in str(exc):
+            raise ScenarioError(src, None, f"expected valid {kind} with numbers of sensible size, got an integer of more than 4,300 digits") from None
+        raise ScenarioError(src, None, f"expected valid {kind}, got an error: {_short(str(exc), 200)}") from None
     return scenario_from_document(doc, src)
 
 
 def load_file(path: str | Path) -> Scenario:
+    """Read and validate a scenario file: at most MAX_FILE_BYTES of UTF-8 TOML (or JSON for .json).
+
+    Only regular files are read (a FIFO or a device could block or never end), and
+    never more than the limit, whatever the file claims its size is.
+    """
     p = Path(path)
-    src = str(path)
+    src = _short(str(path), 500)
     try:
         if p.is_dir():
             raise ScenarioError(src, None, "expected a scenario file, got a directory")
+        if not p.exists():
+            raise FileNotFoundError(str(p))
+        if not p.is_file():
+            raise ScenarioError(src, None, "expected a regular scenario file, got a device, socket or pipe")
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ScenarioError(src, None, f"expected a file of at most {MAX_FILE_BYTES:,} bytes, got {size:,}")
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError(src, None, "expected a scenario file, but no such file exists") from None
     except PermissionError:
         raise ScenarioError(src, None, "expected a readable file, but permission was denied") from None
     except OSError as exc:
-        raise ScenarioError(src, None, f"expected a readable file, got an error: {exc.strerror or exc}") from None
+        raise ScenarioError(src, None, f"expected a readable file, got an error: {_short(exc.strerror or str(exc), 200)}") from None
+    except ValueError as exc:  # e.g. a path with a NUL character in it
+        raise ScenarioError(src, None, f"expected a usable file path, got {_short(str(exc), 100)}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(src, None, f"expected a file of at most {MAX_FILE_BYTES:,} bytes, got more")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError(src, None, "expected UTF-8 text, got UTF-16 (save the file as UTF-8)")
     if b"\x00" in raw:
-        raise ScenarioError(src, None, "expected a text file (TOML or JSON), got binary data")
+        raise ScenarioError(src, None, "expected a text file (TOML or JSON), got binary data (it contains NUL bytes)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(src, None, f"expected UTF-8 text, got an invalid byte at offset {exc.start}") from None
+        body, start = bytes(exc.object), exc.start  # after any byte-order mark
+        line = body.count(b"\n", 0, start) + 1
+        column = start - (body.rfind(b"\n", 0, start) + 1) + 1
+        raise ScenarioError(
+            src, None,
+            f"expected UTF-8 text, got the byte 0x{body[start]:02x} at line {line}, column {column} "
+            "(save the file as UTF-8)",
+        ) from None
     return parse_text(text, src, p.suffix.lower())

@@ -148,11 +148,6 @@ class Session:
                 break
             self._set_frontier(start + len(result.costs), result.params)
             done += len(result.costs)
-        frontier_cost = self.net.cost(self._frontier_params)
-        reason = divergence_reason(frontier_cost, self.costs[0])
-        if reason is not None and self.diverged is None:
-            self.diverged = DivergenceError(self.frontier, frontier_cost, reason)
-            self._set_frontier(self.frontier - 1, self.params_at(self.frontier - 1) if self.frontier > 1 else self.scenario.params)
         self.position = Position(self.frontier, 1)
         self.epoch_pass(self.frontier)
         return self.diverged

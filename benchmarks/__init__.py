@@ -1,0 +1,1 @@
+"""Benchmarks for backprop-tui (issue 5). Run: python -m benchmarks.run"""

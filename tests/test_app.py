@@ -1,0 +1,491 @@
+"""Pilot tests of the terminal stepper: every key and every screen."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from tui_backprop.app import BackpropApp
+from tui_backprop.app.keys import KEYS, bindings, locked_actions
+from tui_backprop.app.screens.gradcheck import GradCheckScreen
+from tui_backprop.app.screens.help import HelpScreen
+from tui_backprop.app.screens.picker import PickerScreen
+from tui_backprop.app.screens.train import TrainScreen, parse_epochs
+from tui_backprop.app.view import WRITTEN, fmt, matrix_text
+from tui_backprop.app.widgets.header import StepHeader
+from tui_backprop.app.widgets.notice import Notice
+from tui_backprop.core import Position, ScenarioError, parse_text, resolve
+
+DATA = Path(__file__).parent / "data"
+BIG = DATA / "big.toml"
+SIZE = (120, 40)
+
+
+def plain(renderable, width: int = 200) -> str:
+    console = Console(width=width, record=True, color_system=None, file=open("/dev/null", "w"))
+    console.print(renderable)
+    return console.export_text()
+
+
+def header(app) -> str:
+    return app.query_one(StepHeader).text_plain
+
+
+def body(app, selector: str) -> str:
+    return plain(app.query_one(selector, Static).content)
+
+
+async def wait_workers(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# --- construction -------------------------------------------------------------------------------
+
+
+def test_constructor_forms(tmp_path):
+    assert BackpropApp().scenario.name == resolve(None).name
+    assert BackpropApp("xor").scenario.layers == resolve("xor").layers
+    assert BackpropApp(resolve("and")).scenario.layers == [2, 1]
+    assert BackpropApp(BIG).scenario.m == 256
+    assert BackpropApp(str(BIG), decimals=5).decimals == 5
+    with pytest.raises(ScenarioError):
+        BackpropApp("no-such-scenario")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("name = 'x'\n[data]\nX = [[1, 2]]\n")
+    with pytest.raises(ScenarioError):
+        BackpropApp(bad)
+
+
+# --- the key table ------------------------------------------------------------------------------
+
+
+async def test_key_table_drives_bindings_and_palette():
+    actions = [spec.action for spec in KEYS]
+    assert len(actions) == len(set(actions)), "each action declared once"
+    assert [b.action for b in bindings()] == actions
+    assert [b.action for b in BackpropApp.BINDINGS] == actions
+    app = BackpropApp()
+    async with app.run_test(size=SIZE):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        footer = {b.action for _, b, enabled, _ in app.active_bindings.values() if b.show}
+    for spec in KEYS:
+        if spec.action != "quit":  # Textual's own palette already has Quit
+            assert any(spec.palette_title in t for t in titles), spec.action
+        if spec.show:
+            assert spec.action in footer
+
+
+def test_lesson_locks_actions():
+    assert locked_actions({"locked": ["train", "gradcheck", "help", "nonsense"]}) == {"train", "gradcheck"}
+    assert locked_actions({}) == frozenset()
+    assert locked_actions({"locked": "train"}) == frozenset()
+
+
+async def test_locked_key_does_nothing_and_is_hidden():
+    scenario = resolve(None)
+    locked = type(scenario)(**{**scenario.__dict__, "lesson": {"locked": ["train"]}})
+    app = BackpropApp(locked)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        assert not isinstance(app.screen, TrainScreen)
+        assert all("Train" not in c.title for c in app.get_system_commands(app.screen))
+        await pilot.press("question_mark")
+        assert "locked" in plain(app.screen.query_one("#help-table", Static).content)
+
+
+# --- stepping -----------------------------------------------------------------------------------
+
+
+async def test_step_keys_forward_and_back():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        s = app.session
+        assert "step 1/16" in header(app) and "Sleep and study" in header(app)
+        assert "FORWARD" in header(app)
+        await pilot.press("right", "l", "n")
+        assert s.position == Position(1, 4)
+        await pilot.press("left", "h", "p")
+        assert s.position == Position(1, 1)
+        await pilot.press("left")  # the very first step: stays
+        assert s.position == Position(1, 1)
+        await pilot.press("end")
+        assert s.position == Position(1, 16) and "UPDATE" in header(app)
+        await pilot.press("home")
+        assert s.position == Position(1, 1)
+
+
+async def test_whole_epoch_forward_then_back_across_the_update():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        s = app.session
+        phases = []
+        for _ in range(s.n_steps):
+            phases.append(header(app).split("·")[-1].strip())
+            await pilot.press("right")
+        assert phases[:7] == ["FORWARD"] * 7 and phases[7:14] == ["BACKWARD"] * 7 and phases[14:] == ["UPDATE"] * 2
+        assert s.position == Position(2, 1)
+        assert "epoch 2" in header(app)
+        await pilot.press("left")  # back across the update into epoch 1
+        assert s.position == Position(1, 16)
+        assert "epoch 1" in header(app) and "UPDATE" in header(app)
+        for _ in range(s.n_steps - 1):
+            await pilot.press("left")
+        assert s.position == Position(1, 1)
+
+
+async def test_panels_show_the_step():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        for _ in range(5):
+            await pilot.press("left")
+        # step 11: backward mulGate of layer 2
+        assert app.session.position.index == 11
+        step_text = body(app, "#step")
+        assert "∂J/∂W2 = a2ᵀ · δ3" in step_text and "(3×4)·(4×1) → 3×1" in step_text
+        matrices = body(app, "#matrices-body")
+        assert "a2  4×3" in matrices and "δ3  4×1" in matrices and "✎ ∂J/∂W2  3×1" in matrices
+        step = app.session.step()
+        assert fmt(step.outputs["dJ_dW2"][0, 0], 3) in matrices
+        assert "switcher" in body(app, "#explanation-text")
+        graph = body(app, "#graph")
+        assert "◀─" in graph and "─▶" in graph and "∂" in graph and "✓" in graph
+        assert "J = 0.0943" in body(app, "#cost-text")
+
+
+async def test_update_step_shows_old_new_and_change():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "left")  # step 15: update of W2, b2
+        step = app.session.step()
+        assert step.phase == "update" and step.layer == 2
+        params = body(app, "#params-body")
+        assert "old → new" in params
+        old, new = step.inputs["W2"][0, 0], step.outputs["W2"][0, 0]
+        assert f"{fmt(old, 3)} → {fmt(new, 3)}" in params
+        matrices = body(app, "#matrices-body")
+        assert "∂J/∂W2" in matrices and "✎ W2" in matrices and "✎ b2" in matrices
+        await pilot.press("right")  # step 16: W2 now shown updated
+        assert "updated ✓" in body(app, "#params-body")
+
+
+async def test_run_to_end_of_epoch():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        for _ in range(100):
+            if app._play_mode is None:
+                break
+            await pilot.pause(0.05)
+        assert app.session.position == Position(1, 16)
+        await pilot.press("e")  # at the end: runs through the next epoch
+        for _ in range(100):
+            if app._play_mode is None:
+                break
+            await pilot.pause(0.05)
+        assert app.session.position == Position(2, 16)
+
+
+async def test_play_pause_and_speed():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("plus", "plus", "plus", "plus", "plus")  # fastest: 0.1 s
+        assert app.speed == 4
+        await pilot.press("space")
+        assert "playing" in header(app)
+        await pilot.pause(0.45)
+        await pilot.press("space")
+        assert "playing" not in header(app)
+        reached = app.session.position.index
+        assert reached >= 3
+        await pilot.pause(0.3)
+        assert app.session.position.index == reached  # paused stays put
+        await pilot.press("minus")
+        assert app.speed == 3
+
+
+# --- train, reset, decimals ---------------------------------------------------------------------
+
+
+async def test_train_default_100_epochs():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        assert isinstance(app.screen, TrainScreen)
+        assert app.screen.query_one(Input).value == "100"
+        await pilot.press("enter")
+        await wait_workers(app, pilot)
+        await pilot.pause()
+        s = app.session
+        assert s.frontier == 101 and s.position == Position(101, 1)
+        assert len(s.costs) == 101 and s.costs[-1] < s.costs[0]
+        assert "epoch 101" in header(app)
+        assert "→ 101:" in body(app, "#cost-text")
+        assert app.query_one("#cost-spark").display
+        assert not app.training
+        await pilot.press("left")  # back across the update into epoch 100
+        assert s.position == Position(100, 16)
+
+
+async def test_train_rejects_bad_counts():
+    assert parse_epochs("100") == (100, "")
+    assert parse_epochs("1,000")[0] == 1000
+    for bad in ("0", "-3", "abc", "1000001", "2.5"):
+        value, error = parse_epochs(bad)
+        assert value is None and error
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        inp = app.screen.query_one(Input)
+        inp.value = "0"
+        await pilot.press("enter")
+        assert isinstance(app.screen, TrainScreen)
+        assert "expected 1 to 1,000,000" in str(app.screen.query_one("#train-error", Static).content)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TrainScreen)
+        assert app.session.frontier == 1
+
+
+async def _until(predicate, timeout: float = 5.0) -> float:
+    start = time.perf_counter()
+    while not predicate():
+        assert time.perf_counter() - start < timeout, "timed out"
+        await asyncio.sleep(0.005)
+    return time.perf_counter() - start
+
+
+async def test_training_keeps_ui_responsive():
+    app = BackpropApp(BIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        app.screen.query_one(Input).value = "8000"
+        # Pilot.press waits for the app to be idle, which a busy worker delays: poll instead.
+        enter = asyncio.create_task(pilot.press("enter"))
+        await _until(lambda: app.training)
+        assert app.query_one("#progress").has_class("-active")
+        assert "training 8,000 epochs" in header(app)
+        help_key = asyncio.create_task(pilot.press("question_mark"))
+        waited = await _until(lambda: isinstance(app.screen, HelpScreen))
+        assert app.training, "help opened while the worker was still training"
+        assert waited < 0.5
+        await enter
+        await help_key
+        await pilot.press("escape")
+        await wait_workers(app, pilot)
+        assert not app.training and app.session.frontier == 8001
+        assert not app.query_one("#progress").has_class("-active")
+        assert app.session.position == Position(8001, 1)
+
+
+HOT = """
+name = "Too hot"
+[data]
+X = [[0.3, 1.0], [0.5, 0.2], [1.0, 0.4]]
+y = [[0.75], [0.82], [0.93]]
+[weights]
+W1 = [[0.5], [-0.4]]
+b1 = [[0.1]]
+[training]
+learning_rate = 50.0
+output_activation = "identity"
+"""
+
+
+async def test_divergence_is_a_message_not_nan():
+    scenario = parse_text(HOT, "hot.toml", ".toml")
+    app = BackpropApp(scenario)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.press("enter")
+        await wait_workers(app, pilot)
+        assert app.session.diverged is not None
+        notice = app.query_one(Notice)
+        assert notice.has_class("-visible") and "diverged" in str(notice.content)
+        for _ in range(app.session.n_steps + 1):
+            await pilot.press("right")
+        screen_text = app.export_screenshot()
+        assert "nan" not in screen_text.lower().replace("nan-", "")  # no NaN anywhere
+        assert "lower the learning rate" in str(notice.content)
+
+
+async def test_reset_and_decimals():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "right", "right")
+        assert app.session.position == Position(2, 2)
+        await pilot.press("r")
+        assert app.session.position == Position(1, 1) and app.session.frontier == 1
+        assert app.decimals == 3
+        seen = []
+        for _ in range(4):
+            await pilot.press("d")
+            seen.append(app.decimals)
+        assert seen == [4, 6, 2, 3]
+        await pilot.press("d")
+        assert "0.3000" in body(app, "#matrices-body")
+
+
+# --- screens ------------------------------------------------------------------------------------
+
+
+async def test_help_lists_every_key():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("question_mark", "f1"):
+            await pilot.press(key)
+            assert isinstance(app.screen, HelpScreen)
+            text = plain(app.screen.query_one("#help-table", Static).content)
+            for spec in KEYS:
+                assert spec.display in text
+                assert spec.help.split(":")[0].split(";")[0][:30] in " ".join(text.split())
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_gradient_check_screen():
+    app = BackpropApp("deep")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, GradCheckScreen)
+        await wait_workers(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 6  # W1 b1 W2 b2 W3 b3
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["W1", "b1", "W2", "b2", "W3", "b3"]
+        assert all(r[-1] == "ok" for r in rows)
+        assert "all ok" in str(app.screen.query_one("#grad-summary", Static).content)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, GradCheckScreen)
+
+
+async def test_picker_opens_bundled_scenario():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right")
+        await pilot.press("o")
+        assert isinstance(app.screen, PickerScreen)
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index("xor")
+        await pilot.press("enter")
+        assert not isinstance(app.screen, PickerScreen)
+        assert app.scenario.layers == resolve("xor").layers
+        assert app.session.position == Position(1, 1)
+        assert resolve("xor").name in header(app)
+
+
+async def test_picker_bad_file_keeps_current(tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text("name = 'broken'\n[data]\nX = [[1, 2], [3]]\ny = [[1], [0]]\n")
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "right")
+        await pilot.press("o")
+        inp = app.screen.query_one("#picker-path", Input)
+        inp.focus()
+        inp.value = str(bad)
+        await pilot.press("enter")
+        assert isinstance(app.screen, PickerScreen), "the picker stays open"
+        error = str(app.screen.query_one("#picker-error", Static).content)
+        assert "broken.toml" in error and "\n" not in error
+        inp.value = str(tmp_path / "missing.toml")
+        await pilot.press("enter")
+        assert "missing.toml" in str(app.screen.query_one("#picker-error", Static).content)
+        await pilot.press("escape")
+        assert app.scenario.name == resolve(None).name
+        assert app.session.position == Position(1, 3)
+        # and a good file by path
+        await pilot.press("o")
+        inp = app.screen.query_one("#picker-path", Input)
+        inp.focus()
+        inp.value = str(BIG)
+        await pilot.press("enter")
+        assert app.scenario.m == 256
+
+
+async def test_command_palette_runs_a_key_action():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press(*"next step")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.position == Position(1, 2)
+        await pilot.press("ctrl+p", *"gradient check")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GradCheckScreen)
+        await pilot.press("escape")
+
+
+async def test_quit():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+
+
+# --- narrow terminals, big scenarios, no colour -------------------------------------------------
+
+
+async def test_narrow_layout_and_panel_toggle():
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.has_class("-narrow")
+        assert not app.query_one("#side").display or app.query_one("#side").size.width == 0
+        assert app.query_one("#matrices").size.height >= 6
+        assert app.query_one("#step").outer_size.height >= 5
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.query_one("#side").size.width > 0
+        assert app.query_one("#main").size.width == 0
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.query_one("#main").size.width > 0
+
+
+def test_big_matrices_are_cut_with_a_note():
+    import numpy as np
+
+    a = np.arange(256 * 32, dtype=float).reshape(256, 32)
+    text = plain(matrix_text(a, 3, 12, 6))
+    assert "… 244 more rows" in text and "… 26 more cols" in text
+    assert len(text.splitlines()) == 13
+
+
+def test_written_cells_survive_no_colour():
+    import numpy as np
+
+    t = matrix_text(np.array([[1.0, -2.0]]), 2, 5, 5, written=True)
+    styles = {str(span.style) for span in t.spans}
+    assert "underline" in WRITTEN and "bold" in WRITTEN and WRITTEN in styles
+    assert fmt(float("nan"), 3) == "—" and fmt(-0.0001, 2) == "0.00"
+
+
+async def test_big_scenario_steps_smoothly():
+    """50 step keys on m=256, [8, 32, 16, 4] cost about what they cost on the default."""
+    timings = {}
+    for spec in (None, BIG):
+        app = BackpropApp(spec)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            start = time.perf_counter()
+            for i in range(50):
+                await pilot.press("right" if i % 10 < 7 else "left")
+            await pilot.pause()
+            timings[spec] = (time.perf_counter() - start) / 50 * 1000
+            if spec is BIG:
+                assert "more rows" in body(app, "#matrices-body")
+    print(f"\nms per step key: default {timings[None]:.1f}, big {timings[BIG]:.1f}")
+    assert timings[BIG] < max(5 * timings[None], 60)

@@ -1,0 +1,145 @@
+"""End to end in headless Chromium: the served page shows the app, and → moves the stepper.
+
+Debian's chromium (/usr/bin/chromium) driven by Playwright's Python package; never
+`playwright install` (it cannot download here). The terminal is drawn on a canvas,
+so the test checks both the websocket frames the page receives (the screen text,
+escape sequences stripped) and that a screenshot after the key differs from the one
+before. Set BACKPROP_SCREENSHOTS=DIR to keep the screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--headless",
+]
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)")
+STEP_1 = re.compile(r"step\s*1\s*/\s*16")
+STEP_2 = re.compile(r"step\s*2\s*/\s*16")
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.skipif(sync_playwright is None, reason="playwright (the Python package) is not installed"),
+    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is absent (apt-get install chromium)"),
+    pytest.mark.skipif(not (ROOT / "tui_backprop" / "app" / "__init__.py").exists(), reason="the Textual app is not there yet"),
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server_url():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_backprop", "serve", "sleep-study", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    url = f"http://{HOST}:{port}/"
+    try:
+        start = time.monotonic()
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}: {proc.stderr.read().decode(errors='replace')[-500:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() - start > 15:
+                    pytest.fail(f"no page at {url} after 15 s")
+                time.sleep(0.2)
+        yield url
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+        proc.stderr.close()
+
+
+class Frames:
+    """Everything the page's websockets received, as screen text."""
+
+    def __init__(self) -> None:
+        self.raw = b""
+
+    def on_websocket(self, ws) -> None:
+        ws.on("framereceived", self.received)
+
+    def received(self, payload) -> None:
+        self.raw += payload if isinstance(payload, bytes) else payload.encode("utf-8")
+
+    def text(self, since: int = 0) -> str:
+        return ANSI.sub("", self.raw[since:].decode("utf-8", "replace"))
+
+
+def wait_for(page, frames: Frames, pattern: re.Pattern, since: int = 0, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not pattern.search(frames.text(since)):
+        if time.monotonic() > end:
+            pytest.fail(f"{pattern.pattern!r} never arrived; the screen text was:\n{frames.text(since)[-1500:]}")
+        page.wait_for_timeout(100)  # lets Playwright deliver the frame events
+
+
+def only_local(route) -> None:
+    """The page asks Google for a font: no traffic leaves 127.0.0.1."""
+    if route.request.url.startswith(f"http://{HOST}") or route.request.url.startswith(f"ws://{HOST}"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def test_arrow_key_in_the_browser_moves_the_stepper(server_url, tmp_path):
+    keep = os.environ.get("BACKPROP_SCREENSHOTS")
+    shots = Path(keep) if keep else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    frames = Frames()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.route("**/*", only_local)
+            page.on("websocket", frames.on_websocket)
+            page.goto(server_url)
+            # textual.js marks the body once the app's first bytes have arrived.
+            page.wait_for_selector("body.-first-byte", timeout=15_000)
+            wait_for(page, frames, STEP_1)
+            assert "Sleep and study" in frames.text()
+            page.wait_for_timeout(700)  # the terminal fades in (0.3 s) and finishes drawing
+            before = page.screenshot(path=str(shots / "browser-step1.png"))
+
+            mark = len(frames.raw)
+            page.locator(".xterm-helper-textarea").focus()  # the terminal's keyboard input
+            page.keyboard.press("ArrowRight")
+            wait_for(page, frames, STEP_2, since=mark)
+            page.wait_for_timeout(700)
+            after = page.screenshot(path=str(shots / "browser-step2.png"))
+        finally:
+            browser.close()
+    assert before != after, "the page looked the same after →"

@@ -1,0 +1,49 @@
+"""Snapshots of the main screen (forward, backward, update steps at 120×40 and 80×24) and the modal screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_backprop.app import BackpropApp
+
+# Steps of the default [2, 3, 1] scenario: 1..7 forward, 8..14 backward, 15..16 update.
+FORWARD = ["right"] * 2  # step 3: activation of layer 1
+BACKWARD = ["right"] * 10  # step 11: backward mulGate of layer 2
+UPDATE = ["end"]  # step 16: update of W1, b1
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("keys", [FORWARD, BACKWARD, UPDATE], ids=["forward", "backward", "update"])
+def test_main_screen(snap_compare, size, keys):
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=size, press=keys)
+
+
+def test_update_step_old_new(snap_compare):
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), press=["end", "left"])
+
+
+def test_narrow_side_panels(snap_compare):
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(80, 24), press=["right"] * 10 + ["v"])
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), press=["question_mark"])
+
+
+def test_gradient_check_screen(snap_compare):
+    async def run_before(pilot) -> None:
+        await pilot.press("g")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_picker_screen(snap_compare):
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), press=["o"])
+
+
+def test_big_scenario(snap_compare):
+    assert snap_compare(BackpropApp(Path(__file__).parent / "data" / "big.toml"), terminal_size=(120, 40), press=["right"] * 4)

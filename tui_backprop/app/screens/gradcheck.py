@@ -1,0 +1,61 @@
+"""Gradient check: the engine's analytic gradients against central differences."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from ...core import Session, gradient_check
+from ..view import dims
+
+TOLERANCE = 1e-6
+
+
+class GradCheckScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,g,q", "close", "Close", key_display="esc")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.epoch = session.position.epoch
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="grad-box"):
+            yield Static(f"Weights at the start of epoch {self.epoch}; central differences, ε = 1e-5.",
+                         id="grad-intro")
+            yield DataTable(id="grad-table", cursor_type="row", zebra_stripes=True)
+            yield Static("computing…", id="grad-summary")
+            yield Static("esc or g to close", id="grad-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#grad-box").border_title = "Gradient check"
+        table = self.query_one(DataTable)
+        table.add_columns("parameter", "shape", "max relative error", f"< {TOLERANCE:g}")
+        self.run_check()
+
+    @work(thread=True, exclusive=True)
+    def run_check(self) -> None:
+        params = self.session.params_at(self.epoch)
+        entries = gradient_check(self.session.net, params)
+        self.app.call_from_thread(self.show_entries, entries)
+
+    def show_entries(self, entries) -> None:
+        table = self.query_one(DataTable)
+        worst = 0.0
+        for e in entries:
+            worst = max(worst, e.max_error)
+            ok = e.max_error < TOLERANCE
+            table.add_row(
+                e.name, dims(e.analytic), f"{e.max_error:.2e}", "ok" if ok else "FAIL",
+            )
+        verdict = "all ok" if worst < TOLERANCE else "FAIL: some gradients disagree"
+        self.query_one("#grad-summary", Static).update(
+            f"max relative error {worst:.2e} — {verdict} (tolerance {TOLERANCE:g})")
+        self.add_class("-done")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

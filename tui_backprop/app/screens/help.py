@@ -1,0 +1,52 @@
+"""Every key, generated from the key table."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..keys import KEYS
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark,q,f1", "dismiss_help", "Close", key_display="esc"),
+    ]
+
+    def __init__(self, locked: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.locked = locked
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold #ffd75f", no_wrap=True, min_width=8)
+        table.add_column(ratio=1)
+        group = None
+        for spec in KEYS:
+            if spec.group != group:
+                if group is not None:
+                    table.add_row("", "")
+                group = spec.group
+                table.add_row(Text(group, style="bold underline"), "")
+            text = Text(spec.help)
+            if spec.action in self.locked:
+                text.append("  (locked by this lesson)", style="italic dim")
+            table.add_row(spec.display, text)
+        table.add_row("", "")
+        table.add_row("↑ ↓ PgUp PgDn", Text("Scroll the matrices panel; shift+← / shift+→ scroll it sideways."))
+        table.add_row("ctrl+p", Text("Command palette: every key above as a command, searchable."))
+        with Vertical(id="help-box"):
+            with VerticalScroll(id="help-scroll"):
+                yield Static(table, id="help-table")
+            yield Static("esc, ? or q to close", id="help-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").border_title = "Keys"
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

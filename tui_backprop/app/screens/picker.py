@@ -1,0 +1,76 @@
+"""Open another scenario: a bundled one from the list, or a file by its path."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core import Scenario, ScenarioError, load_bundled, names, resolve
+
+
+class PickerScreen(ModalScreen[Scenario | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: str = "") -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for name in names():
+            try:
+                s = load_bundled(name)
+            except ScenarioError as err:  # a broken bundled file is listed, not fatal
+                options.append(Option(Text(f"{name}  ({err})", style="dim"), id=name, disabled=True))
+                continue
+            label = Text(no_wrap=True, overflow="ellipsis")
+            label.append(name.ljust(12), style="bold")
+            label.append(f" {s.shape_text:<14} m={s.m:<4}", style="#87afff")
+            label.append(s.name)
+            options.append(Option(label, id=name))
+        with Vertical(id="picker-box"):
+            yield Label("Bundled scenarios (↑↓, Enter):")
+            yield OptionList(*options, id="picker-list")
+            yield Label("…or a scenario file (.toml / .json), Enter to open:")
+            yield Input(placeholder="path/to/scenario.toml", id="picker-path")
+            yield Static("", id="picker-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-box").border_title = "Open a scenario"
+        options = self.query_one(OptionList)
+        options.focus()
+        for i in range(options.option_count):
+            if options.get_option_at_index(i).id == self.current:
+                options.highlighted = i
+
+    def _open(self, spec: str) -> None:
+        try:
+            scenario = resolve(spec)
+        except ScenarioError as err:
+            self.query_one("#picker-error", Static).update(f"✗ {err}")
+            return
+        except OSError as err:  # unreadable paths that slip past validation
+            self.query_one("#picker-error", Static).update(f"✗ {spec}: {err.strerror or err}")
+            return
+        self.dismiss(scenario)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._open(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        if not path:
+            self.query_one("#picker-error", Static).update("✗ type a file path, or pick a bundled scenario above")
+            return
+        if "/" not in path and "\\" not in path and not path.endswith((".toml", ".json")):
+            path = "./" + path  # a path, never a bundled name, from this field
+        self._open(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

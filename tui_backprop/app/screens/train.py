@@ -1,0 +1,47 @@
+"""Ask how many epochs to train."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+MAX_TRAIN = 1_000_000
+DEFAULT_TRAIN = 100
+
+
+def parse_epochs(text: str) -> tuple[int | None, str]:
+    text = text.strip().replace(",", "").replace("_", "")
+    try:
+        value = int(text)
+    except ValueError:
+        return None, f"expected a whole number of epochs, got {text!r}"
+    if not 1 <= value <= MAX_TRAIN:
+        return None, f"expected 1 to {MAX_TRAIN:,} epochs, got {value:,}"
+    return value, ""
+
+
+class TrainScreen(ModalScreen[int | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="train-box"):
+            yield Label("Epochs to train (1 to 1,000,000); Enter to start, Esc to cancel:")
+            yield Input(str(DEFAULT_TRAIN), id="train-input")
+            yield Static("", id="train-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#train-box").border_title = "Train"
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value, error = parse_epochs(event.value)
+        if value is None:
+            self.query_one("#train-error", Static).update(error)
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,136 @@
+"""Display helpers shared by the panels: number and matrix formatting, graph status.
+
+Nothing here computes the network's maths: every number comes from the engine's
+Session and Step objects; this module only decides how they look.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from rich.text import Text
+
+from ..core import Session, Step
+from ..notation import display_name
+
+DECIMALS = (2, 3, 4, 6)
+DEFAULT_DECIMALS = 3
+
+# Styles (Rich); bold / underline / reverse survive NO_COLOR, colours do not.
+WRITTEN = "bold underline #ffd75f"
+NEGATIVE = "#ff8787"
+POSITIVE = ""
+DIM = "dim"
+FORWARD = "#5fd787"
+BACKWARD = "#ffaf5f"
+UPDATE = "#87afff"
+PHASE_STYLE = {"forward": FORWARD, "backward": BACKWARD, "update": UPDATE}
+
+ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "identity": "id", "linear": "id"}
+
+
+def next_decimals(current: int) -> int:
+    for d in DECIMALS:
+        if d > current:
+            return d
+    return DECIMALS[0]
+
+
+def fmt(x: float, decimals: int) -> str:
+    """A number with a fixed number of decimals; never 'nan' on screen."""
+    x = float(x)
+    if math.isnan(x):
+        return "—"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    s = f"{x:.{decimals}f}"
+    if s.startswith("-") and float(s) == 0:
+        s = s[1:]
+    return s
+
+
+def dims(a: np.ndarray) -> str:
+    return f"{a.shape[0]}×{a.shape[1]}"
+
+
+def matrix_text(a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False) -> Text:
+    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines. Only those are formatted."""
+    rows, cols = a.shape
+    r, c = min(rows, max_rows), min(cols, max_cols)
+    cells = [[fmt(a[i, j], decimals) for j in range(c)] for i in range(r)]
+    width = max((len(s) for row in cells for s in row), default=1)
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for i, row in enumerate(cells):
+        if i:
+            out.append("\n")
+        for j, s in enumerate(row):
+            if j:
+                out.append(" ")
+            cell = s.rjust(width)
+            style = WRITTEN if written else (NEGATIVE if s.startswith("-") else POSITIVE)
+            out.append(cell, style=style)
+        if c < cols:
+            out.append("  …", style=DIM)
+    more = []
+    if r < rows:
+        more.append(f"… {rows - r} more row{'s' if rows - r != 1 else ''}")
+    if c < cols:
+        more.append(f"… {cols - c} more col{'s' if cols - c != 1 else ''}")
+    if more:
+        out.append("\n")
+        out.append(" · ".join(more), style="italic " + DIM)
+    return out
+
+
+def matrix_title(name: str, a: np.ndarray) -> str:
+    return f"{display_name(name)}  {dims(a)}"
+
+
+# --- the graph's state at a position --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeState:
+    value: bool  # its forward value is computed
+    gradient: bool  # the gradient through it is known
+    updated: bool  # (update nodes) applied
+    current: bool
+
+
+def step_index(steps: list[Step]) -> dict[tuple[str, str], int]:
+    """(node, phase) → step index, read from the trace."""
+    return {(s.node, s.phase): s.index for s in steps}
+
+
+def node_state(index: dict[tuple[str, str], int], node: str, current: int, current_node: str) -> NodeState:
+    big = 10**9
+    fwd = index.get((node, "forward"), big)
+    bwd = index.get((node, "backward"), big)
+    upd = index.get((node, "update"), big)
+    return NodeState(fwd <= current, bwd <= current, upd <= current, node == current_node)
+
+
+@dataclass(frozen=True)
+class ParamView:
+    name: str  # W1, b1
+    layer: int
+    old: np.ndarray  # at the start of the epoch
+    new: np.ndarray | None  # after this epoch's update, once that step is reached
+    current: bool  # the current step is this layer's update
+
+
+def param_views(session: Session) -> list[ParamView]:
+    """The parameters as they stand at the session's position, from the epoch's update steps."""
+    pos = session.position
+    params, _, steps = session.epoch_pass(pos.epoch)
+    updates = {s.layer: s for s in steps if s.phase == "update"}
+    out: list[ParamView] = []
+    for name, value in params.named().items():
+        layer = int(name[1:])
+        up = updates.get(layer)
+        done = up is not None and up.index <= pos.index
+        out.append(ParamView(name, layer, value, up.outputs[name] if done else None,
+                             done and up.index == pos.index))
+    return out

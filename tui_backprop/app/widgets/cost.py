@@ -1,0 +1,45 @@
+"""The cost per epoch: a sparkline and the current value."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.widgets import Sparkline, Static
+
+from ...core import Session
+from ..view import DIM, fmt
+
+MAX_POINTS = 400  # the sparkline buckets anyway; a long history is sampled evenly
+
+
+class CostPanel(Vertical):
+    def compose(self):
+        yield Sparkline([], id="cost-spark")
+        yield Static(id="cost-text")
+
+    def on_mount(self) -> None:
+        self.border_title = "Cost J per epoch"
+
+    def show(self, session: Session, decimals: int) -> None:
+        costs = session.costs
+        epoch = session.position.epoch
+        step = max(1, len(costs) // MAX_POINTS)
+        data = costs[::step] if step > 1 else list(costs)
+        if costs and data[-1] is not costs[-1]:
+            data.append(costs[-1])
+        spark = self.query_one("#cost-spark", Sparkline)
+        spark.data = data
+        spark.display = len(data) > 1
+        t = Text(no_wrap=True, overflow="ellipsis")
+        current = costs[epoch - 1] if 0 < epoch <= len(costs) else None
+        t.append("J = ", style="bold")
+        t.append(fmt(current, max(decimals, 4)) if current is not None else "—", style="bold")
+        t.append(f"  at epoch {epoch}", style=DIM)
+        if len(costs) <= 1:
+            t.append("\n")
+            t.append("one epoch so far: step on, or t to train", style=DIM)
+        else:
+            t.append("\n")
+            t.append(f"epoch 1: {fmt(costs[0], max(decimals, 4))}", style=DIM)
+            t.append(f" → {len(costs)}: {fmt(costs[-1], max(decimals, 4))}", style=DIM)
+        self.query_one("#cost-text", Static).update(t)

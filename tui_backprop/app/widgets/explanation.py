@@ -1,0 +1,19 @@
+"""What the current gate does to values or gradients, and why."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...core import Step
+
+
+class ExplanationPanel(VerticalScroll, can_focus=False):
+    def compose(self):
+        yield Static(id="explanation-text")
+
+    def on_mount(self) -> None:
+        self.border_title = "Why"
+
+    def show(self, step: Step) -> None:
+        self.query_one("#explanation-text", Static).update(step.explanation)

@@ -1,0 +1,103 @@
+"""The computational graph as text art, one line per layer, lit by the current step.
+
+    X  ─▶ (·W1)✓─▶ (+b1)✓─▶ (σ)✓─▶ a2
+    a2 ─▶ (·W2)∂◀─ (+b2)∂◀─ (σ)∂◀─ ŷ
+    ŷ  ─▶ (J)∂ ◁─ y
+    update  [W2 b2]✓  [W1 b1]
+
+Forward edges are green ─▶ once the value has passed, backward edges orange ◀─
+once the gradient has; ✓ marks a computed value, ∂ a known gradient; the
+current gate is drawn reversed (readable without colour).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...core import Session
+from ..view import BACKWARD, DIM, FORWARD, UPDATE, NodeState, node_state, step_index, ACT_SYMBOL
+
+from ...core.trace import a_symbol
+
+
+class GraphPanel(Static):
+    def on_mount(self) -> None:
+        self.border_title = "Graph"
+
+    def show(self, session: Session) -> None:
+        self.update(render_graph(session))
+
+
+def _edge(t: Text, into: NodeState) -> None:
+    if into.gradient:
+        t.append(" ◀─ ", style=f"bold {BACKWARD}")
+    elif into.value:
+        t.append(" ─▶ ", style=f"bold {FORWARD}")
+    else:
+        t.append(" ─▶ ", style=DIM)
+
+
+def _node(t: Text, label: str, s: NodeState, colour_done: str = FORWARD) -> None:
+    if s.current:
+        t.append(f"({label})", style="bold reverse")
+    elif s.gradient:
+        t.append(f"({label})", style=f"bold {BACKWARD}")
+    elif s.value or s.updated:
+        t.append(f"({label})", style=f"bold {colour_done}")
+    else:
+        t.append(f"({label})", style=DIM)
+    mark = "∂" if s.gradient else "✓" if (s.value or s.updated) else " "
+    t.append(mark, style=BACKWARD if s.gradient else colour_done)
+
+
+def render_graph(session: Session) -> Text:
+    scenario = session.scenario
+    pos = session.position
+    _, _, steps = session.epoch_pass(pos.epoch)
+    index = step_index(steps)
+    current_node = steps[pos.index - 1].node
+    n = len(scenario.layers) - 1
+    last = n + 1
+
+    def state(node: str) -> NodeState:
+        return node_state(index, node, pos.index, current_node)
+
+    names = [a_symbol(l, last) for l in range(1, last + 1)]
+    pad = max(len(s) for s in names)
+    t = Text(no_wrap=True, overflow="ellipsis")
+    for l in range(1, n + 1):
+        act = scenario.output_activation if l == n else scenario.activation
+        nxt = f"mul{l + 1}" if l < n else "cost"
+        t.append(names[l - 1].ljust(pad), style="bold")
+        _edge(t, state(f"mul{l}"))
+        _node(t, f"·W{l}", state(f"mul{l}"))
+        _edge(t, state(f"add{l}"))
+        _node(t, f"+b{l}", state(f"add{l}"))
+        _edge(t, state(f"act{l}"))
+        _node(t, ACT_SYMBOL.get(act, act), state(f"act{l}"))
+        _edge(t, state(nxt))
+        t.append(names[l], style="bold")
+        t.append("\n")
+    t.append(names[-1].ljust(pad), style="bold")
+    _edge(t, state("cost"))
+    _node(t, "J", state("cost"))
+    t.append(" ◁─ ", style=DIM)
+    t.append("y", style="bold")
+    t.append("\n")
+    t.append("update".ljust(pad), style="bold")
+    for l in range(n, 0, -1):
+        t.append(" ")
+        _node(t, f"W{l} b{l}", state(f"update{l}"), colour_done=UPDATE)
+    t.append("\n")
+    t.append("─▶", style=FORWARD)
+    t.append(" value  ", style=DIM)
+    t.append("◀─", style=BACKWARD)
+    t.append(" gradient  ", style=DIM)
+    t.append("(▮)", style="bold reverse")
+    t.append(" this step\n", style=DIM)
+    t.append("✓", style=FORWARD)
+    t.append(" value computed  ", style=DIM)
+    t.append("∂", style=BACKWARD)
+    t.append(" gradient known", style=DIM)
+    return t

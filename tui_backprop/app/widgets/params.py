@@ -1,0 +1,57 @@
+"""The parameters as they stand; on an update step, old → new and the change of each entry."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...core import Session
+from ..view import DIM, NEGATIVE, UPDATE, WRITTEN, dims, fmt, matrix_text, param_views
+
+MAX_ENTRIES = 8  # old → new lines listed per parameter on its update step
+
+
+class ParamsPanel(VerticalScroll, can_focus=False):
+    def compose(self):
+        yield Static(id="params-body")
+
+    def on_mount(self) -> None:
+        self.border_title = "Parameters"
+
+    def show(self, session: Session, decimals: int, max_rows: int = 6, max_cols: int = 4) -> None:
+        t = Text(no_wrap=True, overflow="ellipsis")
+        views = param_views(session)
+        for i, v in enumerate(views):
+            if i:
+                t.append("\n")
+            t.append(f"{v.name}", style="bold")
+            t.append(f" {dims(v.old)}", style=DIM)
+            if v.current and v.new is not None:
+                t.append("  old → new (change)", style=f"bold {UPDATE}")
+                # The change is read as new − old of two engine arrays: display only.
+                change = v.new - v.old
+                rows, cols = v.old.shape
+                shown = 0
+                for r in range(rows):
+                    for c in range(cols):
+                        if shown == MAX_ENTRIES:
+                            break
+                        d = change[r, c]
+                        t.append(f"\n [{r + 1},{c + 1}] ", style=DIM)
+                        t.append(fmt(v.old[r, c], decimals))
+                        t.append(" → ", style=DIM)
+                        t.append(fmt(v.new[r, c], decimals), style=WRITTEN)
+                        sign = "+" if d >= 0 else ""
+                        t.append(f" ({sign}{fmt(d, decimals + 1)})", style=NEGATIVE if d < 0 else UPDATE)
+                        shown += 1
+                if rows * cols > shown:
+                    t.append(f"\n … {rows * cols - shown} more entries", style="italic " + DIM)
+            elif v.new is not None:
+                t.append("  updated ✓", style=f"bold {UPDATE}")
+                t.append("\n")
+                t.append_text(matrix_text(v.new, decimals, max_rows, max_cols))
+            else:
+                t.append("\n")
+                t.append_text(matrix_text(v.old, decimals, max_rows, max_cols))
+        self.query_one("#params-body", Static).update(t)

@@ -1,0 +1,33 @@
+"""The current step: its title, the equation in symbols and the shape algebra."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...core import Step
+from ..view import PHASE_STYLE
+
+ARROW = {"forward": "─▶", "backward": "◀─", "update": "⟲"}
+
+
+class StepPanel(Static):
+    def on_mount(self) -> None:
+        self.border_title = "Step"
+
+    def show(self, step: Step, n_steps: int) -> None:
+        colour = PHASE_STYLE.get(step.phase, "")
+        t = Text()
+        t.append(f"{ARROW.get(step.phase, '')} ", style=f"bold {colour}")
+        t.append(step.title, style="bold")
+        t.append("\n")
+        t.append("  ")
+        t.append(step.equation, style="bold #d7d7ff")
+        t.append("\n")
+        t.append("  shapes  ", style="dim")
+        t.append(step.shapes)
+        self.update(t)
+        self.border_title = f"Step {step.index}/{n_steps} · {step.phase}"
+        self.set_class(step.phase == "forward", "-forward")
+        self.set_class(step.phase == "backward", "-backward")
+        self.set_class(step.phase == "update", "-update")

@@ -1,0 +1,108 @@
+"""A scenario's optional `[lesson]` table: how a teacher sets the app up for a class.
+
+    [lesson]
+    quiz = true                            # start in quiz mode
+    message = "Predict each shape first."  # shown once at the start
+    hide_panels = ["cost"]                 # panels not shown
+    lock_keys = ["train", "gradcheck"]     # actions that are disabled
+
+Validated here as data (stdlib only); the app honours it. Every problem is a
+ScenarioError naming the field, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ScenarioError
+
+PANELS = ("graph", "parameters", "cost", "explanation")
+LOCKABLE = ("train", "gradcheck", "open", "play", "reset", "decimals", "quiz")
+LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys")
+MAX_MESSAGE = 500
+
+
+@dataclass(frozen=True)
+class Lesson:
+    quiz: bool = False
+    message: str = ""
+    hide_panels: tuple[str, ...] = ()
+    lock_keys: tuple[str, ...] = ()
+
+    def hides(self, panel: str) -> bool:
+        return panel in self.hide_panels
+
+    def locks(self, action: str) -> bool:
+        return action in self.lock_keys
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def _hint(word: str, valid: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, valid, n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _names(src: str, key: str, value: Any, valid: tuple[str, ...], what: str) -> tuple[str, ...]:
+    field = f"lesson.{key}"
+    if not isinstance(value, list):
+        raise ScenarioError(src, field, f"expected a list of {what} names like [\"{valid[0]}\"], got {_describe(value)}")
+    seen: list[str] = []
+    for i, item in enumerate(value, start=1):
+        if not isinstance(item, str):
+            raise ScenarioError(src, f"{field} item {i}", f"expected a {what} name ({', '.join(valid)}), got {_describe(item)}")
+        if item not in valid:
+            raise ScenarioError(
+                src, f"{field} item {i}",
+                f"expected one of {', '.join(valid)}, got {_describe(item)}{_hint(item, valid)}",
+            )
+        if item not in seen:
+            seen.append(item)
+    return tuple(seen)
+
+
+def parse_lesson(src: str, table: Any) -> Lesson:
+    """Validate a `[lesson]` table (already parsed from TOML or JSON) into a Lesson."""
+    if table is None:
+        return Lesson()
+    if not isinstance(table, dict):
+        raise ScenarioError(src, "lesson", f"expected a table [lesson], got {_describe(table)}")
+    for key in table:
+        if key not in LESSON_KEYS:
+            raise ScenarioError(
+                src, f"lesson.{key}",
+                f"expected one of the keys {', '.join(LESSON_KEYS)}, got an unknown key{_hint(str(key), LESSON_KEYS)}",
+            )
+
+    quiz = table.get("quiz", False)
+    if not isinstance(quiz, bool):
+        raise ScenarioError(src, "lesson.quiz", f"expected true or false, got {_describe(quiz)}")
+
+    message = table.get("message", "")
+    if not isinstance(message, str):
+        raise ScenarioError(src, "lesson.message", f"expected a string, got {_describe(message)}")
+    message = message.strip()
+    if len(message) > MAX_MESSAGE:
+        raise ScenarioError(src, "lesson.message", f"expected at most {MAX_MESSAGE} characters, got {len(message):,}")
+
+    hide = _names(src, "hide_panels", table.get("hide_panels", []), PANELS, "panel")
+    lock = _names(src, "lock_keys", table.get("lock_keys", []), LOCKABLE, "action")
+    # quiz = true with "quiz" locked is allowed: the class stays in quiz mode.
+    return Lesson(quiz=quiz, message=message, hide_panels=hide, lock_keys=lock)
