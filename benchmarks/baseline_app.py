@@ -32,4 +32,7 @@ class BaselineApp(App):
 
 
 if __name__ == "__main__":
-    BaselineApp().run()
+    import sys
+
+    if "--import-only" not in sys.argv:  # --import-only: for -X importtime comparisons
+        BaselineApp().run()

@@ -5,7 +5,10 @@
     python benchmarks/probe.py memory --epochs E [--scenario S]
         prints the peak RSS in KiB after stepping through E epochs of our app
     python benchmarks/probe.py profile --scenario S --presses N [--html FILE]
-        pyinstrument profile of N presses in our app, printed as text
+        where N presses spend CPU in our app: per widget (render, measure), layouts and
+        screen updates per key, then a pyinstrument tree (on stderr)
+    python benchmarks/probe.py phases --app baseline|ours
+        launch phases up to the first screen update, headless at 120×40 (ms from start)
 
 Output: one line of JSON on stdout.
 """
@@ -20,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+T_START = time.perf_counter()  # as early as this module can tell
 ROOT = Path(__file__).resolve().parents[1]
 for p in (str(ROOT), str(ROOT / "benchmarks")):
     if p not in sys.path:
@@ -96,27 +100,144 @@ async def memory(epochs: int, scenario: str | None) -> dict:
     return {"peak_rss_kib": peak, "epoch": epoch, "keys": by_key + (1 if moved else 0), "moved": moved}
 
 
+def filter_tree(text: str, share: float = 0.03, max_lines: int = 45) -> str:
+    """A pyinstrument text tree without the frames below `share` of the total."""
+    import re
+
+    total = None
+    out = []
+    for line in text.splitlines():
+        m = re.search(r"(?<![\w.])(\d+\.\d+) ", line)
+        if not m or "Duration" in line or "Recorded" in line:
+            continue
+        t = float(m.group(1))
+        total = total or t
+        if t >= share * total and "<frozen importlib" not in line:
+            out.append(line.rstrip())
+    return "\n".join(out[:max_lines])
+
+
+class Breakdown:
+    """CPU time by widget (render_lines, measuring) and by compositor pass, per key."""
+
+    def __init__(self, app) -> None:
+        import collections
+
+        from textual import _compositor
+        from textual.widget import Widget
+
+        self.acc, self.cnt = collections.Counter(), collections.Counter()
+        self._patched = []
+        for cls, name in ((Widget, "render_lines"), (Widget, "get_content_height"), (Widget, "get_content_width"),
+                          (_compositor.Compositor, "reflow"), (_compositor.Compositor, "render_update"),
+                          (type(app), "refresh_view")):
+            if hasattr(cls, name):
+                self._wrap(cls, name)
+
+    @staticmethod
+    def _label(obj) -> str:
+        label = type(obj).__name__
+        if getattr(obj, "id", None):
+            label += f"#{obj.id}"
+        parent = getattr(obj, "parent", None)
+        if label.startswith("Static") and parent is not None:
+            label += f" in {type(parent).__name__}" + (f"#{parent.id}" if getattr(parent, "id", None) else "")
+        return label
+
+    def _wrap(self, cls, name: str) -> None:
+        orig = cls.__dict__.get(name)
+        inherited = getattr(cls, name)
+        acc, cnt, label = self.acc, self.cnt, self._label
+
+        def wrapper(obj, *a, **k):
+            t = time.process_time()
+            try:
+                return inherited(obj, *a, **k)
+            finally:
+                key = (name, label(obj))
+                acc[key] += time.process_time() - t
+                cnt[key] += 1
+
+        setattr(cls, name, wrapper)
+        self._patched.append((cls, name, orig))
+
+    def clear(self) -> None:
+        self.acc.clear()
+        self.cnt.clear()
+
+    def report(self, presses: int, top: int = 16) -> str:
+        rows = sorted(self.acc.items(), key=lambda kv: -kv[1])[:top]
+        return "\n".join(f"  {name:<20} {what:<52} {t / presses * 1000:7.2f} ms/key  {self.cnt[(name, what)] / presses:4.1f} calls/key"
+                         for (name, what), t in rows)
+
+
 async def profile(which: str, scenario: str | None, presses: int, html: str | None) -> dict:
     from pyinstrument import Profiler
 
     app = make_app(which, scenario)
+    breakdown = Breakdown(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await press_right(pilot, WARMUP)
-        profiler = Profiler(interval=0.0002, async_mode="disabled")
+        breakdown.clear()
+        t0 = time.process_time()
+        await press_right(pilot, presses)
+        cpu = (time.process_time() - t0) / presses
+        table = breakdown.report(presses)
+        profiler = Profiler(interval=0.0005, async_mode="disabled")
         profiler.start()
         await press_right(pilot, presses)
         profiler.stop()
-    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    print(f"CPU per key {cpu * 1000:.2f} ms (with the breakdown's wrappers). Inclusive CPU by call site:", file=sys.stderr)
+    print(table, file=sys.stderr)
+    print("pyinstrument (frames ≥ 3% of the total; epoll.poll is idle time):", file=sys.stderr)
+    print(filter_tree(profiler.output_text(unicode=False, color=False, show_all=True)), file=sys.stderr)
     if html:
         Path(html).write_text(profiler.output_html(), encoding="utf-8")
-    print(text, file=sys.stderr)
-    return {"profile": "stderr"}
+    return {"cpu_per_key": cpu}
+
+
+def phases(which: str, scenario: str | None) -> dict:
+    """Milliseconds from process start to each launch phase, headless, the app exiting at its first screen update."""
+    marks: dict[str, float] = {}
+    t = time.perf_counter
+    if which == "ours":
+        from tui_backprop.cli import main  # noqa: F401  (what `backprop-tui` imports first)
+        from tui_backprop.core import resolve
+
+        marks["import cli + core (numpy)"] = t()
+        spec = resolve(scenario)
+        marks["resolve scenario"] = t()
+        from tui_backprop.app import BackpropApp
+
+        marks["import app (textual)"] = t()
+        app = BackpropApp(spec)
+        marks["App() (Session)"] = t()
+    else:
+        from baseline_app import BaselineApp
+
+        marks["import app (textual)"] = t()
+        app = BaselineApp()
+        marks["App()"] = t()
+    from textual.screen import Screen
+
+    original = Screen._compositor_refresh
+
+    def first_refresh(screen):
+        result = original(screen)
+        if "first screen update" not in marks:
+            marks["first screen update"] = t()
+            app.exit()
+        return result
+
+    Screen._compositor_refresh = first_refresh
+    app.run(headless=True, size=SIZE)
+    return {k: round((v - T_START) * 1000, 1) for k, v in marks.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=("step", "memory", "profile"))
+    ap.add_argument("what", choices=("step", "memory", "profile", "phases"))
     ap.add_argument("--app", choices=("baseline", "ours"), default="ours")
     ap.add_argument("--scenario")
     ap.add_argument("--presses", type=int, default=100)
@@ -127,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         out = asyncio.run(step_cost(a.app, a.scenario, a.presses))
     elif a.what == "memory":
         out = asyncio.run(memory(a.epochs, a.scenario))
+    elif a.what == "phases":
+        out = phases(a.app, a.scenario)
     else:
         out = asyncio.run(profile(a.app, a.scenario, a.presses, a.html))
     print(json.dumps(out))

@@ -32,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,25 +334,50 @@ def bench_memory(figs: dict[str, Figure], c: Counts) -> None:
 
 
 def profile_misses(figs: dict[str, Figure], c: Counts) -> None:
+    from probe import filter_tree
+
     for name, fig in figs.items():
         if fig.skipped or fig.error or not fig.subject or fig.verdict != "MISS":
             continue
-        print(f"\n=== profile: {name} (pyinstrument) ===", flush=True)
+        print(f"\n=== profile: {name} ===", flush=True)
         if name.startswith("step/"):
             scenario = DEFAULT_SCENARIO if name == "step/default" else str(big_scenario_path())
-            out = subprocess.run([PY, str(BENCH / "probe.py"), "profile", "--scenario", scenario, "--presses", str(c.presses)],
-                                 capture_output=True, text=True, cwd=ROOT)
-            print(out.stderr)
+            for which in ("baseline", "ours"):
+                out = subprocess.run([PY, str(BENCH / "probe.py"), "profile", "--app", which, "--scenario", scenario,
+                                      "--presses", str(c.presses)], capture_output=True, text=True, cwd=ROOT)
+                print(f"--- {'least app' if which == 'baseline' else 'app'} ---\n{out.stderr}", flush=True)
         elif name == "train":
-            out = subprocess.run([PY, "-m", "pyinstrument", "--show-all", "-i", "0.0002", "-m", "tui_backprop", "train", "xor", "--epochs", str(c.train_epochs)],
-                                 capture_output=True, text=True, cwd=ROOT)
-            print(out.stderr or out.stdout)
+            report = Path(tempfile.mkdtemp()) / "train.txt"
+            subprocess.run([PY, "-m", "pyinstrument", "-i", "0.0002", "-o", str(report), "-m", "tui_backprop",
+                            "train", "xor", "--epochs", str(c.train_epochs)], capture_output=True, text=True, cwd=ROOT)
+            print(filter_tree(report.read_text(encoding="utf-8"), share=0.02, max_lines=60))
+            shutil.rmtree(report.parent, ignore_errors=True)
         elif name == "launch":
-            out = subprocess.run([PY, "-X", "importtime", "-c", "import tui_backprop.app"], capture_output=True, text=True, cwd=ROOT)
-            rows = sorted((l for l in out.stderr.splitlines() if l.startswith("import time:") and "|" in l and "cumulative" not in l),
-                          key=lambda l: -int(l.split("|")[1]))
-            print("top cumulative imports of tui_backprop.app (µs):")
-            print("\n".join(rows[:25]))
+            print("headless phases, ms since process start (median of 3; the app exits at its first screen update):")
+            for which in ("baseline", "ours"):
+                runs = [probe("phases", "--app", which) for _ in range(3)]
+                med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                print(f"  {'least app' if which == 'baseline' else 'app':<9} " + "  ".join(f"{k} {v:.0f}" for k, v in med.items()))
+            base = _imports([PY, "-X", "importtime", str(BENCH / "baseline_app.py"), "--import-only"])
+            ours = _imports([PY, "-X", "importtime", "-c", "import tui_backprop.cli, tui_backprop.app"])
+            groups: dict[str, int] = {}
+            for module, self_us in ours.items():
+                if module not in base:
+                    top = module.split(".")[0] if not module.startswith("tui_backprop") else ".".join(module.split(".")[:2])
+                    groups[top] = groups.get(top, 0) + self_us
+            print(f"imports the least app does not make: {sum(groups.values()) / 1000:.0f} ms in all (self time, -X importtime), by package:")
+            for top, us in sorted(groups.items(), key=lambda kv: -kv[1])[:12]:
+                print(f"  {us / 1000:6.1f} ms  {top}")
+
+
+def _imports(cmd: list[str]) -> dict[str, int]:
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    found = {}
+    for line in out.stderr.splitlines():
+        if line.startswith("import time:") and "cumulative" not in line:
+            self_us, _, module = line[len("import time:"):].split("|")
+            found[module.strip()] = int(self_us)
+    return found
 
 
 # --- main ----------------------------------------------------------------------------------------------

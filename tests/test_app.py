@@ -446,6 +446,12 @@ async def test_narrow_layout_and_panel_toggle():
         assert not app.query_one("#side").display or app.query_one("#side").size.width == 0
         assert app.query_one("#matrices").size.height >= 6
         assert app.query_one("#step").outer_size.height >= 5
+        # The focused matrices panel scrolls sideways here, yet ← → Home End still step.
+        for _ in range(10):
+            await pilot.press("right")
+        assert app.session.position == Position(1, 11)
+        await pilot.press("home")
+        assert app.session.position == Position(1, 1)
         await pilot.press("v")
         await pilot.pause()
         assert app.query_one("#side").size.width > 0

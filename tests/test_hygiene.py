@@ -7,7 +7,7 @@ import pytest
 
 ENGINE_MODULES = [
     "tui_backprop", "tui_backprop.core", "tui_backprop.core.activations", "tui_backprop.core.bundled",
-    "tui_backprop.core.errors", "tui_backprop.core.network", "tui_backprop.core.scenario",
+    "tui_backprop.core.errors", "tui_backprop.core.lesson", "tui_backprop.core.network", "tui_backprop.core.scenario",
     "tui_backprop.core.session", "tui_backprop.core.trace", "tui_backprop.notation",
     "tui_backprop.export", "tui_backprop.handout", "tui_backprop.cli",
 ]

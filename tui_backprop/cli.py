@@ -153,7 +153,7 @@ def cmd_train(args) -> int:
         doc = {"epochs": len(result.costs), "cost": result.costs, "params": _params_json(params)}
         if result.diverged:
             doc["diverged"] = {"epoch": result.diverged.epoch, "message": str(result.diverged)}
-        print(json.dumps(doc))
+        print(json.dumps(doc, allow_nan=False))
     else:
         every = max(1, len(result.costs) // 10)
         print(f"{s.name}: layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")

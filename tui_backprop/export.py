@@ -99,4 +99,5 @@ def trace_text(session: Session, epochs: int, decimals: int = 4) -> str:
 
 
 def dumps(doc: dict) -> str:
-    return json.dumps(doc, indent=1, ensure_ascii=False)
+    # allow_nan=False: a non-finite number is a bug to report, never a result to print.
+    return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False)

@@ -81,6 +81,10 @@ class BackpropApp(App[None]):
     def on_mount(self) -> None:
         self.refresh_view()
 
+    def on_resize(self) -> None:
+        # Narrow terminals need every footer cell for the keys; ctrl+p stays in the help.
+        self.query_one(Footer).show_command_palette = self.size.width >= 100
+
     # --- drawing ---------------------------------------------------------------------------------
 
     def refresh_view(self, *, history: bool = True) -> None:
@@ -211,6 +215,7 @@ class BackpropApp(App[None]):
             self._start_timer("play", SPEEDS[self.speed])
             self._set_status(f"▶ playing, {SPEEDS[self.speed]:g} s/step")
         else:
+            self.clear_notifications()
             self.notify(f"Play speed: {SPEEDS[self.speed]:g} s per step", timeout=2)
 
     def action_faster(self) -> None:
@@ -294,6 +299,7 @@ class BackpropApp(App[None]):
     def action_decimals(self) -> None:
         self.decimals = next_decimals(self.decimals)
         self.refresh_view()
+        self.clear_notifications()
         self.notify(f"{self.decimals} decimals", timeout=1.5)
 
     def action_panels(self) -> None:

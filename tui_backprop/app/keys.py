@@ -2,16 +2,17 @@
 
 This table drives the bindings, the footer, the command palette and the help
 screen. A key is switched off for a lesson by naming its action in the
-scenario's ``[lesson] locked = [...]`` list (see ``locked_actions``); a new
+scenario's ``[lesson] lock_keys = [...]`` list (see ``locked_actions``); a new
 mode is one more line here plus its ``action_<name>`` method on the app.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
 
 from textual.binding import Binding
+
+from ..core.lesson import Lesson
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,6 @@ def bindings() -> list[Binding]:
     ]
 
 
-def locked_actions(lesson: dict[str, Any] | None) -> frozenset[str]:
-    """Actions a scenario's lesson switches off: ``[lesson] locked = ["train", "gradcheck"]``."""
-    if not lesson:
-        return frozenset()
-    locked = lesson.get("locked", ())
-    if isinstance(locked, str) or not isinstance(locked, Iterable):
-        return frozenset()
-    return frozenset(a for a in locked if isinstance(a, str) and a in ACTIONS and ACTIONS[a].lockable)
+def locked_actions(lesson: Lesson) -> frozenset[str]:
+    """Actions a scenario's lesson switches off: ``[lesson] lock_keys = ["train", "gradcheck"]``."""
+    return frozenset(a for a in lesson.lock_keys if a in ACTIONS and ACTIONS[a].lockable)

@@ -11,6 +11,7 @@ import json
 import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .errors import ScenarioError
+from .lesson import Lesson, parse_lesson
 from .network import COSTS, Network, Params
 
 # Limits that keep a typo from freezing the app; documented in the README.
@@ -54,7 +56,7 @@ class Scenario:
     output_activation: str = "sigmoid"
     epochs: int = 1
     description: str = ""
-    lesson: dict[str, Any] = field(default_factory=dict)
+    lesson: Lesson = field(default_factory=Lesson)
 
     @property
     def layers(self) -> list[int]:
@@ -142,6 +144,14 @@ def _table(src: str, doc: dict, key: str, required: bool) -> dict | None:
     if not isinstance(value, dict):
         raise ScenarioError(src, key, f"expected a table [{key}], got {_describe(value)}")
     return value
+
+
+def _control_characters(text: str, allowed: str = "") -> bool:
+    """Whether text has characters that would break a one-line display (controls, line separators).
+
+    Not str.isprintable(): that also refuses ordinary spaces such as U+00A0.
+    """
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") and c not in allowed for c in text)
 
 
 def _is_number(v: Any) -> bool:
@@ -308,14 +318,14 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         raise ScenarioError(src, "name", f"expected a non-empty string, got {_describe(name) if 'name' in doc else 'nothing (the key is missing)'}")
     if len(name) > MAX_NAME_CHARS:
         raise ScenarioError(src, "name", f"expected at most {MAX_NAME_CHARS} characters, got {len(name):,}")
-    if not name.isprintable():
+    if _control_characters(name):
         raise ScenarioError(src, "name", f"expected one line of printable text, got {_describe(name)}")
     description = doc.get("description", "")
     if not isinstance(description, str):
         raise ScenarioError(src, "description", f"expected a string, got {_describe(description)}")
     if len(description) > MAX_DESCRIPTION_CHARS:
         raise ScenarioError(src, "description", f"expected at most {MAX_DESCRIPTION_CHARS:,} characters, got {len(description):,}")
-    if not all(c.isprintable() or c in "\n\t" for c in description):
+    if _control_characters(description, allowed="\n\t"):
         raise ScenarioError(src, "description", "expected printable text (tabs and newlines allowed), got control characters")
 
     data = _table(src, doc, "data", required=True)
@@ -366,9 +376,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     output_activation = _choice(src, "training.output_activation", training.get("output_activation", activation), valid_acts)
     epochs = _positive_int(src, "training.epochs", training.get("epochs", 1), MAX_EPOCHS)
 
-    lesson = doc.get("lesson", {})
-    if not isinstance(lesson, dict):
-        raise ScenarioError(src, "lesson", f"expected a table [lesson], got {_describe(lesson)}")
+    lesson = parse_lesson(src, doc.get("lesson"))
 
     return Scenario(
         name=name.strip(),
@@ -382,7 +390,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         output_activation=output_activation,
         epochs=epochs,
         description=description.strip(),
-        lesson=dict(lesson),
+        lesson=lesson,
     )
 
 

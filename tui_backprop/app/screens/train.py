@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 MAX_TRAIN = 1_000_000
 DEFAULT_TRAIN = 100
@@ -28,7 +28,7 @@ class TrainScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="train-box"):
-            yield Label("Epochs to train (1 to 1,000,000); Enter to start, Esc to cancel:")
+            yield Static("How many epochs to train (1 to 1,000,000)? Enter to start, Esc to cancel.", id="train-prompt")
             yield Input(str(DEFAULT_TRAIN), id="train-input")
             yield Static("", id="train-error", classes="error")
 

@@ -37,7 +37,7 @@ class CostPanel(Vertical):
         t.append(f"  at epoch {epoch}", style=DIM)
         if len(costs) <= 1:
             t.append("\n")
-            t.append("one epoch so far: step on, or t to train", style=DIM)
+            t.append("one epoch so far; t trains more", style=DIM)
         else:
             t.append("\n")
             t.append(f"epoch 1: {fmt(costs[0], max(decimals, 4))}", style=DIM)
