@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import HOST, screen_text
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,8 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--headless",
 ]
 ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
-ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)")
 STEP_1 = re.compile(r"step\s*1\s*/\s*16")
 STEP_2 = re.compile(r"step\s*2\s*/\s*16")
 
@@ -44,43 +43,10 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def server_url():
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui_backprop", "serve", "sleep-study", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    url = f"http://{HOST}:{port}/"
-    try:
-        start = time.monotonic()
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}: {proc.stderr.read().decode(errors='replace')[-500:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() - start > 15:
-                    pytest.fail(f"no page at {url} after 15 s")
-                time.sleep(0.2)
-        yield url
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        except ProcessLookupError:
-            pass
-        proc.stderr.close()
+def server_url(served):
+    served.wait_for_page()
+    return served.url
 
 
 class Frames:
@@ -96,7 +62,7 @@ class Frames:
         self.raw += payload if isinstance(payload, bytes) else payload.encode("utf-8")
 
     def text(self, since: int = 0) -> str:
-        return ANSI.sub("", self.raw[since:].decode("utf-8", "replace"))
+        return screen_text(self.raw[since:])
 
 
 def wait_for(page, frames: Frames, pattern: re.Pattern, since: int = 0, timeout: float = 10.0) -> None:

@@ -59,7 +59,7 @@ def valid_documents(draw):
     if draw(st.booleans()):
         training["epochs"] = draw(st.integers(1, 1000))
     if draw(st.booleans()):
-        doc["lesson"] = {"goal": "see the gradient"}
+        doc["lesson"] = {"message": "see the gradient", "lock_keys": ["train"]}
     return doc, widths, m
 
 

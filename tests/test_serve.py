@@ -21,66 +21,17 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import HOST, free_port, screen_text
 
 aiohttp = pytest.importorskip("aiohttp")
 
 from tui_backprop import serve as serve_module  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
 RIGHT = "\x1b[C"  # what xterm.js sends for →
-ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)")
 STEP_1 = re.compile(r"step\s*1\s*/\s*16")
 STEP_2 = re.compile(r"step\s*2\s*/\s*16")
 APP_READY = (ROOT / "tui_backprop" / "app" / "__init__.py").exists()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def screen_text(raw: bytes) -> str:
-    return ANSI.sub("", raw.decode("utf-8", "replace"))
-
-
-def wait_for_page(url: str, proc: subprocess.Popen, deadline: float = 15.0) -> str:
-    start = time.monotonic()
-    last: Exception | None = None
-    while time.monotonic() - start < deadline:
-        if proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"server exited with {proc.returncode}: {err.decode(errors='replace')[-500:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read().decode("utf-8")
-        except OSError as exc:
-            last = exc
-            time.sleep(0.2)
-    pytest.fail(f"no page at {url} after {deadline} s: {last}")
-
-
-@pytest.fixture
-def server():
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui_backprop", "serve", "sleep-study", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    try:
-        yield port, proc
-    finally:
-        # The server and the app processes it started share the session started above.
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        except ProcessLookupError:
-            pass
-        proc.communicate()
 
 
 class Terminal:
@@ -118,9 +69,9 @@ class Terminal:
 
 
 @pytest.mark.skipif(not APP_READY, reason="the Textual app (tui_backprop/app) is not there yet")
-async def test_page_websocket_first_screen_and_a_key(server):
-    port, _proc = server
-    page = wait_for_page(f"http://{HOST}:{port}/", _proc)
+async def test_page_websocket_first_screen_and_a_key(served):
+    port = served.port
+    page = served.wait_for_page()
     assert "textual.js" in page
     match = re.search(r'data-session-websocket-url="(ws://[^"]+)"', page)
     assert match, "the page names no websocket"

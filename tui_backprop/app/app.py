@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from textual import work
+from rich.text import Text
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
+from .. import quiz
 from ..core import DivergenceError, Scenario, Session, resolve
-from .keys import KEYS, bindings, locked_actions
+from ..core.lesson import PANELS
+from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .screens.gradcheck import GradCheckScreen
 from .screens.help import HelpScreen
+from .screens.lesson import LessonScreen
 from .screens.picker import PickerScreen
 from .screens.train import TrainScreen
-from .view import DEFAULT_DECIMALS, next_decimals
+from ..notation import display_name
+from .view import DEFAULT_DECIMALS, fmt, next_decimals
 from .widgets.cost import CostPanel
 from .widgets.explanation import ExplanationPanel
 from .widgets.graph import GraphPanel
@@ -27,12 +33,28 @@ from .widgets.matrices import MatricesPanel
 from .widgets.notice import Notice
 from .widgets.params import ParamsPanel
 from .widgets.progress import TrainProgress
+from .widgets.quiz import QuizPanel
 from .widgets.step import StepPanel
 
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)  # seconds per step while playing
 DEFAULT_SPEED = 1
 RUN_INTERVAL = 0.06  # `e`: run to the end of the epoch
-STEP_ACTIONS = frozenset({"next", "previous", "first", "last", "run_epoch", "play", "train", "reset", "open", "gradcheck"})
+STEP_ACTIONS = frozenset({"next", "previous", "first", "last", "run_epoch", "play", "train", "reset", "open", "gradcheck",
+                          "quiz", "quiz_give_up"})
+NOT_IN_QUIZ = {"play": "Play", "run_epoch": "Run to the end", "last": "End"}  # they would skip the questions
+PANEL_IDS = {"graph": "graph", "parameters": "params", "cost": "cost", "explanation": "explanation"}
+SIDE_PANELS = ("graph", "parameters", "cost")
+
+
+@dataclass
+class Question:
+    """The quiz question open on one step: first its shape, then (cost and bias steps) optionally a value."""
+
+    epoch: int
+    index: int
+    stage: str  # "shape" | "value"
+    correct: bool = False  # the shape answer
+    feedback: Text | None = None
 
 
 def _scenario(spec: Scenario | str | Path | None) -> Scenario:
@@ -60,6 +82,11 @@ class BackpropApp(App[None]):
         self.training = False
         self.side_shown = False
         self.status = ""
+        # Quiz mode: verdicts per (epoch, step) ("right" | "wrong" | "seen"), scores per epoch, the open question.
+        self.quiz_on = self.scenario.lesson.quiz
+        self.quiz_answers: dict[tuple[int, int], str] = {}
+        self.quiz_scores: dict[int, quiz.Score] = {}
+        self.question: Question | None = None
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -73,13 +100,17 @@ class BackpropApp(App[None]):
             with Vertical(id="main"):
                 yield Notice(id="notice")
                 yield StepPanel(id="step", classes="panel")
+                yield QuizPanel(id="quiz", classes="panel")
                 yield MatricesPanel(id="matrices", classes="panel")
                 yield ExplanationPanel(id="explanation", classes="panel")
         yield TrainProgress(id="progress")
         yield Footer(id="footer", compact=True)
 
     def on_mount(self) -> None:
+        self._apply_lesson()
+        self._quiz_start()
         self.refresh_view()
+        self._show_message()
 
     def on_resize(self) -> None:
         # Narrow terminals need every footer cell for the keys; ctrl+p stays in the help.
@@ -90,19 +121,27 @@ class BackpropApp(App[None]):
     def refresh_view(self, *, history: bool = True) -> None:
         s = self.session
         step = s.step()
-        pos = s.position
-        self.query_one(StepHeader).show(self.scenario.name, pos.epoch, pos.index, s.n_steps, step.phase, self.status)
-        self.query_one(StepPanel).show(step, s.n_steps)
+        hidden = self._hidden()
+        self._show_header()
+        self.query_one(StepPanel).show(step, s.n_steps, shapes=quiz.masked_shapes(step) if hidden else None)
         narrow = self.screen.has_class("-narrow") if self.screen else False
         matrices = self.query_one(MatricesPanel)
         matrices.max_rows, matrices.max_cols = (8, 5) if narrow else (12, 6)
-        matrices.show(step, self.decimals)
-        self.query_one(ExplanationPanel).show(step)
+        matrices.show(step, self.decimals, hide_outputs=hidden)
+        self.query_one(ExplanationPanel).show(step, hidden=hidden)
         self.query_one(GraphPanel).show(s)
-        self.query_one(ParamsPanel).show(s, self.decimals)
-        if history:
-            self.query_one(CostPanel).show(s, self.decimals)
+        self.query_one(ParamsPanel).show(s, self.decimals, hide_current=hidden)
+        if history or self.quiz_on:
+            self.query_one(CostPanel).show(s, self.decimals, hide_current=self._cost_hidden())
+        self._show_quiz_panel()
         self._show_divergence()
+
+    def _show_header(self) -> None:
+        s = self.session
+        pos = s.position
+        score = f"quiz {self._score(pos.epoch)}" if self.quiz_on else ""
+        self.query_one(StepHeader).show(self.scenario.name, pos.epoch, pos.index, s.n_steps, s.step().phase,
+                                         self.status, score)
 
     def _show_divergence(self) -> None:
         err = self.session.diverged
@@ -115,9 +154,7 @@ class BackpropApp(App[None]):
 
     def _set_status(self, status: str) -> None:
         self.status = status
-        s = self.session
-        self.query_one(StepHeader).show(self.scenario.name, s.position.epoch, s.position.index, s.n_steps,
-                                         s.step().phase, status)
+        self._show_header()
 
     # --- key table plumbing ----------------------------------------------------------------------
 
@@ -138,10 +175,23 @@ class BackpropApp(App[None]):
 
     # --- stepping --------------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        """A key a lesson locked: say so rather than doing nothing (it reaches here unhandled)."""
+        if not self.locked or len(self.screen_stack) != 1:
+            return
+        for spec in KEYS:
+            if spec.action in self.locked and event.key in spec.keys.split(","):
+                self.clear_notifications()
+                self.notify(f"{spec.label} ({spec.display}) is locked by this lesson.", timeout=2)
+                return
+
     def _move(self, delta: int) -> bool:
         epoch = self.session.position.epoch
         moved = self.session.move(delta)
         if moved:
+            self._quiz_leave()
+            if delta > 0:
+                self._quiz_ask_here()
             self.refresh_view(history=self.session.position.epoch != epoch)
         elif self.session.diverged is not None and delta > 0:
             self._show_divergence()
@@ -150,6 +200,11 @@ class BackpropApp(App[None]):
 
     def action_next(self) -> None:
         self.stop_playing()
+        if self.question is not None:  # the answer is required to move on
+            self.query_one(QuizPanel).focus_field()
+            self.clear_notifications()
+            self.notify("Answer first: type the shape and press Enter (Esc gives up).", timeout=3)
+            return
         if not self._move(+1) and self.session.diverged is None:
             self.bell()
 
@@ -161,10 +216,13 @@ class BackpropApp(App[None]):
     def action_first(self) -> None:
         self.stop_playing()
         self.session.go(1)
+        self._quiz_leave()
         self.refresh_view(history=False)
 
     def action_last(self) -> None:
         self.stop_playing()
+        if self._quiz_blocks("last"):
+            return
         self.session.go(self.session.n_steps)
         self.refresh_view(history=False)
 
@@ -199,10 +257,14 @@ class BackpropApp(App[None]):
         if self._play_mode == "play":
             self.stop_playing()
             return
+        if self._quiz_blocks("play"):
+            return
         self._start_timer("play", SPEEDS[self.speed])
         self._set_status(f"▶ playing, {SPEEDS[self.speed]:g} s/step")
 
     def action_run_epoch(self) -> None:
+        if self._quiz_blocks("run_epoch"):
+            return
         if self.session.position.index == self.session.n_steps:
             if not self._move(+1):
                 return
@@ -263,6 +325,8 @@ class BackpropApp(App[None]):
         self.refresh_bindings()
         self.query_one(TrainProgress).stop()
         self._set_status("")
+        self._quiz_leave()
+        self._quiz_ask_here()  # a new epoch: its first step is asked
         self.refresh_view()
         trained = self.session.frontier - before
         cost = self.session.costs[self.session.frontier - 1]
@@ -275,6 +339,8 @@ class BackpropApp(App[None]):
     def action_reset(self) -> None:
         self.stop_playing()
         self.session.reset()
+        self._quiz_clear()
+        self._quiz_start()
         self.refresh_view()
         self.notify("Back to the initial weights: epoch 1, step 1.", timeout=2)
 
@@ -287,12 +353,202 @@ class BackpropApp(App[None]):
             self.load(scenario)
 
     def load(self, scenario: Scenario) -> None:
+        """Open another scenario and apply its lesson (quiz mode, message, hidden panels, locked keys)."""
+        self.stop_playing()
         self.scenario = scenario
         self.session = Session(scenario)
         self.locked = locked_actions(scenario.lesson)
+        # The lesson may switch quiz mode on; a mode the student chose stays unless the lesson locks the key.
+        self.quiz_on = scenario.lesson.quiz or (self.quiz_on and "quiz" not in self.locked)
+        self._quiz_clear()
+        self._apply_lesson()
         self.refresh_bindings()
+        self._quiz_start()
         self.refresh_view()
         self.notify(f"Opened {scenario.name} {scenario.shape_text}, m = {scenario.m}.", timeout=3)
+        self._show_message()
+
+    # --- the lesson ------------------------------------------------------------------------------
+
+    def _apply_lesson(self) -> None:
+        lesson = self.scenario.lesson
+        for panel in PANELS:
+            self.query_one(f"#{PANEL_IDS[panel]}").set_class(lesson.hides(panel), "-lesson-hidden")
+        self.query_one("#side").set_class(all(lesson.hides(p) for p in SIDE_PANELS), "-lesson-hidden")
+
+    def _show_message(self) -> None:
+        lesson = self.scenario.lesson
+        if not lesson.message:
+            return
+        notes = []
+        if self.quiz_on:
+            notes.append("Quiz mode: type each result's shape (e.g. 3x1) and press Enter before it is revealed.")
+        if self.locked:
+            labels = ", ".join(f"{ACTIONS[a].label} ({ACTIONS[a].display})" for a in sorted(self.locked))
+            notes.append(f"Locked for this lesson: {labels}.")
+        if lesson.hide_panels:
+            notes.append(f"Hidden for this lesson: {', '.join(lesson.hide_panels)}.")
+        self.push_screen(LessonScreen(self.scenario.name, lesson.message, notes))
+
+    # --- quiz mode -------------------------------------------------------------------------------
+
+    def _score(self, epoch: int) -> quiz.Score:
+        return self.quiz_scores.setdefault(epoch, quiz.Score())
+
+    def _quiz_clear(self) -> None:
+        self.quiz_answers.clear()
+        self.quiz_scores.clear()
+        self.question = None
+        self.query_one(QuizPanel).close(None)
+
+    def _quiz_start(self) -> None:
+        """Quiz mode from the start (a lesson, a reset, a newly opened scenario): step 1 is asked too."""
+        if self.quiz_on:
+            self._quiz_ask_here()
+
+    def _quiz_blocks(self, action: str) -> bool:
+        if not self.quiz_on:
+            return False
+        self.clear_notifications()
+        self.notify(f"{NOT_IN_QUIZ[action]} is off in quiz mode: answer each step, then →.", timeout=3)
+        return True
+
+    def _here(self) -> tuple[int, int]:
+        pos = self.session.position
+        return pos.epoch, pos.index
+
+    def _hidden(self) -> bool:
+        q = self.question
+        return q is not None and (q.epoch, q.index) == self._here()
+
+    def _cost_hidden(self) -> bool:
+        """In quiz mode J stays hidden until this epoch's cost step is answered."""
+        if not self.quiz_on:
+            return False
+        epoch, index = self._here()
+        cost = next(s.index for s in self.session.epoch_pass(epoch)[2] if s.gate == "cost")
+        return index <= cost and self.quiz_answers.get((epoch, cost)) is None
+
+    def _quiz_leave(self) -> None:
+        """Moving off a step with an open question closes it unscored; it is asked again on the way back."""
+        if self.question is not None and not self._hidden():
+            self.question = None
+            self.query_one(QuizPanel).close(None)
+            self.query_one(MatricesPanel).focus()
+
+    def _quiz_ask_here(self) -> None:
+        if not self.quiz_on or self._here() in self.quiz_answers or self.question is not None:
+            return
+        epoch, index = self._here()
+        self._score(epoch)
+        self.question = Question(epoch, index, "shape")
+        self.query_one(QuizPanel).ask(quiz.shape_question(self.session.step()))
+
+    def _show_quiz_panel(self) -> None:
+        panel = self.query_one(QuizPanel)
+        panel.display = self.quiz_on
+        epoch = self.session.position.epoch
+        panel.set_score(epoch, str(self._score(epoch)))
+
+    def action_quiz(self) -> None:
+        self.stop_playing()
+        self.quiz_on = not self.quiz_on
+        self.clear_notifications()
+        if self.quiz_on:
+            self.quiz_answers.setdefault(self._here(), "seen")  # the step on screen is already revealed
+            self.query_one(QuizPanel).close(Text("Press → : each next result is hidden until you type its shape.",
+                                                 style="italic"))
+            self.notify("Quiz mode on: type each result's shape (e.g. 3x1) and press Enter.", timeout=3)
+        else:
+            self.question = None
+            self.query_one(QuizPanel).close(None)
+            self.query_one(MatricesPanel).focus()
+            self.notify("Quiz mode off.", timeout=2)
+        self.refresh_view()
+
+    def action_quiz_give_up(self) -> None:
+        q = self.question
+        if q is None or not self._hidden():
+            return
+        step = self.session.step()
+        if q.stage == "shape":
+            self._score(q.epoch).add(False)
+            q.correct = False
+            q.feedback = self._verdict(step, None)
+        self._quiz_finish(q)
+
+    @on(Input.Submitted, "#quiz-input")
+    def _quiz_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        q = self.question
+        if q is None or not self._hidden():
+            return
+        panel = self.query_one(QuizPanel)
+        step = self.session.step()
+        text = event.value.strip()
+        if q.stage == "shape":
+            shape = quiz.parse_shape(text)
+            if shape is None:  # malformed: a hint, no penalty
+                panel.hint(f"'{text}' is not a shape. {quiz.SHAPE_HINT}" if text else quiz.SHAPE_HINT)
+                return
+            q.correct = shape == quiz.expected_shape(step)
+            self._score(q.epoch).add(q.correct)
+            q.feedback = self._verdict(step, shape)
+            target = quiz.value_target(step)
+            if target is not None:
+                q.stage = "value"
+                panel.ask(quiz.value_question(target), q.feedback)
+                self._show_header()
+                self._show_quiz_panel()
+                return
+            self._quiz_finish(q)
+            return
+        # the optional value
+        target = quiz.value_target(step)
+        if not text or target is None:
+            self._quiz_finish(q)
+            return
+        value = quiz.parse_value(text)
+        if value is None:
+            panel.hint(f"'{text}' is not a number. {quiz.VALUE_HINT}")
+            return
+        right = quiz.check_value(value, target.value, self.decimals)
+        self._score(q.epoch).add(right)
+        shown = fmt(target.value, self.decimals)
+        fb = q.feedback or Text()
+        fb.append("\n")
+        if right:
+            fb.append("✓ ", style="bold green")
+            fb.append(f"{target.label} = {shown}")
+        else:
+            fb.append("✗ ", style="bold red")
+            fb.append(f"{target.label} = {shown}, not {text}: ")
+            fb.append(step.equation, style="italic")
+        q.feedback = fb
+        self._quiz_finish(q)
+
+    def _verdict(self, step, shape: tuple[int, int] | None) -> Text:
+        expected = quiz.expected_shape(step)
+        name = display_name(quiz.asked_output(step))
+        t = Text()
+        if shape == expected:
+            t.append("✓ ", style="bold green")
+            t.append(f"{name} is {quiz.fmt_shape(expected)}.")
+            return t
+        t.append("✗ ", style="bold red")
+        said = "you gave up" if shape is None else f"not {quiz.fmt_shape(shape)}"
+        t.append(f"{name} is {quiz.fmt_shape(expected)} ({said}). ", style="bold")
+        t.append(quiz.why(step), style="italic")
+        return t
+
+    def _quiz_finish(self, q: Question) -> None:
+        self.quiz_answers[(q.epoch, q.index)] = "right" if q.correct else "wrong"
+        self.question = None
+        self.query_one(QuizPanel).close(q.feedback)
+        self.refresh_view(history=False)
+        self.query_one(MatricesPanel).focus()
+        if q.index == self.session.n_steps:
+            self.notify(f"Epoch {q.epoch} quiz: {self._score(q.epoch)}", title="Quiz score", timeout=8)
 
     # --- view ------------------------------------------------------------------------------------
 
@@ -303,6 +559,9 @@ class BackpropApp(App[None]):
         self.notify(f"{self.decimals} decimals", timeout=1.5)
 
     def action_panels(self) -> None:
+        if self.query_one("#side").has_class("-lesson-hidden"):
+            self.notify("The graph, parameters and cost panels are hidden by this lesson.", timeout=2)
+            return
         self.side_shown = not self.side_shown
         self.screen.set_class(self.side_shown, "-side-toggled")
 

@@ -53,6 +53,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("r", "reset", "Reset", "Back to the scenario's initial weights, epoch 1, step 1.", "r",
             show=False,
             group="Train", title="Reset to the initial weights"),
+    KeySpec("k", "quiz", "Quiz", "Quiz mode on / off: before each step's result is shown, type its shape "
+            "(e.g. 3x1; at a cost or bias step optionally one value), Enter to check; Esc gives up. "
+            "A score per epoch.", "k", group="Classroom", title="Quiz mode"),
     KeySpec("o", "open", "Open", "Open another scenario: a bundled one, or a file by its path.", "o",
             group="Scenario", title="Open a scenario"),
     KeySpec("g", "gradcheck", "Check", "Gradient check: analytic against numerical gradients for "

@@ -12,10 +12,10 @@ ScenarioError naming the field, what was expected and what was found.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from .describe import closest, describe as _describe
 from .errors import ScenarioError
 
 PANELS = ("graph", "parameters", "cost", "explanation")
@@ -38,26 +38,9 @@ class Lesson:
         return action in self.lock_keys
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 30 else value[:27] + "..."
-        return f"the string {shown!r}"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
 def _hint(word: str, valid: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, valid, n=1, cutoff=0.5)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(word, valid)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def _names(src: str, key: str, value: Any, valid: tuple[str, ...], what: str) -> tuple[str, ...]:

@@ -20,9 +20,12 @@ class CostPanel(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Cost J per epoch"
 
-    def show(self, session: Session, decimals: int) -> None:
+    def show(self, session: Session, decimals: int, hide_current: bool = False) -> None:
+        """`hide_current`: quiz mode, this epoch's J is not shown before its cost step is answered."""
         costs = session.costs
         epoch = session.position.epoch
+        if hide_current:
+            costs = costs[: epoch - 1]
         step = max(1, len(costs) // MAX_POINTS)
         data = costs[::step] if step > 1 else list(costs)
         if costs and data[-1] is not costs[-1]:
@@ -33,9 +36,13 @@ class CostPanel(Vertical):
         t = Text(no_wrap=True, overflow="ellipsis")
         current = costs[epoch - 1] if 0 < epoch <= len(costs) else None
         t.append("J = ", style="bold")
-        t.append(fmt(current, max(decimals, 4)) if current is not None else "—", style="bold")
+        t.append(fmt(current, max(decimals, 4)) if current is not None else "?" if hide_current else "—",
+                 style="bold")
         t.append(f"  at epoch {epoch}", style=DIM)
-        if len(costs) <= 1:
+        if hide_current and len(costs) <= 1:
+            t.append("\n")
+            t.append("quiz: J is shown once you have predicted it", style=DIM)
+        elif len(costs) <= 1:
             t.append("\n")
             t.append("one epoch so far; t trains more", style=DIM)
         else:

@@ -15,5 +15,6 @@ class ExplanationPanel(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.border_title = "Why"
 
-    def show(self, step: Step) -> None:
-        self.query_one("#explanation-text", Static).update(step.explanation)
+    def show(self, step: Step, hidden: bool = False) -> None:
+        text = "Answer the quiz question first; the explanation follows." if hidden else step.explanation
+        self.query_one("#explanation-text", Static).update(text)

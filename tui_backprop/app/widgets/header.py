@@ -10,12 +10,16 @@ from ..view import PHASE_STYLE
 
 
 class StepHeader(Static):
-    def show(self, name: str, epoch: int, index: int, n_steps: int, phase: str, status: str = "") -> None:
+    def show(self, name: str, epoch: int, index: int, n_steps: int, phase: str, status: str = "",
+             score: str = "") -> None:
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(name, style="bold")
         right = Text(no_wrap=True, justify="right")
         if status:
             right.append(status, style="italic #ffd75f")
+            right.append("  ·  ", style="dim")
+        if score:
+            right.append(score, style="bold #d7afff")
             right.append("  ·  ", style="dim")
         right.append(f"epoch {epoch}")
         right.append("  ·  ", style="dim")

@@ -37,6 +37,7 @@ class MatricesPanel(ScrollableContainer, can_focus=True, inherit_bindings=False)
         super().__init__(*args, **kwargs)
         self._step: Step | None = None
         self._decimals = 3
+        self._hide_outputs = False
         self.max_rows = 12
         self.max_cols = 6
 
@@ -46,8 +47,9 @@ class MatricesPanel(ScrollableContainer, can_focus=True, inherit_bindings=False)
     def on_mount(self) -> None:
         self.border_title = "Matrices"
 
-    def show(self, step: Step, decimals: int) -> None:
-        self._step, self._decimals = step, decimals
+    def show(self, step: Step, decimals: int, hide_outputs: bool = False) -> None:
+        """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers."""
+        self._step, self._decimals, self._hide_outputs = step, decimals, hide_outputs
         self._render_step()
 
     def on_resize(self) -> None:
@@ -55,8 +57,12 @@ class MatricesPanel(ScrollableContainer, can_focus=True, inherit_bindings=False)
             self._render_step()
 
     def _box(self, name: str, a: np.ndarray, written: bool, colour: str) -> tuple[Panel, int]:
-        body = matrix_text(a, self._decimals, self.max_rows, self.max_cols, written=written)
-        title = f"{'✎ ' if written else ''}{display_name(name)}  {dims(a)}"
+        if written and self._hide_outputs:
+            body = Text("?  (your answer first)", style="bold")
+            title = f"✎ {display_name(name)}  ?×?"
+        else:
+            body = matrix_text(a, self._decimals, self.max_rows, self.max_cols, written=written)
+            title = f"{'✎ ' if written else ''}{display_name(name)}  {dims(a)}"
         inner = max([body.cell_len for body in body.split("\n")] + [len(title) + 2])
         width = inner + 4  # border + padding
         panel = Panel(

@@ -19,9 +19,13 @@ class ParamsPanel(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.border_title = "Parameters"
 
-    def show(self, session: Session, decimals: int, max_rows: int = 6, max_cols: int = 4) -> None:
+    def show(self, session: Session, decimals: int, max_rows: int = 6, max_cols: int = 4,
+             hide_current: bool = False) -> None:
+        """`hide_current`: quiz mode, the current update's new values are not shown yet."""
         t = Text(no_wrap=True, overflow="ellipsis")
         views = param_views(session)
+        if hide_current:
+            views = [v if not v.current else type(v)(v.name, v.layer, v.old, None, False) for v in views]
         for i, v in enumerate(views):
             if i:
                 t.append("\n")

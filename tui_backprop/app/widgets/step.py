@@ -15,7 +15,8 @@ class StepPanel(Static):
     def on_mount(self) -> None:
         self.border_title = "Step"
 
-    def show(self, step: Step, n_steps: int) -> None:
+    def show(self, step: Step, n_steps: int, shapes: str | None = None) -> None:
+        """`shapes` replaces the step's shape algebra (quiz mode hides the result's shape)."""
         colour = PHASE_STYLE.get(step.phase, "")
         t = Text()
         t.append(f"{ARROW.get(step.phase, '')} ", style=f"bold {colour}")
@@ -25,7 +26,7 @@ class StepPanel(Static):
         t.append(step.equation, style="bold #d7d7ff")
         t.append("\n")
         t.append("  shapes  ", style="dim")
-        t.append(step.shapes)
+        t.append(step.shapes if shapes is None else shapes)
         self.update(t)
         self.border_title = f"Step {step.index}/{n_steps} · {step.phase}"
         self.set_class(step.phase == "forward", "-forward")
