@@ -7,8 +7,9 @@
     python benchmarks/probe.py profile --scenario S --presses N [--html FILE]
         where N presses spend CPU in our app: per widget (render, measure), layouts and
         screen updates per key, then a pyinstrument tree (on stderr)
-    python benchmarks/probe.py phases --app baseline|ours
-        launch phases up to the first screen update, headless at 120×40 (ms from start)
+    python benchmarks/probe.py phases --app baseline|ours [--terminal --out FILE]
+        launch phases up to the first screen update (ms from start), headless at 120×40 or,
+        with --terminal, on the real terminal (run.py runs it inside tmux)
 
 Output: one line of JSON on stdout.
 """
@@ -51,15 +52,26 @@ async def press_right(pilot, n: int) -> None:
         await pilot.pause()
 
 
+def steps_taken(app) -> int | None:
+    """How many steps our app's session stands from epoch 1, step 1 (None for the baseline)."""
+    session = getattr(app, "session", None)
+    if session is None:
+        return app.count if hasattr(app, "count") else None
+    return (session.position.epoch - 1) * session.n_steps + session.position.index - 1
+
+
 async def step_cost(which: str, scenario: str | None, presses: int) -> dict:
     app = make_app(which, scenario)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await press_right(pilot, WARMUP)
+        before = steps_taken(app)
         t0 = time.process_time()
         await press_right(pilot, presses)
         cpu = time.process_time() - t0
-    return {"cpu_per_key": cpu / presses, "presses": presses}
+        moved = steps_taken(app) - before
+    # Every key must have stepped: a key that only rang the bell would flatter the figure.
+    return {"cpu_per_key": cpu / presses, "presses": presses, "moved": moved}
 
 
 def find_session(app):
@@ -197,41 +209,47 @@ async def profile(which: str, scenario: str | None, presses: int, html: str | No
     return {"cpu_per_key": cpu}
 
 
-def phases(which: str, scenario: str | None) -> dict:
-    """Milliseconds from process start to each launch phase, headless, the app exiting at its first screen update."""
+def phases(which: str, headless: bool) -> dict:
+    """Milliseconds from process start to each launch phase, the app exiting at its first screen update.
+
+    Our app is started the way `backprop-tui` starts it (cli.main with no arguments).
+    With headless=False it draws on the real terminal: run it inside tmux.
+    """
     marks: dict[str, float] = {}
     t = time.perf_counter
     if which == "ours":
-        from tui_backprop.cli import main  # noqa: F401  (what `backprop-tui` imports first)
-        from tui_backprop.core import resolve
+        from tui_backprop.cli import main as cli_main
 
         marks["import cli + core (numpy)"] = t()
-        spec = resolve(scenario)
-        marks["resolve scenario"] = t()
-        from tui_backprop.app import BackpropApp
-
-        marks["import app (textual)"] = t()
-        app = BackpropApp(spec)
-        marks["App() (Session)"] = t()
-    else:
-        from baseline_app import BaselineApp
-
-        marks["import app (textual)"] = t()
-        app = BaselineApp()
-        marks["App()"] = t()
+    from textual.app import App
     from textual.screen import Screen
 
-    original = Screen._compositor_refresh
+    marks["import textual (App, Screen)"] = t()
+    if which != "ours":
+        from baseline_app import BaselineApp
+
+        marks["import app module"] = t()
+
+    original_run, original_refresh = App.run, Screen._compositor_refresh
+
+    def run(app, *args, **kwargs):
+        marks["App.run called"] = t()
+        if headless:
+            kwargs.update(headless=True, size=SIZE)
+        return original_run(app, *args, **kwargs)
 
     def first_refresh(screen):
-        result = original(screen)
+        result = original_refresh(screen)
         if "first screen update" not in marks:
             marks["first screen update"] = t()
-            app.exit()
+            screen.app.exit()
         return result
 
-    Screen._compositor_refresh = first_refresh
-    app.run(headless=True, size=SIZE)
+    App.run, Screen._compositor_refresh = run, first_refresh
+    if which == "ours":
+        cli_main([])
+    else:
+        BaselineApp().run()
     return {k: round((v - T_START) * 1000, 1) for k, v in marks.items()}
 
 
@@ -243,16 +261,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--presses", type=int, default=100)
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--html")
+    ap.add_argument("--terminal", action="store_true", help="phases: draw on the real terminal (run inside tmux)")
+    ap.add_argument("--out", help="write the JSON here instead of stdout")
     a = ap.parse_args(argv)
     if a.what == "step":
         out = asyncio.run(step_cost(a.app, a.scenario, a.presses))
     elif a.what == "memory":
         out = asyncio.run(memory(a.epochs, a.scenario))
     elif a.what == "phases":
-        out = phases(a.app, a.scenario)
+        out = phases(a.app, headless=not a.terminal)
     else:
         out = asyncio.run(profile(a.app, a.scenario, a.presses, a.html))
-    print(json.dumps(out))
+    if a.out:
+        Path(a.out).write_text(json.dumps(out), encoding="utf-8")
+    else:
+        print(json.dumps(out))
     return 0
 
 

@@ -197,8 +197,11 @@ def bench_step(figs: dict[str, Figure], c: Counts) -> None:
     for run in range(c.runs):
         for name, scenario in wanted.items():
             progress(f"{name} run {run + 1}/{c.runs}")
-            figs[name].baseline.append(probe("step", "--app", "baseline", "--presses", str(c.presses))["cpu_per_key"])
-            figs[name].subject.append(probe("step", "--app", "ours", "--scenario", scenario, "--presses", str(c.presses))["cpu_per_key"])
+            for which, series in (("baseline", figs[name].baseline), ("ours", figs[name].subject)):
+                out = probe("step", "--app", which, "--scenario", scenario, "--presses", str(c.presses))
+                if out["moved"] != c.presses:
+                    raise RuntimeError(f"{which}: {c.presses} presses moved {out['moved']} steps")
+                series.append(out["cpu_per_key"])
     for name in wanted:
         figs[name].note = f"{c.presses} presses/run"
 
@@ -242,6 +245,27 @@ class Tmux:
                 time.sleep(0.01)
         finally:
             self("kill-session", "-t", name, check=False)
+
+
+def _tmux_phases(self: Tmux, which: str, timeout: float) -> dict:
+    """probe.py phases on the real terminal of a fresh tmux session."""
+    self.n += 1
+    out = Path(tempfile.mkdtemp()) / "phases.json"
+    name = f"p{self.n}"
+    self("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", str(ROOT),
+         f"exec {PY} {BENCH / 'probe.py'} phases --app {which} --terminal --out {out}")
+    try:
+        deadline = time.perf_counter() + timeout
+        while not out.is_file() and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.05)
+        return json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        self("kill-session", "-t", name, check=False)
+        shutil.rmtree(out.parent, ignore_errors=True)
+
+
+Tmux.phases = _tmux_phases
 
 
 def bench_launch(figs: dict[str, Figure], c: Counts) -> None:
@@ -334,40 +358,49 @@ def bench_memory(figs: dict[str, Figure], c: Counts) -> None:
 
 
 def profile_misses(figs: dict[str, Figure], c: Counts) -> None:
-    from probe import filter_tree
-
     for name, fig in figs.items():
         if fig.skipped or fig.error or not fig.subject or fig.verdict != "MISS":
             continue
         print(f"\n=== profile: {name} ===", flush=True)
-        if name.startswith("step/"):
-            scenario = DEFAULT_SCENARIO if name == "step/default" else str(big_scenario_path())
+        try:
+            profile_one(name, c)
+        except Exception as exc:  # a profile is a help, not a figure
+            print(f"profile failed: {type(exc).__name__}: {exc}")
+
+
+def profile_one(name: str, c: Counts) -> None:
+    from probe import filter_tree
+
+    if name.startswith("step/"):
+        scenario = DEFAULT_SCENARIO if name == "step/default" else str(big_scenario_path())
+        for which in ("baseline", "ours"):
+            out = subprocess.run([PY, str(BENCH / "probe.py"), "profile", "--app", which, "--scenario", scenario,
+                                  "--presses", str(c.presses)], capture_output=True, text=True, cwd=ROOT)
+            print(f"--- {'least app' if which == 'baseline' else 'app'} ---\n{out.stderr}", flush=True)
+    elif name == "train":
+        report = Path(tempfile.mkdtemp()) / "train.txt"
+        subprocess.run([PY, "-m", "pyinstrument", "-i", "0.0002", "-o", str(report), "-m", "tui_backprop",
+                        "train", "xor", "--epochs", str(c.train_epochs)], capture_output=True, text=True, cwd=ROOT)
+        print(filter_tree(report.read_text(encoding="utf-8"), share=0.02, max_lines=60))
+        shutil.rmtree(report.parent, ignore_errors=True)
+    elif name == "launch":
+        print("launch phases in tmux 120×40, ms since the interpreter ran the probe's first line (median of 3;\n"
+              "each app exits at its first screen update; interpreter start-up, the same for both, is not counted):")
+        with Tmux() as tmux:
             for which in ("baseline", "ours"):
-                out = subprocess.run([PY, str(BENCH / "probe.py"), "profile", "--app", which, "--scenario", scenario,
-                                      "--presses", str(c.presses)], capture_output=True, text=True, cwd=ROOT)
-                print(f"--- {'least app' if which == 'baseline' else 'app'} ---\n{out.stderr}", flush=True)
-        elif name == "train":
-            report = Path(tempfile.mkdtemp()) / "train.txt"
-            subprocess.run([PY, "-m", "pyinstrument", "-i", "0.0002", "-o", str(report), "-m", "tui_backprop",
-                            "train", "xor", "--epochs", str(c.train_epochs)], capture_output=True, text=True, cwd=ROOT)
-            print(filter_tree(report.read_text(encoding="utf-8"), share=0.02, max_lines=60))
-            shutil.rmtree(report.parent, ignore_errors=True)
-        elif name == "launch":
-            print("headless phases, ms since process start (median of 3; the app exits at its first screen update):")
-            for which in ("baseline", "ours"):
-                runs = [probe("phases", "--app", which) for _ in range(3)]
+                runs = [tmux.phases(which, c.launch_timeout) for _ in range(3)]
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                print(f"  {'least app' if which == 'baseline' else 'app':<9} " + "  ".join(f"{k} {v:.0f}" for k, v in med.items()))
-            base = _imports([PY, "-X", "importtime", str(BENCH / "baseline_app.py"), "--import-only"])
-            ours = _imports([PY, "-X", "importtime", "-c", "import tui_backprop.cli, tui_backprop.app"])
-            groups: dict[str, int] = {}
-            for module, self_us in ours.items():
-                if module not in base:
-                    top = module.split(".")[0] if not module.startswith("tui_backprop") else ".".join(module.split(".")[:2])
-                    groups[top] = groups.get(top, 0) + self_us
-            print(f"imports the least app does not make: {sum(groups.values()) / 1000:.0f} ms in all (self time, -X importtime), by package:")
-            for top, us in sorted(groups.items(), key=lambda kv: -kv[1])[:12]:
-                print(f"  {us / 1000:6.1f} ms  {top}")
+                print(f"  {'least app' if which == 'baseline' else 'app':<9} " + ", ".join(f"{k} {v:.0f}" for k, v in med.items()))
+        base = _imports([PY, "-X", "importtime", str(BENCH / "baseline_app.py"), "--import-only"])
+        ours = _imports([PY, "-X", "importtime", "-c", "import tui_backprop.cli, tui_backprop.app"])
+        groups: dict[str, int] = {}
+        for module, self_us in ours.items():
+            if module not in base:
+                top = module.split(".")[0] if not module.startswith("tui_backprop") else ".".join(module.split(".")[:2])
+                groups[top] = groups.get(top, 0) + self_us
+        print(f"imports the least app does not make: {sum(groups.values()) / 1000:.0f} ms in all (self time, -X importtime), by package:")
+        for top, us in sorted(groups.items(), key=lambda kv: -kv[1])[:12]:
+            print(f"  {us / 1000:6.1f} ms  {top}")
 
 
 def _imports(cmd: list[str]) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tui_backprop.app.view import WRITTEN, fmt, matrix_text
 from tui_backprop.app.widgets.header import StepHeader
 from tui_backprop.app.widgets.notice import Notice
 from tui_backprop.core import Position, ScenarioError, parse_text, resolve
+from tui_backprop.core.lesson import Lesson
 
 DATA = Path(__file__).parent / "data"
 BIG = DATA / "big.toml"
@@ -82,14 +84,15 @@ async def test_key_table_drives_bindings_and_palette():
 
 
 def test_lesson_locks_actions():
-    assert locked_actions({"locked": ["train", "gradcheck", "help", "nonsense"]}) == {"train", "gradcheck"}
-    assert locked_actions({}) == frozenset()
-    assert locked_actions({"locked": "train"}) == frozenset()
+    assert locked_actions(Lesson(lock_keys=("train", "gradcheck", "help", "nonsense"))) == {"train", "gradcheck"}
+    assert locked_actions(Lesson()) == frozenset()
+    assert locked_actions(Lesson(lock_keys=("quiz",))) == {"quiz"}
+    assert locked_actions(Lesson(lock_keys=("quit",))) == frozenset()  # help and quit are never locked
 
 
 async def test_locked_key_does_nothing_and_is_hidden():
     scenario = resolve(None)
-    locked = type(scenario)(**{**scenario.__dict__, "lesson": {"locked": ["train"]}})
+    locked = dataclasses.replace(scenario, lesson=Lesson(lock_keys=("train",)))
     app = BackpropApp(locked)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")

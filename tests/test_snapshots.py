@@ -47,3 +47,29 @@ def test_picker_screen(snap_compare):
 
 def test_big_scenario(snap_compare):
     assert snap_compare(BackpropApp(Path(__file__).parent / "data" / "big.toml"), terminal_size=(120, 40), press=["right"] * 4)
+
+
+# --- quiz mode and lessons ------------------------------------------------------------------------
+
+
+def test_quiz_question(snap_compare):
+    """Quiz on, → onto step 3 (a2 = σ(z2)): the result and its shape are hidden, the question is asked."""
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), press=["k", "right", "4", "x", "3", "enter", "right"])
+
+
+def test_quiz_wrong_answer(snap_compare):
+    """A wrong shape: revealed with ✗, the right shape and why (element-wise)."""
+    keys = ["k", "right", "4", "x", "3", "enter", "right", "3", "x", "4", "enter"]
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), press=keys)
+
+
+def test_quiz_wrong_answer_narrow(snap_compare):
+    keys = ["k", "right", "4", "x", "3", "enter", "right", "3", "x", "4", "enter"]
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(80, 24), press=keys)
+
+
+def test_lesson_message(snap_compare):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+
+    assert snap_compare(BackpropApp("lesson-shapes"), terminal_size=(120, 40), run_before=run_before)

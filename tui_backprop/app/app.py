@@ -134,6 +134,9 @@ class BackpropApp(App[None]):
         if history or self.quiz_on:
             self.query_one(CostPanel).show(s, self.decimals, hide_current=self._cost_hidden())
         self._show_quiz_panel()
+        if self.screen is not None and self.screen_stack:
+            # Short terminals: the explanation only says "answer first" while a question is open; give its rows away.
+            self.screen_stack[0].set_class(hidden, "-quiz-open")
         self._show_divergence()
 
     def _show_header(self) -> None:
@@ -489,7 +492,7 @@ class BackpropApp(App[None]):
         if q.stage == "shape":
             shape = quiz.parse_shape(text)
             if shape is None:  # malformed: a hint, no penalty
-                panel.hint(f"'{text}' is not a shape. {quiz.SHAPE_HINT}" if text else quiz.SHAPE_HINT)
+                panel.retry(f"'{text}' is not a shape. {quiz.SHAPE_HINT}" if text else quiz.SHAPE_HINT)
                 return
             q.correct = shape == quiz.expected_shape(step)
             self._score(q.epoch).add(q.correct)
@@ -497,7 +500,7 @@ class BackpropApp(App[None]):
             target = quiz.value_target(step)
             if target is not None:
                 q.stage = "value"
-                panel.ask(quiz.value_question(target), q.feedback)
+                panel.ask(quiz.value_question(target), q.feedback, placeholder="a number")
                 self._show_header()
                 self._show_quiz_panel()
                 return
@@ -510,7 +513,7 @@ class BackpropApp(App[None]):
             return
         value = quiz.parse_value(text)
         if value is None:
-            panel.hint(f"'{text}' is not a number. {quiz.VALUE_HINT}")
+            panel.retry(f"'{text}' is not a number. {quiz.VALUE_HINT}")
             return
         right = quiz.check_value(value, target.value, self.decimals)
         self._score(q.epoch).add(right)

@@ -25,7 +25,8 @@ class LessonScreen(ModalScreen[None]):
             yield Static("Press Enter (or any key) to start.", id="lesson-start")
 
     def on_mount(self) -> None:
-        self.query_one("#lesson-box").border_title = f"Lesson · {self.lesson_title}"
+        title = self.lesson_title
+        self.query_one("#lesson-box").border_title = title if title.lower().startswith("lesson") else f"Lesson · {title}"
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

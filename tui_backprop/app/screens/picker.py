@@ -22,6 +22,7 @@ class PickerScreen(ModalScreen[Scenario | None]):
 
     def compose(self) -> ComposeResult:
         options = []
+        pad = max((len(n) for n in names()), default=12)
         for name in names():
             try:
                 s = load_bundled(name)
@@ -29,7 +30,7 @@ class PickerScreen(ModalScreen[Scenario | None]):
                 options.append(Option(Text(f"{name}  ({err})", style="dim"), id=name, disabled=True))
                 continue
             label = Text(no_wrap=True, overflow="ellipsis")
-            label.append(name.ljust(12), style="bold")
+            label.append(name.ljust(pad), style="bold")
             label.append(f" {s.shape_text:<14} m={s.m:<4}", style="#87afff")
             label.append(s.name)
             options.append(Option(label, id=name))

@@ -13,25 +13,23 @@ from textual.widgets import Input, Label, Static
 
 
 class QuizInput(Input):
-    """The answer field. ← at the start steps back, → at the end asks again, Esc gives up."""
+    """The answer field. ← steps back (the question stays for later), → asks again, Esc gives up.
+
+    A shape is a few characters: backspace edits it, so the arrows keep their stepping meaning.
+    """
 
     BINDINGS = [
-        Binding("left", "left_or_back", "Left / previous step", show=False),
-        Binding("right", "right_or_next", "Right / next step", show=False),
-        Binding("escape", "give_up", "Give up", show=False),
+        Binding("enter", "submit", "Answer", key_display="⏎"),
+        Binding("escape", "give_up", "Give up", key_display="esc"),
+        Binding("left", "left_or_back", "Prev", key_display="←"),
+        Binding("right", "right_or_next", "Next", show=False),
     ]
 
     async def action_left_or_back(self) -> None:
-        if self.cursor_position == 0:
-            await self.app.run_action("previous")
-        else:
-            self.action_cursor_left()
+        await self.app.run_action("previous")
 
     async def action_right_or_next(self) -> None:
-        if self.cursor_position >= len(self.value):
-            await self.app.run_action("next")
-        else:
-            self.action_cursor_right()
+        await self.app.run_action("next")
 
     async def action_give_up(self) -> None:
         await self.app.run_action("quiz_give_up")
@@ -42,7 +40,8 @@ class QuizPanel(Vertical):
         yield Static("", id="quiz-feedback")
         with Horizontal(id="quiz-ask"):
             yield Label("", id="quiz-prompt")
-            yield QuizInput(id="quiz-input", compact=True, max_length=40, placeholder="3x1")
+            # Disabled (so never focused) unless a question is open.
+            yield QuizInput(id="quiz-input", compact=True, max_length=40, placeholder="rows x cols", disabled=True)
         yield Static("", id="quiz-hint", classes="error")
 
     def on_mount(self) -> None:
@@ -63,11 +62,13 @@ class QuizPanel(Vertical):
         fb.update(text or "")
         fb.display = bool(text)
 
-    def ask(self, prompt: str, feedback: Text | str | None = None) -> None:
+    def ask(self, prompt: str, feedback: Text | str | None = None, placeholder: str = "rows x cols") -> None:
         self.feedback(feedback)
         self.query_one("#quiz-prompt", Label).update(prompt + " ")
         field = self.query_one("#quiz-input", QuizInput)
         field.value = ""
+        field.placeholder = placeholder
+        field.disabled = False
         self.query_one("#quiz-ask").display = True
         self.hint(None)
         field.focus()
@@ -77,9 +78,17 @@ class QuizPanel(Vertical):
         hint.update(text or "")
         hint.display = bool(text)
 
+    def retry(self, text: str) -> None:
+        """A malformed answer: the hint, and the answer selected so that typing replaces it."""
+        self.hint(text)
+        field = self.query_one("#quiz-input", QuizInput)
+        field.select_all()
+        field.focus()
+
     def close(self, feedback: Text | str | None) -> None:
         """No question open: the last verdict (or an idle line) stays."""
         self.query_one("#quiz-ask").display = False
+        self.query_one("#quiz-input", QuizInput).disabled = True
         self.hint(None)
         self.feedback(feedback)
 
