@@ -89,6 +89,14 @@ class Figure:
         return statistics.median(self.ratios)
 
     @property
+    def ratio_text(self) -> str:
+        # Three decimals when two would round onto the target and hide which side it is on.
+        text = f"{self.ratio:.2f}×"
+        if self.target is not None and round(self.ratio, 2) == round(self.target, 2):
+            text = f"{self.ratio:.3f}×"
+        return text
+
+    @property
     def verdict(self) -> str:
         if self.target is None:
             return "report"
@@ -105,7 +113,7 @@ class Figure:
         spread = f"ratios {min(self.ratios):.2f}–{max(self.ratios):.2f} over {len(self.ratios)} runs"
         return (
             f"{head} {self.subject_label} {fmt(s, self.unit)}  {self.baseline_label} {fmt(b, self.unit)}  "
-            f"ratio {self.ratio:.2f}×  {target}  {self.verdict}  ({spread}){'  ' + self.note if self.note else ''}"
+            f"ratio {self.ratio_text}  {target}  {self.verdict}  ({spread}){'  ' + self.note if self.note else ''}"
         )
 
 
@@ -427,7 +435,7 @@ def table(figs: dict[str, Figure]) -> str:
             continue
         s, b = statistics.median(f.subject), statistics.median(f.baseline)
         target = f"≤ {f.target:g}×" if f.target is not None else "—"
-        rows.append(f"| {f.what} | {f.subject_label}: {fmt(s, f.unit)} | {f.baseline_label}: {fmt(b, f.unit)} | {f.ratio:.2f}× | {target} | {f.verdict} |")
+        rows.append(f"| {f.what} | {f.subject_label}: {fmt(s, f.unit)} | {f.baseline_label}: {fmt(b, f.unit)} | {f.ratio_text} | {target} | {f.verdict} |")
     return "\n".join(rows)
 
 
