@@ -242,3 +242,14 @@ def test_network_seed_draws_reproducible_weights():
         np.testing.assert_array_equal(wa, wb)
     assert a.layers == [2, 4, 3, 1]
     assert all((bias == 0).all() for bias in a.params.biases)
+
+
+def test_a_dead_relu_unit_is_named_in_the_explanation_and_its_gradients_are_exact_zeros():
+    steps = Session(load_bundled("relu-hidden")).epoch_pass(1)[2]
+    f_prime = next(st for st in steps if st.phase == "backward" and st.gate == "activation" and st.layer == 1)
+    assert "Unit 3 of layer 2 is dead" in f_prime.explanation
+    assert (f_prime.outputs["delta2"][:, 2] == 0).all()
+    dW1 = next(st for st in steps if "dJ_dW1" in st.outputs).outputs["dJ_dW1"]
+    assert (dW1[:, 2] == 0).all() and (dW1[:, :2] != 0).all()
+    sigmoid_steps = Session(load_bundled("sleep-study")).epoch_pass(1)[2]
+    assert not any("dead" in st.explanation for st in sigmoid_steps)

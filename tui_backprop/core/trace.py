@@ -161,6 +161,7 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
                 "The activation worked entry by entry, so its gradient does too: an element-wise "
                 f"product (⊙) with {act}'(z{l + 1}), never a matrix product. {delta_sym} is the error "
                 f"back-propagated to layer {l + 1}."
+                + _dead_units(act, p.zs[k], l + 1)
             ),
             inputs={upstream_name: upstream, f"z{l + 1}": p.zs[k]},
             outputs={delta: p.deltas[k]},
@@ -228,6 +229,22 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
             outputs={f"W{l}": new.weights[k], f"b{l}": new.biases[k]},
         )
     return steps
+
+
+def _dead_units(act: str, z: Array, layer: int) -> str:
+    """A sentence naming the relu units whose f' is 0 for the whole batch, or nothing."""
+    if act != "relu":
+        return ""
+    dead = [j + 1 for j in range(z.shape[1]) if (z[:, j] <= 0).all()]
+    if not dead:
+        return ""
+    units = ", ".join(str(j) for j in dead)
+    plural = len(dead) > 1
+    return (
+        f" Unit{'s' if plural else ''} {units} of layer {layer} {'are' if plural else 'is'} dead: z ≤ 0 for "
+        f"every observation, so relu' = 0 and {'their' if plural else 'its'} column of δ{layer} is exactly "
+        "zero — no gradient reaches the weights feeding it, and they will not change."
+    )
 
 
 def steps_per_epoch(n_weight_layers: int) -> int:
