@@ -39,7 +39,7 @@ def header(app) -> str:
 
 
 def body(app, selector: str) -> str:
-    return plain(app.query_one(selector, Static).content)
+    return plain(app.query_one(selector).content)  # a Static's, or the matrices panel's Text
 
 
 async def wait_workers(app, pilot) -> None:
@@ -58,10 +58,77 @@ def test_constructor_forms(tmp_path):
     assert BackpropApp(str(BIG), decimals=5).decimals == 5
     with pytest.raises(ScenarioError):
         BackpropApp("no-such-scenario")
+    with pytest.raises(ScenarioError):
+        BackpropApp(tmp_path)  # a directory
     bad = tmp_path / "bad.toml"
     bad.write_text("name = 'x'\n[data]\nX = [[1, 2]]\n")
+    app = BackpropApp(bad)  # the contents are validated when the scenario is loaded: after the first screen
     with pytest.raises(ScenarioError):
-        BackpropApp(bad)
+        app.scenario
+
+
+@pytest.mark.parametrize("defer", [None, True], ids=["headless", "as-in-a-terminal"])
+async def test_a_file_that_cannot_be_used_ends_the_app_at_launch(tmp_path, defer):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("name = 'Bad one'\n[data]\nX = [[1, 2]]\n")
+    expected = str(pytest.raises(ScenarioError, parse_text, bad.read_text(), str(bad), ".toml").value)
+    app = BackpropApp(bad)
+    app.defer_load = defer
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right")  # nothing to step: no crash
+    assert app.return_code == 1
+    assert app.startup_error == expected and str(bad) in expected
+    assert "\n" not in app.startup_error
+
+
+async def test_the_first_screen_does_not_wait_for_the_scenario(monkeypatch):
+    first = []
+    on_ready = BackpropApp.on_ready
+
+    async def watched(self) -> None:
+        first.append((self.loaded, plain(self.query_one(StepHeader).content).strip()))
+        await on_ready(self)
+
+    monkeypatch.setattr(BackpropApp, "on_ready", watched)
+    app = BackpropApp("sleep-study")
+    app.defer_load = True  # as in a terminal (headless, the scenario is loaded on mount)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert first == [(False, "Sleep and study → test score")]  # the first frame: the name, before the engine
+        assert app.loaded and app.return_code is None
+        assert app.query_one("#step").outer_size.height >= 5
+        # The quiz and progress panels, mounted after the first frame, are where compose puts them headless.
+        ids = [w.id for w in app.screen.walk_children() if w.id]
+        await pilot.press("right")
+        assert app.session.position == Position(1, 2)
+    eager = BackpropApp("sleep-study")
+    async with eager.run_test(size=(80, 24)):
+        assert [w.id for w in eager.screen.walk_children() if w.id] == ids
+
+
+async def test_when_loaded_is_called_once_the_scenario_is_shown():
+    calls = []
+    app = BackpropApp("xor")
+    app.defer_load = True
+    app.when_loaded = lambda: calls.append(app.loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+    assert calls == [True]
+
+
+async def test_a_key_before_the_scenario_is_loaded_loads_it_first(monkeypatch):
+    async def not_yet(self) -> None:
+        pass  # as if the keys came before the first frame
+
+    monkeypatch.setattr(BackpropApp, "on_ready", not_yet)
+    app = BackpropApp("sleep-study")
+    app.defer_load = True
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.loaded
+        await pilot.press("right")
+        assert app.loaded and app.session.position == Position(1, 2)
 
 
 # --- the key table ------------------------------------------------------------------------------
@@ -152,7 +219,7 @@ async def test_panels_show_the_step():
         assert app.session.position.index == 11
         step_text = body(app, "#step")
         assert "∂J/∂W2 = a2ᵀ · δ3" in step_text and "(3×4)·(4×1) → 3×1" in step_text
-        matrices = body(app, "#matrices-body")
+        matrices = body(app, "#matrices")
         assert "a2  4×3" in matrices and "δ3  4×1" in matrices and "✎ ∂J/∂W2  3×1" in matrices
         step = app.session.step()
         assert fmt(step.outputs["dJ_dW2"][0, 0], 3) in matrices
@@ -172,7 +239,7 @@ async def test_update_step_shows_old_new_and_change():
         assert "old → new" in params
         old, new = step.inputs["W2"][0, 0], step.outputs["W2"][0, 0]
         assert f"{fmt(old, 3)} → {fmt(new, 3)}" in params
-        matrices = body(app, "#matrices-body")
+        matrices = body(app, "#matrices")
         assert "∂J/∂W2" in matrices and "✎ W2" in matrices and "✎ b2" in matrices
         await pilot.press("right")  # step 16: W2 now shown updated
         assert "updated ✓" in body(app, "#params-body")
@@ -331,7 +398,7 @@ async def test_reset_and_decimals():
             seen.append(app.decimals)
         assert seen == [4, 6, 2, 3]
         await pilot.press("d")
-        assert "0.3000" in body(app, "#matrices-body")
+        assert "0.3000" in body(app, "#matrices")
 
 
 # --- screens ------------------------------------------------------------------------------------
@@ -495,6 +562,6 @@ async def test_big_scenario_steps_smoothly():
             await pilot.pause()
             timings[spec] = (time.perf_counter() - start) / 50 * 1000
             if spec is BIG:
-                assert "more rows" in body(app, "#matrices-body")
+                assert "more rows" in body(app, "#matrices")
     print(f"\nms per step key: default {timings[None]:.1f}, big {timings[BIG]:.1f}")
     assert timings[BIG] < max(5 * timings[None], 60)

@@ -1,6 +1,7 @@
 """The command line through subprocess: output, contracts and exit codes."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -9,7 +10,8 @@ from tui_backprop.core import load_bundled, names
 
 from pathlib import Path
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
 
 
 def test_list_shows_every_bundled_scenario_with_shape_and_m(run_cli):
@@ -144,3 +146,37 @@ def test_top_level_help_names_the_subcommands(run_cli):
 def test_bad_epochs_argument_is_a_usage_error(run_cli):
     r = run_cli("train", "xor", "--epochs", "0")
     assert r.returncode == 2 and "expected an integer from 1" in r.stderr
+
+
+def test_app_with_a_file_it_cannot_use_and_no_terminal_reports_one_line(run_cli):
+    r = run_cli("tests/bad/shape-W1-W2.toml")
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "shape-W1-W2.toml: W2: expected 3×1" in r.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_app_in_a_terminal_reports_a_bad_file_after_restoring_it():
+    """In a terminal the app paints first, then validates: the error is printed once the terminal is restored."""
+    import fcntl
+    import os
+    import pty
+    import re
+    import subprocess
+    import termios
+    import struct
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    # Textual draws on stderr; a pipe here keeps what it drew and what came after, in order.
+    proc = subprocess.Popen([sys.executable, "-m", "tui_backprop", "tests/bad/shape-W1-W2.toml"], cwd=ROOT,
+                            stdin=slave, stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(master)
+    assert proc.returncode == 1
+    painted, restored, after = err.rpartition(b"\x1b[?1049l")  # leaving the alternate screen
+    assert restored and "loading…".encode() in painted  # the first screen came before the validation
+    line = re.sub(rb"\x1b(\[[0-9;?<>=$]*[A-Za-z~]|\][^\x07]*\x07)", b"", after).decode()
+    assert line.count("\n") == 1 and line.startswith("backprop-tui: tests/bad/shape-W1-W2.toml: W2: expected 3×1"), line

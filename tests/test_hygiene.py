@@ -44,3 +44,14 @@ def test_train_command_does_not_import_textual():
     )
     assert "numpy" in modules
     assert "textual" not in modules
+
+
+def test_the_app_paints_its_first_screen_without_numpy():
+    """`backprop-tui [SCENARIO]` imports the engine (numpy) after the first frame: the app's modules do not."""
+    modules = imported_after(
+        "import tui_backprop.cli, tui_backprop.app, tui_backprop.locate\n"
+        "from tui_backprop.locate import locate, peek_name\n"
+        "assert peek_name(locate(None)).startswith('Sleep and study')"
+    )
+    assert "tui_backprop.app.app" in modules
+    assert not {m for m in modules if m == "numpy" or m.startswith("numpy.")}

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
-import json
+import gc
 import os
 import sys
 
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
 from . import __version__
-from .core import BackpropError, Session, gradient_check, names, resolve
-from .core.network import Params, train
-from .core.scenario import MAX_EPOCHS
+from .core.errors import BackpropError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from .core.network import Params
+
+# The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
 PROG = "backprop-tui"
 SUBCOMMANDS = ("list", "check", "trace", "train", "gradcheck", "serve")
@@ -18,6 +25,10 @@ GRADCHECK_TOLERANCE = 1e-6
 
 
 def _epochs(text: str) -> int:
+    import argparse
+
+    from .core.scenario import MAX_EPOCHS
+
     try:
         value = int(text)
     except ValueError:
@@ -28,6 +39,8 @@ def _epochs(text: str) -> int:
 
 
 def _decimals(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -38,6 +51,8 @@ def _decimals(text: str) -> int:
 
 
 def _app_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Step through one training iteration of a small neural network, gate by gate.",
@@ -53,6 +68,8 @@ def _app_parser() -> argparse.ArgumentParser:
 
 
 def _sub_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(prog=PROG)
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the bundled scenarios", description="List the bundled scenarios: name, layers, m, description.")
@@ -83,7 +100,7 @@ def _err(message: str) -> None:
 
 
 def cmd_list(_args) -> int:
-    from .core import load_bundled
+    from .core import load_bundled, names
 
     for name in names():
         s = load_bundled(name)
@@ -93,6 +110,8 @@ def cmd_list(_args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .core import resolve
+
     failed = 0
     for spec in args.files:
         try:
@@ -107,6 +126,7 @@ def cmd_check(args) -> int:
 
 def cmd_trace(args) -> int:
     from . import export
+    from .core import Session, resolve
 
     session = Session(resolve(args.scenario))
     if args.format == "json":
@@ -142,6 +162,8 @@ def _params_json(params: Params) -> dict:
 
 
 def cmd_train(args) -> int:
+    from .core import resolve, train
+
     s = resolve(args.scenario)
     epochs = args.epochs or s.epochs
     report, finish = _progress_bar(epochs)
@@ -153,6 +175,8 @@ def cmd_train(args) -> int:
         doc = {"epochs": len(result.costs), "cost": result.costs, "params": _params_json(params)}
         if result.diverged:
             doc["diverged"] = {"epoch": result.diverged.epoch, "message": str(result.diverged)}
+        import json
+
         print(json.dumps(doc, allow_nan=False))
     else:
         every = max(1, len(result.costs) // 10)
@@ -174,6 +198,8 @@ def cmd_train(args) -> int:
 
 
 def cmd_gradcheck(args) -> int:
+    from .core import gradient_check, resolve
+
     s = resolve(args.scenario)
     entries = gradient_check(s.network(), s.params)
     worst = 0.0
@@ -189,18 +215,48 @@ def cmd_gradcheck(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .core import resolve
     from .serve import serve
 
     resolve(args.scenario)  # fail here, with the one-line error, not in each browser
     return serve(args.scenario, args.host, args.port)
 
 
+def _collect_again() -> None:
+    gc.freeze()  # what start-up built lives as long as the app: later collections need not walk it
+    gc.enable()
+
+
 def cmd_app(args) -> int:
-    scenario = resolve(args.scenario)  # the one-line error before the terminal is taken over
+    # Start-up allocates thousands of long-lived objects (modules, classes, styles, widgets); collecting
+    # cycles among them only delays the first frame. Collection resumes once the scenario is shown.
+    gc.disable()
+    try:
+        return _run_app(args)
+    finally:
+        gc.enable()
+
+
+def _run_app(args) -> int:
+    from .locate import locate
+
+    spec = args.scenario
+    locate(spec)  # no such file or bundled name: the one-line error before the terminal is taken over
+    if not sys.stdout.isatty():
+        # No terminal to paint first (a pipe, a browser through textual-serve): validate before starting.
+        from .core import resolve
+
+        spec = resolve(spec)
     from .app import BackpropApp
 
-    app = BackpropApp(scenario, decimals=args.decimals)
+    # The app paints its first screen, then loads the scenario (numpy, validation); a file it cannot
+    # use ends it at once, and the error is printed here, after the terminal is restored.
+    app = BackpropApp(spec, decimals=args.decimals)
+    app.when_loaded = _collect_again
     app.run()
+    if app.startup_error is not None:
+        _err(app.startup_error)
+        return 1
     return app.return_code or 0
 
 
@@ -216,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] in SUBCOMMANDS:
             args = _sub_parser().parse_args(argv)
             return COMMANDS[args.command](args)
+        if not argv or (len(argv) == 1 and not argv[0].startswith("-")):
+            # The usual launch, `backprop-tui [SCENARIO]`: no parser to build before the first frame.
+            return cmd_app(SimpleNamespace(scenario=argv[0] if argv else None, decimals=None))
         return cmd_app(_app_parser().parse_args(argv))
     except BackpropError as exc:
         _err(str(exc))

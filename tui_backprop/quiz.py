@@ -14,9 +14,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .core import Step
 from .notation import display_name
+
+if TYPE_CHECKING:
+    from .core import Step  # the engine's numpy is not needed to import this
 
 Shape = tuple[int, int]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rich.text import Text
 from textual import events, on, work
@@ -15,14 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from .. import quiz
-from ..core import DivergenceError, Scenario, Session, resolve
+from ..core.errors import BackpropError
 from ..core.lesson import PANELS
+from ..locate import Location, locate, peek_name
 from .keys import ACTIONS, KEYS, bindings, locked_actions
-from .screens.gradcheck import GradCheckScreen
-from .screens.help import HelpScreen
-from .screens.lesson import LessonScreen
-from .screens.picker import PickerScreen
-from .screens.train import TrainScreen
 from ..notation import display_name
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
 from .widgets.cost import CostPanel
@@ -35,6 +31,9 @@ from .widgets.params import ParamsPanel
 from .widgets.progress import TrainProgress
 from .widgets.quiz import QuizPanel
 from .widgets.step import StepPanel
+
+if TYPE_CHECKING:  # the engine (numpy) is imported after the first screen is painted
+    from ..core import DivergenceError, Scenario, Session
 
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)  # seconds per step while playing
 DEFAULT_SPEED = 1
@@ -57,12 +56,6 @@ class Question:
     feedback: Text | None = None
 
 
-def _scenario(spec: Scenario | str | Path | None) -> Scenario:
-    if isinstance(spec, Scenario):
-        return spec
-    return resolve(None if spec is None else str(spec))
-
-
 class BackpropApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "backprop-tui"
@@ -71,11 +64,31 @@ class BackpropApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, scenario: Scenario | str | Path | None = None, decimals: int | None = None) -> None:
+        """`scenario`: a loaded Scenario, or a file path or bundled name (None: the default) to load.
+
+        A spec is only located here (no such file or bundled name raises ScenarioError at once); it is
+        loaded and validated once the first screen is painted, and a file that cannot be used ends the
+        app with return code 1 and `startup_error` (the one-line message). Reading `scenario` or
+        `session` before that loads it on the spot.
+        """
         super().__init__()
-        self.scenario = _scenario(scenario)  # raises ScenarioError for a bad spec
-        self.session = Session(self.scenario)
+        self._scenario: Scenario | None = None
+        self._session: Session | None = None
+        self._location: Location | None = None
+        self.startup_error: str | None = None
+        self.loaded = False  # the panels show the scenario (until then: the layout, "loading…")
+        self._loading = False
+        self._late_mounts = False
+        # Load after the first frame is painted? None: in a terminal yes; headless (tests) no, there is no one to see it.
+        self.defer_load: bool | None = None
+        self.when_loaded: Callable[[], object] | None = None  # called once, when the scenario is first shown
+        self.locked: frozenset[str] = frozenset()
+        self.quiz_on = False
+        if scenario is None or isinstance(scenario, (str, Path)):
+            self._location = locate(scenario)
+        else:
+            self._use(scenario)
         self.decimals = DEFAULT_DECIMALS if decimals is None else decimals
-        self.locked = locked_actions(self.scenario.lesson)
         self.speed = DEFAULT_SPEED
         self._timer = None
         self._play_mode: str | None = None  # "play" | "run"
@@ -83,14 +96,21 @@ class BackpropApp(App[None]):
         self.side_shown = False
         self.status = ""
         # Quiz mode: verdicts per (epoch, step) ("right" | "wrong" | "seen"), scores per epoch, the open question.
-        self.quiz_on = self.scenario.lesson.quiz
         self.quiz_answers: dict[tuple[int, int], str] = {}
         self.quiz_scores: dict[int, quiz.Score] = {}
         self.question: Question | None = None
 
     # --- layout ----------------------------------------------------------------------------------
 
+    def _defers_loading(self) -> bool:
+        if self._scenario is not None:
+            return False
+        return self.defer_load if self.defer_load is not None else not self.is_headless
+
     def compose(self) -> ComposeResult:
+        # Loading after the first frame, the two panels that frame never shows (the quiz and the training
+        # progress, with their input field and progress bar) are mounted after it too, in the same places.
+        late = self._late_mounts = self._defers_loading()
         yield StepHeader(id="header")
         with Horizontal(id="body"):
             with Vertical(id="side"):
@@ -100,17 +120,107 @@ class BackpropApp(App[None]):
             with Vertical(id="main"):
                 yield Notice(id="notice")
                 yield StepPanel(id="step", classes="panel")
-                yield QuizPanel(id="quiz", classes="panel")
+                if not late:
+                    yield QuizPanel(id="quiz", classes="panel")
                 yield MatricesPanel(id="matrices", classes="panel")
                 yield ExplanationPanel(id="explanation", classes="panel")
-        yield TrainProgress(id="progress")
+        if not late:
+            yield TrainProgress(id="progress")
         yield Footer(id="footer", compact=True)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        if not self._late_mounts:
+            await self._finish_loading()
+            return
+        # The first screen: the layout, the scenario's name (read without the engine) and "loading…".
+        name = peek_name(self._location) or self._location.spec
+        self.query_one(StepHeader).update(Text(name, style="bold", no_wrap=True, overflow="ellipsis"))
+        self.query_one(StepPanel).update(Text("loading…", style="dim italic"))
+
+    async def on_ready(self) -> None:
+        """The first screen is painted (Textual's Ready): now the engine and the scenario's validation."""
+        await self._finish_loading()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        if self._scenario is None:
+            self._load_scenario()
+        return self._scenario
+
+    @scenario.setter
+    def scenario(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._load_scenario()
+        return self._session
+
+    @session.setter
+    def session(self, session: Session) -> None:
+        self._session = session
+
+    def _load_scenario(self) -> None:
+        """The engine's loader on the located spec; raises ScenarioError for a file it cannot use."""
+        from ..core import load_bundled, load_file
+
+        where = self._location
+        self._use(load_bundled(where.spec) if where.bundled else load_file(where.entry))
+
+    def _use(self, scenario: Scenario) -> None:
+        from ..core import Session
+
+        self._scenario = scenario
+        self._session = Session(scenario)
+        self.locked = locked_actions(scenario.lesson)
+        self.quiz_on = scenario.lesson.quiz
+
+    async def _finish_loading(self) -> bool:
+        """Load (if not yet) and show the scenario; False when it cannot be used (the app then exits, code 1)
+        or while it is being shown."""
+        if self.loaded:
+            return True
+        if self.startup_error is not None or self._loading:
+            return False
+        self._loading = True
+        try:
+            self.scenario
+        except BackpropError as exc:
+            self.startup_error = str(exc)
+            self.exit(return_code=1)
+            return False
+        finally:
+            self._loading = False
+        if self._late_mounts:
+            self._late_mounts = False
+            self._loading = True
+            try:
+                await self.query_one("#main").mount(QuizPanel(id="quiz", classes="panel"), after="#step")
+                await self.mount(TrainProgress(id="progress"), before="#footer")
+            finally:
+                self._loading = False
+        self._show_loaded()
+        if self.when_loaded is not None:
+            self.when_loaded()
+            self.when_loaded = None
+        return True
+
+    def _show_loaded(self) -> None:
+        self.loaded = True
+        self.refresh_bindings()
         self._apply_lesson()
         self._quiz_start()
         self.refresh_view()
         self._show_message()
+
+    async def run_action(self, action: str, default_namespace=None) -> bool:
+        # A key pressed before the scenario is shown (right after launch) loads it first, then acts.
+        if not self.loaded and self.is_running and not await self._finish_loading():
+            return False
+        return await super().run_action(action, default_namespace)
 
     def on_resize(self) -> None:
         # Narrow terminals need every footer cell for the keys; ctrl+p stays in the help.
@@ -128,7 +238,7 @@ class BackpropApp(App[None]):
         matrices = self.query_one(MatricesPanel)
         matrices.max_rows, matrices.max_cols = (8, 5) if narrow else (12, 6)
         matrices.show(step, self.decimals, hide_outputs=hidden)
-        self.query_one(ExplanationPanel).show(step, hidden=hidden)
+        self.query_one(ExplanationPanel).show(step, hidden=hidden, steps=s.epoch_pass(s.position.epoch)[2])
         self.query_one(GraphPanel).show(s)
         self.query_one(ParamsPanel).show(s, self.decimals, hide_current=hidden)
         if history or self.quiz_on:
@@ -296,6 +406,8 @@ class BackpropApp(App[None]):
         if self.session.diverged is not None:
             self.notify(str(self.session.diverged), title="Cannot train further", severity="error")
             return
+        from .screens.train import TrainScreen
+
         self.push_screen(TrainScreen(), self._train_chosen)
 
     def _train_chosen(self, epochs: int | None) -> None:
@@ -349,6 +461,8 @@ class BackpropApp(App[None]):
 
     def action_open(self) -> None:
         self.stop_playing()
+        from .screens.picker import PickerScreen
+
         self.push_screen(PickerScreen(self.scenario.source), self._opened)
 
     def _opened(self, scenario: Scenario | None) -> None:
@@ -358,11 +472,10 @@ class BackpropApp(App[None]):
     def load(self, scenario: Scenario) -> None:
         """Open another scenario and apply its lesson (quiz mode, message, hidden panels, locked keys)."""
         self.stop_playing()
-        self.scenario = scenario
-        self.session = Session(scenario)
-        self.locked = locked_actions(scenario.lesson)
+        was_on = self.quiz_on
+        self._use(scenario)
         # The lesson may switch quiz mode on; a mode the student chose stays unless the lesson locks the key.
-        self.quiz_on = scenario.lesson.quiz or (self.quiz_on and "quiz" not in self.locked)
+        self.quiz_on = scenario.lesson.quiz or (was_on and "quiz" not in self.locked)
         self._quiz_clear()
         self._apply_lesson()
         self.refresh_bindings()
@@ -391,6 +504,8 @@ class BackpropApp(App[None]):
             notes.append(f"Locked for this lesson: {labels}.")
         if lesson.hide_panels:
             notes.append(f"Hidden for this lesson: {', '.join(lesson.hide_panels)}.")
+        from .screens.lesson import LessonScreen
+
         self.push_screen(LessonScreen(self.scenario.name, lesson.message, notes))
 
     # --- quiz mode -------------------------------------------------------------------------------
@@ -570,9 +685,13 @@ class BackpropApp(App[None]):
 
     def action_gradcheck(self) -> None:
         self.stop_playing()
+        from .screens.gradcheck import GradCheckScreen
+
         self.push_screen(GradCheckScreen(self.session))
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.locked))
 
     def action_quit(self) -> None:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+from rich.segment import Segment
 from rich.text import Text
+from textual.strip import Strip
+from textual.visual import Visual
 
-from ..core import Session, Step
 from ..notation import display_name
+
+if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
+    import numpy as np
+    from ..core import Session, Step
 
 DECIMALS = (2, 3, 4, 6)
 DEFAULT_DECIMALS = 3
@@ -55,32 +61,47 @@ def dims(a: np.ndarray) -> str:
     return f"{a.shape[0]}×{a.shape[1]}"
 
 
-def matrix_text(a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False) -> Text:
-    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines. Only those are formatted."""
+Piece = tuple[str, str]  # (text, Rich style)
+
+
+def matrix_lines(a: np.ndarray, decimals: int, max_rows: int, max_cols: int,
+                 written: bool = False) -> list[list[Piece]]:
+    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines: one list of pieces per line.
+
+    Only the cells shown are formatted."""
     rows, cols = a.shape
     r, c = min(rows, max_rows), min(cols, max_cols)
-    cells = [[fmt(a[i, j], decimals) for j in range(c)] for i in range(r)]
+    cells = [[fmt(x, decimals) for x in row] for row in a[:r, :c].tolist()]
     width = max((len(s) for row in cells for s in row), default=1)
-    out = Text(no_wrap=True, overflow="ellipsis")
-    for i, row in enumerate(cells):
-        if i:
-            out.append("\n")
+    lines: list[list[Piece]] = []
+    for row in cells:
+        line: list[Piece] = []
         for j, s in enumerate(row):
             if j:
-                out.append(" ")
-            cell = s.rjust(width)
+                line.append((" ", ""))
             style = WRITTEN if written else (NEGATIVE if s.startswith("-") else POSITIVE)
-            out.append(cell, style=style)
+            line.append((s.rjust(width), style))
         if c < cols:
-            out.append("  …", style=DIM)
+            line.append(("  …", DIM))
+        lines.append(line)
     more = []
     if r < rows:
         more.append(f"… {rows - r} more row{'s' if rows - r != 1 else ''}")
     if c < cols:
         more.append(f"… {cols - c} more col{'s' if cols - c != 1 else ''}")
     if more:
-        out.append("\n")
-        out.append(" · ".join(more), style="italic " + DIM)
+        lines.append([(" · ".join(more), "italic " + DIM)])
+    return lines
+
+
+def matrix_text(a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False) -> Text:
+    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines. Only those are formatted."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for i, line in enumerate(matrix_lines(a, decimals, max_rows, max_cols, written)):
+        if i:
+            out.append("\n")
+        for s, style in line:
+            out.append(s, style=style or None)
     return out
 
 
@@ -134,3 +155,49 @@ def param_views(session: Session) -> list[ParamView]:
         out.append(ParamView(name, layer, value, up.outputs[name] if done else None,
                              done and up.index == pos.index))
     return out
+
+
+# --- a Visual for unwrapped text -------------------------------------------------------------
+
+
+class LinesVisual(Visual):
+    """A Rich `Text` drawn one line per line (never wrapped; cut with … when too wide) for a `Static`.
+
+    Textual turns a `Text` into `Content` and formats it again on every repaint; the panels whose
+    text is never wrapped (graph, header, parameters) are drawn here straight from the Rich segments,
+    and the strips are kept until the text, the width or the base style changes. `Console.print`
+    of it prints the text (what the tests read).
+    """
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self.lines = text.split("\n", allow_blank=True)
+        self._width = max((line.cell_len for line in self.lines), default=0)
+        self._cache: tuple[tuple, list[Strip]] | None = None
+
+    def __rich_console__(self, console, options):
+        yield self.text
+
+    def get_optimal_width(self, rules, container_width: int) -> int:
+        return self._width
+
+    def get_height(self, rules, width: int) -> int:
+        return len(self.lines)
+
+    def render_strips(self, width: int, height: int | None, style, options) -> list[Strip]:
+        base = style.rich_style
+        key = (width, height, base)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        from textual._context import active_app
+
+        console = active_app.get().console
+        strips = []
+        for line in self.lines if height is None else self.lines[:height]:
+            if line.cell_len > width:
+                line = line.copy()
+                line.truncate(width, overflow="ellipsis")
+            segments = Segment.apply_style(line.render(console, end=""), base)
+            strips.append(Strip(segments))
+        self._cache = (key, strips)
+        return strips

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
-from ...core import Session
 from ..view import DIM, fmt
+
+if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
+    from ...core import Session
 
 MAX_POINTS = 400  # the sparkline buckets anyway; a long history is sampled evenly
 
 
 class CostPanel(Vertical):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: tuple | None = None  # what the panel on show was drawn from
+
     def compose(self):
         yield Sparkline([], id="cost-spark")
         yield Static(id="cost-text")
@@ -24,6 +32,10 @@ class CostPanel(Vertical):
         """`hide_current`: quiz mode, this epoch's J is not shown before its cost step is answered."""
         costs = session.costs
         epoch = session.position.epoch
+        key = (len(costs), costs[-1] if costs else None, epoch, decimals, hide_current)
+        if key == self._shown:  # the history grows only when an epoch is computed
+            return
+        self._shown = key
         if hide_current:
             costs = costs[: epoch - 1]
         step = max(1, len(costs) // MAX_POINTS)

@@ -12,21 +12,35 @@ current gate is drawn reversed (readable without colour).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from ...core import Session
-from ..view import BACKWARD, DIM, FORWARD, UPDATE, NodeState, node_state, step_index, ACT_SYMBOL
+from ..view import BACKWARD, DIM, FORWARD, UPDATE, LinesVisual, NodeState, node_state, step_index, ACT_SYMBOL
 
-from ...core.trace import a_symbol
+if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
+    from ...core import Session
 
 
 class GraphPanel(Static):
     def on_mount(self) -> None:
         self.border_title = "Graph"
 
+    _shown: tuple | None = None
+    _lines = 0
+
     def show(self, session: Session) -> None:
-        self.update(render_graph(session))
+        pos = session.position
+        key = (session.epoch_pass(pos.epoch)[2], pos.index)  # the epoch's steps (by identity) and the step
+        if self._shown is not None and key[0] is self._shown[0] and key[1] == self._shown[1]:
+            return
+        self._shown = key
+        text = render_graph(session)
+        lines = text.plain.count("\n") + 1
+        # One line per layer and a few more: the same height on every step, so no new layout.
+        self.update(LinesVisual(text), layout=lines != self._lines)
+        self._lines = lines
 
 
 def _edge(t: Text, into: NodeState) -> None:
@@ -62,6 +76,8 @@ def render_graph(session: Session) -> Text:
 
     def state(node: str) -> NodeState:
         return node_state(index, node, pos.index, current_node)
+
+    from ...core.trace import a_symbol  # here: importing the engine waits until after the first frame
 
     names = [a_symbol(l, last) for l in range(1, last + 1)]
     pad = max(len(s) for s in names)

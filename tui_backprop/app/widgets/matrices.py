@@ -1,28 +1,167 @@
 """The step's input matrices and its output matrices side by side, each titled by name and shape.
 
-Rendered as one Rich renderable (no widgets mounted per step), wrapped into rows
-that fit the panel's width; the panel scrolls when that is still too big. Only
-the cells on screen are formatted, so a 256-row batch costs what a 4-row one does.
+No Rich tables or panels and no widget per matrix: each matrix is a small box of
+lines (lists of (text, style) pieces) with box-drawing borders, boxes are laid side
+by side by joining their lines and wrapped into rows that fit the panel's width. The
+panel is a Line API widget: it draws only the lines on screen, scrolls when the
+drawing is bigger than it, and its scrollable size stays the same while the drawing
+fits, so stepping needs no new layout. Only the cells shown are formatted (a
+256-row batch costs what a 4-row one does), and a step's drawing is cached, so
+stepping back and forth re-draws nothing.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from rich import box
-from rich.console import Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.text import Span, Text
+from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
-from textual.containers import ScrollableContainer
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from ...core import Step
 from ...notation import display_name
-from ..view import PHASE_STYLE, dims, matrix_text
+from ..view import PHASE_STYLE, Piece, dims, matrix_lines
+
+if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
+    import numpy as np
+    from ...core import Step
+
+GREY = "#808080"
+ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
+HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
+CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
 
 
-class MatricesPanel(ScrollableContainer, can_focus=True, inherit_bindings=False):
+class Box:
+    """One titled matrix: its lines (lists of pieces), all `width` cells wide."""
+
+    __slots__ = ("lines", "width")
+
+    def __init__(self, lines: list[list[Piece]], width: int) -> None:
+        self.lines, self.width = lines, width
+
+    @property
+    def height(self) -> int:
+        return len(self.lines)
+
+
+def _piece_len(line: list[Piece]) -> int:
+    return cell_len("".join([s for s, _ in line]))
+
+
+def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str) -> Box:
+    """A bordered box: the title in the top border (left), one space of padding either side."""
+    title_len = cell_len(title)
+    widths = [_piece_len(line) for line in body]
+    inner = max(widths + [title_len + 2])
+    width = inner + 4  # border + padding
+    tl, h, tr, v, bl, br = HEAVY if written else ROUNDED
+    border = f"bold {colour}" if written else GREY
+    top = f"{tl}{h} {title} {h * (width - title_len - 5)}{tr}"
+    lines: list[list[Piece]] = [[(top, border)]]
+    for line, used in zip(body, widths):
+        pad = inner - used
+        lines.append([(f"{v} ", border), *line, (" " * pad + " ", ""), (v, border)])
+    lines.append([(f"{bl}{h * (width - 2)}{br}", border)])
+    return Box(lines, width)
+
+
+def _arrowed(box: Box, colour: str) -> Box:
+    """The arrow into the first output, centred beside it (it travels with the box when rows wrap)."""
+    mid = (box.height - 1) // 2
+    lines = [[("─▶ " if y == mid else "   ", f"bold {colour}" if y == mid else ""), *line]
+             for y, line in enumerate(box.lines)]
+    return Box(lines, box.width + 3)
+
+
+def _join_row(boxes: list[Box]) -> list[list[Piece]]:
+    """Boxes side by side, one space apart, each centred vertically in the row."""
+    height = max(b.height for b in boxes)
+    out: list[list[Piece]] = [[] for _ in range(height)]
+    for i, b in enumerate(boxes):
+        top = (height - b.height) // 2
+        blank = [(" " * b.width, "")]
+        for y in range(height):
+            row = out[y]
+            if i:
+                row.append((" ", ""))
+            inside = 0 <= y - top < b.height
+            row.extend(b.lines[y - top] if inside else blank)
+    return out
+
+
+class Drawing:
+    """A step's matrices: the lines as pieces, as a Rich `Text` (what `content` gives) and, drawn lazily, as strips."""
+
+    __slots__ = ("lines", "_text", "size", "_strips", "_base")
+
+    def __init__(self, lines: list[list[Piece]]) -> None:
+        for i, line in enumerate(lines):  # trailing blank pieces (short boxes at the end of a row) are left out
+            while line and not line[-1][0].strip():
+                line = line[:-1]
+            lines[i] = line
+        self.lines = lines
+        self._text: Text | None = None
+        self.size = Size(max((_piece_len(line) for line in lines), default=0), len(lines))
+        self._strips: list[Strip | None] = []
+        self._base: Style | None = None
+
+    @property
+    def text(self) -> Text:
+        """The drawing as one Rich Text (made when asked for: the screen draws from the pieces)."""
+        if self._text is None:
+            self._text = _to_text(self.lines)
+        return self._text
+
+    def strip(self, y: int, base: Style) -> Strip:
+        """Line y, uncropped, on the widget's base style (cached until that style changes)."""
+        if base != self._base:
+            self._base, self._strips = base, [None] * len(self.lines)
+        strip = self._strips[y]
+        if strip is None:
+            strip = self._strips[y] = Strip([Segment(s, _style(base, style)) for s, style in self.lines[y]])
+        return strip
+
+
+_STYLES: dict[tuple[Style, str], Style] = {}
+
+
+def _style(base: Style, style: str) -> Style:
+    key = (base, style)
+    out = _STYLES.get(key)
+    if out is None:
+        if len(_STYLES) > 512:
+            _STYLES.clear()
+        out = _STYLES[key] = base + Style.parse(style) if style else base
+    return out
+
+
+def _to_text(lines: list[list[Piece]]) -> Text:
+    parts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for y, line in enumerate(lines):
+        if y:
+            parts.append("\n")
+            offset += 1
+        for s, style in line:
+            n = len(s)
+            if style and n:
+                spans.append(Span(offset, offset + n, style))
+            parts.append(s)
+            offset += n
+    return Text("".join(parts), no_wrap=True, overflow="crop", spans=spans)
+
+
+class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
+    """A Line API widget: only the lines on screen are drawn, and its size never depends on the step
+    (a scroll container of auto-sized content would lay the screen out twice per step)."""
+
     # Arrows ← →, Home and End belong to the stepper; the panel scrolls with these.
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
@@ -38,14 +177,21 @@ class MatricesPanel(ScrollableContainer, can_focus=True, inherit_bindings=False)
         self._step: Step | None = None
         self._decimals = 3
         self._hide_outputs = False
+        self._width = -1  # the width the drawing on show was laid out for
+        self._shown: tuple | None = None  # its cache key
+        self._drawing: Drawing | None = None
+        self._base: Style | None = None
+        self._cache: OrderedDict[tuple, tuple[Step, Drawing]] = OrderedDict()
         self.max_rows = 12
         self.max_cols = 6
 
-    def compose(self):
-        yield Static(id="matrices-body")
-
     def on_mount(self) -> None:
         self.border_title = "Matrices"
+
+    @property
+    def content(self) -> Text:
+        """What the panel shows, as one Rich Text."""
+        return self._drawing.text if self._drawing is not None else Text()
 
     def show(self, step: Step, decimals: int, hide_outputs: bool = False) -> None:
         """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers."""
@@ -53,28 +199,88 @@ class MatricesPanel(ScrollableContainer, can_focus=True, inherit_bindings=False)
         self._render_step()
 
     def on_resize(self) -> None:
-        if self._step is not None:
+        # Only a new width changes how the boxes wrap; a new height (the explanation under this panel
+        # grows or shrinks with its text) only changes how much is visible.
+        if self._step is not None and self._available() != self._width:
             self._render_step()
+        elif self._drawing is not None:
+            self._set_virtual_size(self._virtual_size())
 
-    def _box(self, name: str, a: np.ndarray, written: bool, colour: str) -> tuple[Panel, int]:
-        if written and self._hide_outputs:
-            body = Text("?  (your answer first)", style="bold")
-            title = f"✎ {display_name(name)}  ?×?"
-        else:
-            body = matrix_text(a, self._decimals, self.max_rows, self.max_cols, written=written)
-            title = f"{'✎ ' if written else ''}{display_name(name)}  {dims(a)}"
-        inner = max([body.cell_len for body in body.split("\n")] + [len(title) + 2])
-        width = inner + 4  # border + padding
-        panel = Panel(
-            body, title=title, title_align="left", width=width, padding=(0, 1),
-            box=box.HEAVY if written else box.ROUNDED,
-            border_style=f"bold {colour}" if written else "#808080",
-        )
-        return panel, width
+    def _set_virtual_size(self, size: Size) -> None:
+        self.virtual_size = size
+        # As Textual's TextArea does: a ScrollView's scrollbars follow its size, not its virtual size,
+        # and would stay as they were for the old one when only the virtual size changed.
+        self._refresh_scrollbars()
+
+    def _available(self) -> int:
+        return max(self.size.width - 2, 40) if self.size.width else 10**6
 
     def _render_step(self) -> None:
         step = self._step
         assert step is not None
+        available = self._available()
+        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols)
+        self._width = available
+        if key == self._shown:
+            return
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] is step:
+            self._cache.move_to_end(key)
+            drawing = hit[1]
+        else:
+            drawing = Drawing(self.render_lines_of(step, available))
+            self._cache[key] = (step, drawing)
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        self._shown = key
+        before, self._drawing = self._drawing, drawing
+        virtual = self._virtual_size()
+        if virtual != self.virtual_size:
+            self._set_virtual_size(virtual)  # a new layout, and the whole panel is repainted
+            return
+        # The same scrollable size: repaint only the rows where either drawing has lines, no layout.
+        scroll_y = round(self.scroll_y)
+        rows = min(self.size.height, max(drawing.size.height, before.size.height if before else 0) - scroll_y)
+        if rows > 0:
+            self.refresh(Region(0, 0, self.size.width, rows))
+
+    def _virtual_size(self) -> Size:
+        """The drawing's size, but never less than the viewport less its scrollbars: while the drawing fits,
+        the scrollable size stays the same from step to step, and stepping needs no new layout."""
+        if self._drawing is None:
+            return Size(0, 0)
+        width, height = self._drawing.size
+        styles = self.styles
+        return Size(max(width, self.size.width - styles.scrollbar_size_vertical),
+                    max(height, self.size.height - styles.scrollbar_size_horizontal))
+
+    def render_lines(self, crop):
+        self._base = self.rich_style  # once per pass, not once per line (it walks the ancestors)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        base = self._base or self.rich_style
+        drawing = self._drawing
+        y += scroll_y
+        if drawing is None or y >= len(drawing.lines):
+            return Strip.blank(width, base)
+        return drawing.strip(y, base).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _box(self, name: str, a: np.ndarray, written: bool, colour: str) -> Box:
+        if written and self._hide_outputs:
+            body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
+            title = f"✎ {display_name(name)}  ?×?"
+        else:
+            body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written=written)
+            title = f"{'✎ ' if written else ''}{display_name(name)}  {dims(a)}"
+        return matrix_box(title, body, written, colour)
+
+    def render_lines_of(self, step: Step, available: int) -> list[list[Piece]]:
         colour = PHASE_STYLE.get(step.phase, "")
         groups: list[tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray]]]]
         if step.phase == "update":
@@ -84,31 +290,21 @@ class MatricesPanel(ScrollableContainer, can_focus=True, inherit_bindings=False)
                 groups.append(([(name, step.inputs[name]), (f"dJ_d{name}", step.inputs[f"dJ_d{name}"])], [(name, new)]))
         else:
             groups = [(list(step.inputs.items()), list(step.outputs.items()))]
-        available = max(self.size.width - 2, 40) if self.size.width else 10**6
-        rows: list[Table] = []
+        lines: list[list[Piece]] = []
         for inputs, outputs in groups:
-            items: list[tuple[object, int]] = [self._box(n, a, False, colour) for n, a in inputs]
+            items = [self._box(n, a, False, colour) for n, a in inputs]
             written = [self._box(n, a, True, colour) for n, a in outputs]
             if written:  # the arrow travels with the first output when rows wrap
-                first, width = written[0]
-                written[0] = (_row([Text("─▶", style=f"bold {colour}"), first]), width + 3)
+                written[0] = _arrowed(written[0], colour)
             items += written
-            line: list[object] = []
+            row: list[Box] = []
             used = 0
-            for renderable, width in items:
-                if line and used + width + 1 > available:
-                    rows.append(_row(line))
-                    line, used = [], 0
-                line.append(renderable)
-                used += width + 1
-            if line:
-                rows.append(_row(line))
-        self.query_one("#matrices-body", Static).update(Group(*rows))
-
-
-def _row(cells: list[object]) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    for _ in cells:
-        grid.add_column(vertical="middle")
-    grid.add_row(*cells)
-    return grid
+            for box in items:
+                if row and used + box.width + 1 > available:
+                    lines += _join_row(row)
+                    row, used = [], 0
+                row.append(box)
+                used += box.width + 1
+            if row:
+                lines += _join_row(row)
+        return lines

@@ -6,7 +6,12 @@ from textual.widgets import Static
 
 
 class Notice(Static):
+    _said: tuple | None = None
+
     def say(self, message: str | None, severity: str = "error") -> None:
+        if (message, severity) == self._said:
+            return
+        self._said = (message, severity)
         self.set_class(bool(message), "-visible")
         self.set_class(severity == "error", "-error")
         self.update(message or "")

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...core import Session
-from ..view import DIM, NEGATIVE, UPDATE, WRITTEN, dims, fmt, matrix_text, param_views
+from ..view import DIM, NEGATIVE, UPDATE, WRITTEN, LinesVisual, dims, fmt, matrix_text, param_views
+
+if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
+    from ...core import Session
 
 MAX_ENTRIES = 8  # old → new lines listed per parameter on its update step
 
 
 class ParamsPanel(VerticalScroll, can_focus=False):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: tuple | None = None  # what the text on show was drawn from
+
     def compose(self):
         yield Static(id="params-body")
 
@@ -22,10 +30,15 @@ class ParamsPanel(VerticalScroll, can_focus=False):
     def show(self, session: Session, decimals: int, max_rows: int = 6, max_cols: int = 4,
              hide_current: bool = False) -> None:
         """`hide_current`: quiz mode, the current update's new values are not shown yet."""
-        t = Text(no_wrap=True, overflow="ellipsis")
         views = param_views(session)
         if hide_current:
             views = [v if not v.current else type(v)(v.name, v.layer, v.old, None, False) for v in views]
+        # The parameters change only at an update step or in another epoch: most steps redraw nothing.
+        key = ([(v.old, v.new, v.current) for v in views], decimals, max_rows, max_cols)
+        if self._shown is not None and _same(key, self._shown):
+            return
+        self._shown = key
+        t = Text(no_wrap=True, overflow="ellipsis")
         for i, v in enumerate(views):
             if i:
                 t.append("\n")
@@ -58,4 +71,11 @@ class ParamsPanel(VerticalScroll, can_focus=False):
             else:
                 t.append("\n")
                 t.append_text(matrix_text(v.old, decimals, max_rows, max_cols))
-        self.query_one("#params-body", Static).update(t)
+        self.query_one("#params-body", Static).update(LinesVisual(t))
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    """The same arrays (by identity: an array's values are never changed in place) and settings."""
+    (va, *ra), (vb, *rb) = a, b
+    return ra == rb and len(va) == len(vb) and all(
+        x[0] is y[0] and x[1] is y[1] and x[2] == y[2] for x, y in zip(va, vb))

@@ -36,33 +36,43 @@ class QuizInput(Input):
 
 
 class QuizPanel(Vertical):
-    def compose(self):
-        yield Static("", id="quiz-feedback")
-        with Horizontal(id="quiz-ask"):
-            yield Label("", id="quiz-prompt")
-            # Disabled (so never focused) unless a question is open.
-            yield QuizInput(id="quiz-input", compact=True, max_length=40, placeholder="rows x cols", disabled=True)
-        yield Static("", id="quiz-hint", classes="error")
+    """Its question, field, verdict and hint are mounted the first time quiz mode needs them: hidden
+    widgets still cost every screen update (and every Pilot wait) a little."""
+
+    _built = False
+
+    def _parts(self) -> None:
+        """Mount the parts, if not yet."""
+        if self._built:
+            return
+        self._built = True
+        ask = Horizontal(id="quiz-ask")
+        feedback = Static("", id="quiz-feedback")
+        hint = Static("", id="quiz-hint", classes="error")
+        ask.display = hint.display = feedback.display = False
+        self.mount(feedback, ask, hint)
+        # Disabled (so never focused) unless a question is open.
+        ask.mount(Label("", id="quiz-prompt"),
+                  QuizInput(id="quiz-input", compact=True, max_length=40, placeholder="rows x cols", disabled=True))
 
     def on_mount(self) -> None:
         self.border_title = "Quiz"
-        self.query_one("#quiz-ask").display = False
-        self.query_one("#quiz-hint").display = False
-        self.query_one("#quiz-feedback").display = False
 
     @property
     def asking(self) -> bool:
-        return bool(self.query_one("#quiz-ask").display)
+        return self._built and bool(self.query_one("#quiz-ask").display)
 
     def set_score(self, epoch: int, score: str) -> None:
         self.border_title = f"Quiz · epoch {epoch} · {score}"
 
     def feedback(self, text: Text | str | None) -> None:
+        self._parts()
         fb = self.query_one("#quiz-feedback", Static)
         fb.update(text or "")
         fb.display = bool(text)
 
     def ask(self, prompt: str, feedback: Text | str | None = None, placeholder: str = "rows x cols") -> None:
+        self._parts()
         self.feedback(feedback)
         self.query_one("#quiz-prompt", Label).update(prompt + " ")
         field = self.query_one("#quiz-input", QuizInput)
@@ -74,12 +84,14 @@ class QuizPanel(Vertical):
         field.focus()
 
     def hint(self, text: str | None) -> None:
+        self._parts()
         hint = self.query_one("#quiz-hint", Static)
         hint.update(text or "")
         hint.display = bool(text)
 
     def retry(self, text: str) -> None:
         """A malformed answer: the hint, and the answer selected so that typing replaces it."""
+        self._parts()
         self.hint(text)
         field = self.query_one("#quiz-input", QuizInput)
         field.select_all()
@@ -87,6 +99,9 @@ class QuizPanel(Vertical):
 
     def close(self, feedback: Text | str | None) -> None:
         """No question open: the last verdict (or an idle line) stays."""
+        if not feedback and not self._built:
+            return  # never used: nothing to close
+        self._parts()
         self.query_one("#quiz-ask").display = False
         self.query_one("#quiz-input", QuizInput).disabled = True
         self.hint(None)

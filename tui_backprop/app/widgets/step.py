@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
-from ...core import Step
 from ..view import PHASE_STYLE
+
+if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
+    from ...core import Step
 
 ARROW = {"forward": "─▶", "backward": "◀─", "update": "⟲"}
 
@@ -27,7 +32,10 @@ class StepPanel(Static):
         t.append("\n")
         t.append("  shapes  ", style="dim")
         t.append(step.shapes if shapes is None else shapes)
-        self.update(t)
+        # A new layout only when the text wraps to another number of lines (spans do not change wrapping).
+        width = self.size.width
+        same = bool(width) and Content(t.plain).get_height(self.styles, width) == self.size.height
+        self.update(t, layout=not same)
         self.border_title = f"Step {step.index}/{n_steps} · {step.phase}"
         self.set_class(step.phase == "forward", "-forward")
         self.set_class(step.phase == "backward", "-backward")

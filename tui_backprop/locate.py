@@ -1,0 +1,114 @@
+"""Where a scenario spec points — a file or a bundled scenario — without the engine (no numpy).
+
+The app calls this before it takes the terminal over, so a missing file, a directory
+or an unknown bundled name is a one-line error at once; the file's contents are
+validated by the engine's loader once the first screen is painted. ``core.bundled``
+finds the bundled scenarios through here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .core.describe import short
+from .core.errors import ScenarioError
+
+DEFAULT = "sleep-study"
+SUFFIXES = (".toml", ".json")
+PEEK_BYTES = 1 << 20  # the header's name is read from files up to this size; larger ones wait for the loader
+
+
+def directory():
+    """The bundled scenarios: inside the package when installed, beside it in a source checkout."""
+    from importlib import resources  # not at import time: it costs `train` a tenth of its start-up
+
+    packaged = resources.files("tui_backprop") / "scenarios"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def names() -> list[str]:
+    return sorted(
+        entry.name.rsplit(".", 1)[0]
+        for entry in directory().iterdir()
+        if entry.name.endswith(SUFFIXES)
+    )
+
+
+def bundled_entry(name: str):
+    """The bundled scenario's file (a path or a package resource) and its suffix, or None."""
+    for suffix in SUFFIXES:
+        entry = directory() / f"{name}{suffix}"
+        if entry.is_file():
+            return entry, suffix
+    return None
+
+
+@dataclass(frozen=True)
+class Location:
+    spec: str  # what the loader is given: a bundled name or a file path
+    bundled: bool
+    entry: object  # a Path, or a package resource for a bundled scenario
+    suffix: str
+
+
+def is_file_spec(spec: str) -> bool:
+    """A spec names a file (not a bundled scenario) when it exists, has a separator or a scenario suffix."""
+    return Path(spec).exists() or any(sep in spec for sep in ("/", "\\")) or Path(spec).suffix in SUFFIXES
+
+
+def locate(spec: str | Path | None) -> Location:
+    """Resolve a spec as the engine's ``resolve`` would, raising its ScenarioError for what is cheap to see:
+    no such file, a directory, not a regular file, no bundled scenario by that name."""
+    if spec is None:
+        spec = DEFAULT
+        found = bundled_entry(spec)
+        if found is not None:
+            return Location(spec, True, found[0], found[1])
+    spec = str(spec)
+    if is_file_spec(spec):
+        return Location(spec, False, _check_file(spec), Path(spec).suffix)
+    found = bundled_entry(spec)
+    if found is None:
+        raise ScenarioError(spec, None, f"expected a scenario file or a bundled name ({', '.join(names())}), found neither")
+    return Location(spec, True, found[0], found[1])
+
+
+def _check_file(spec: str) -> Path:
+    p = Path(spec)
+    src = short(spec, 500)
+    try:
+        if p.is_dir():
+            raise ScenarioError(src, None, "expected a scenario file, got a directory")
+        if not p.exists():
+            raise ScenarioError(src, None, "expected a scenario file, but no such file exists")
+        if not p.is_file():
+            raise ScenarioError(src, None, "expected a regular scenario file, got a device, socket or pipe")
+    except (OSError, ValueError):
+        pass  # the loader reports it, with its own wording
+    return p
+
+
+def peek_name(location: Location) -> str | None:
+    """The scenario's `name`, read cheaply for the first screen (no validation); None when not readable."""
+    try:
+        if not location.bundled and location.entry.stat().st_size > PEEK_BYTES:
+            return None
+        text = location.entry.read_text(encoding="utf-8-sig")
+        if location.suffix == ".json":
+            import json
+
+            doc = json.loads(text)
+        else:
+            import tomllib
+
+            doc = tomllib.loads(text)
+    except Exception:  # anything wrong is the loader's to report, after the first screen
+        return None
+    name = doc.get("name") if isinstance(doc, dict) else None
+    if not isinstance(name, str):
+        return None
+    name = "".join(c for c in name if c.isprintable()).strip()
+    return name[:80] or None
