@@ -546,7 +546,8 @@ def test_written_cells_survive_no_colour():
     t = matrix_text(np.array([[1.0, -2.0]]), 2, 5, 5, written=True)
     styles = {str(span.style) for span in t.spans}
     assert "underline" in WRITTEN and "bold" in WRITTEN and WRITTEN in styles
-    assert fmt(float("nan"), 3) == "—" and fmt(-0.0001, 2) == "0.00"
+    assert fmt(float("nan"), 3) == "—" and fmt(-0.0001, 2) == "-0.00"
+    assert fmt(0.0, 3) == fmt(-0.0, 3) == "0" and fmt(1e-9, 3) == "0.000"
 
 
 async def test_big_scenario_steps_smoothly():

@@ -192,6 +192,10 @@ class BackpropApp(App[None]):
             self.startup_error = str(exc)
             self.exit(return_code=1)
             return False
+        except Exception as exc:  # a bug, still one line: the CLI prints it after the terminal is restored
+            self.startup_error = f"internal error: {type(exc).__name__}: {exc}"
+            self.exit(return_code=1)
+            return False
         finally:
             self._loading = False
         if self._late_mounts:

@@ -45,16 +45,19 @@ def next_decimals(current: int) -> int:
 
 
 def fmt(x: float, decimals: int) -> str:
-    """A number with a fixed number of decimals; never 'nan' on screen."""
+    """A number with a fixed number of decimals; never 'nan' on screen.
+
+    An exact zero is "0" (a dead relu unit's gradient is exactly that), so it is never
+    confused with a small value rounded to "0.000" or "-0.000", which keep their sign.
+    """
     x = float(x)
     if math.isnan(x):
         return "—"
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
-    s = f"{x:.{decimals}f}"
-    if s.startswith("-") and float(s) == 0:
-        s = s[1:]
-    return s
+    if x == 0:
+        return "0"
+    return f"{x:.{decimals}f}"
 
 
 def dims(a: np.ndarray) -> str:
