@@ -566,3 +566,19 @@ async def test_big_scenario_steps_smoothly():
                 assert "more rows" in body(app, "#matrices")
     print(f"\nms per step key: default {timings[None]:.1f}, big {timings[BIG]:.1f}")
     assert timings[BIG] < max(5 * timings[None], 60)
+
+
+def test_graph_shows_each_parameter_feeding_its_gate_and_its_gradient_state():
+    from tui_backprop.app.widgets.graph import render_graph
+    from tui_backprop.core import Position, Session, load_bundled
+
+    session = Session(load_bundled("sleep-study"))
+    lines = render_graph(session).plain.splitlines()
+    assert lines[0].split() == ["W1↓", "b1↓"] and lines[1].startswith("X  ─▶ (·)")
+    # W1 stands right above the mulGate it feeds, b1 above the addGate
+    assert lines[0].index("W1") == lines[1].index("(·)") and lines[0].index("b1") == lines[1].index("(+)")
+    session.position = Position(1, 11)  # backward mulGate of layer 2: ∂J/∂W2 is now known
+    plain = render_graph(session).plain
+    assert "W2∂" in plain and "b2∂" in plain and "W1↓" in plain
+    session.position = Position(1, 15)  # W2 and b2 updated
+    assert "W2✓" in render_graph(session).plain

@@ -1,13 +1,17 @@
-"""The computational graph as text art, one line per layer, lit by the current step.
+"""The computational graph as text art, two lines per layer, lit by the current step.
 
-    X  ─▶ (·W1)✓─▶ (+b1)✓─▶ (σ)✓─▶ a2
-    a2 ─▶ (·W2)∂◀─ (+b2)∂◀─ (σ)∂◀─ ŷ
-    ŷ  ─▶ (J)∂ ◁─ y
-    update  [W2 b2]✓  [W1 b1]
+          W1↓    b1↓
+    X  ─▶ (·)✓ ─▶ (+)✓ ─▶ (σ)✓ ─▶ a2
+          W2∂    b2∂
+    a2 ◀─ (·)∂ ◀─ (+)∂ ◀─ (σ)∂ ◀─ ŷ
+    ŷ  ◀─ (J)∂ ◁─ y
+    update (W2 b2)✓  (W1 b1)
 
-Forward edges are green ─▶ once the value has passed, backward edges orange ◀─
-once the gradient has; ✓ marks a computed value, ∂ a known gradient; the
-current gate is drawn reversed (readable without colour).
+Each layer's weights and bias feed its mulGate and addGate from above. Forward
+edges are green ─▶ once the value has passed, backward edges orange ◀─ once the
+gradient has; ✓ marks a computed value, ∂ a known gradient (on a parameter: its
+gradient is ready for the update); the current gate is drawn reversed
+(readable without colour).
 """
 
 from __future__ import annotations
@@ -65,6 +69,16 @@ def _node(t: Text, label: str, s: NodeState, colour_done: str = FORWARD) -> None
     t.append(mark, style=BACKWARD if s.gradient else colour_done)
 
 
+def _param(t: Text, name: str, gradient_known: bool, updated: bool) -> None:
+    """A parameter above the gate it feeds: ↓ feeding, ∂ its gradient known, ✓ updated."""
+    if updated:
+        t.append(f"{name}✓", style=f"bold {UPDATE}")
+    elif gradient_known:
+        t.append(f"{name}∂", style=f"bold {BACKWARD}")
+    else:
+        t.append(f"{name}↓", style="bold")
+
+
 def render_graph(session: Session) -> Text:
     scenario = session.scenario
     pos = session.position
@@ -85,15 +99,25 @@ def render_graph(session: Session) -> Text:
     for l in range(1, n + 1):
         act = scenario.output_activation if l == n else scenario.activation
         nxt = f"mul{l + 1}" if l < n else "cost"
-        t.append(names[l - 1].ljust(pad), style="bold")
-        _edge(t, state(f"mul{l}"))
-        _node(t, f"·W{l}", state(f"mul{l}"))
-        _edge(t, state(f"add{l}"))
-        _node(t, f"+b{l}", state(f"add{l}"))
-        _edge(t, state(f"act{l}"))
-        _node(t, ACT_SYMBOL.get(act, act), state(f"act{l}"))
-        _edge(t, state(nxt))
-        t.append(names[l], style="bold")
+        chain = Text()
+        chain.append(names[l - 1].ljust(pad), style="bold")
+        _edge(chain, state(f"mul{l}"))
+        mul_at = len(chain)
+        _node(chain, "·", state(f"mul{l}"))
+        _edge(chain, state(f"add{l}"))
+        add_at = len(chain)
+        _node(chain, "+", state(f"add{l}"))
+        _edge(chain, state(f"act{l}"))
+        _node(chain, ACT_SYMBOL.get(act, act), state(f"act{l}"))
+        _edge(chain, state(nxt))
+        chain.append(names[l], style="bold")
+        updated = state(f"update{l}").updated
+        t.append(" " * mul_at)
+        _param(t, f"W{l}", state(f"mul{l}").gradient, updated)
+        t.append(" " * (add_at - mul_at - 3))
+        _param(t, f"b{l}", state(f"add{l}").gradient, updated)
+        t.append("\n")
+        t.append_text(chain)
         t.append("\n")
     t.append(names[-1].ljust(pad), style="bold")
     _edge(t, state("cost"))
