@@ -180,3 +180,41 @@ def test_app_in_a_terminal_reports_a_bad_file_after_restoring_it():
     assert restored and "loading…".encode() in painted  # the first screen came before the validation
     line = re.sub(rb"\x1b(\[[0-9;?<>=$]*[A-Za-z~]|\][^\x07]*\x07)", b"", after).decode()
     assert line.count("\n") == 1 and line.startswith("backprop-tui: tests/bad/shape-W1-W2.toml: W2: expected 3×1"), line
+
+
+def test_blank_goes_only_with_markdown(run_cli):
+    r = run_cli("trace", "xor", "--blank")
+    assert r.returncode == 2 and "--blank goes with --format markdown" in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "abc"])
+def test_tolerance_must_be_a_finite_positive_number(run_cli, value):
+    r = run_cli("gradcheck", "xor", "--tolerance", value)
+    assert r.returncode == 2 and "expected" in r.stderr
+
+
+def test_gradcheck_explains_a_fail_at_the_relu_kink(run_cli, tmp_path):
+    kink = tmp_path / "kink.toml"
+    kink.write_text(
+        'name = "kink"\n[data]\nX = [[0.3, 1.0], [0.5, 0.2]]\ny = [[0.5], [0.2]]\n'
+        "[weights]\nW1 = [[0.0, 0.0], [0.0, 0.0]]\nb1 = [[0.0, 0.0]]\nW2 = [[0.5], [0.3]]\nb2 = [[0.0]]\n"
+        '[training]\nlearning_rate = 0.1\nactivation = "relu"\noutput_activation = "identity"\n'
+    )
+    r = run_cli("gradcheck", kink)
+    assert r.returncode == 1
+    assert "4 relu pre-activations are within 1e-3 of 0" in r.stdout
+    assert "gradient check failed" in r.stderr
+
+
+def test_huge_values_print_in_scientific_notation(run_cli, tmp_path):
+    huge = tmp_path / "huge.toml"
+    huge.write_text(
+        'name = "huge"\n[data]\nX = [[1000000.0, 1000000.0]]\ny = [[1.0]]\n'
+        '[network]\nlayers = [2, 30, 30, 1]\nseed = 1\n[training]\nlearning_rate = 1.0\nactivation = "identity"\n'
+    )
+    text = run_cli("trace", huge).stdout
+    assert "1.0000e+06" in text
+    assert max(len(word) for word in text.split()) < 40
+    r = run_cli("train", huge, "--epochs", "5")
+    assert r.returncode == 1 and "diverged at epoch" in r.stderr
+    assert "inf" not in r.stderr.lower().replace("infinite", "") and "nan" not in (r.stdout + r.stderr).lower()

@@ -8,7 +8,7 @@ from typing import Iterable
 import numpy as np
 
 from .core import Scenario, Session, Step
-from .notation import display_name
+from .notation import display_name, format_number
 
 
 def matrix_rows(a: np.ndarray) -> list[list[float]]:
@@ -72,7 +72,7 @@ def trace_json(session: Session, epochs: int) -> dict:
 
 
 def format_matrix(a: np.ndarray, decimals: int = 4, indent: str = "    ") -> str:
-    cells = [[f"{v:.{decimals}f}" for v in row] for row in a]
+    cells = [[format_number(v, decimals) for v in row] for row in a]
     width = max(len(c) for row in cells for c in row)
     return "\n".join(indent + "[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells)
 

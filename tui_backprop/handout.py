@@ -23,7 +23,7 @@ import numpy as np
 
 from .core import Session, Step
 from .export import walk
-from .notation import display_name
+from .notation import display_name, format_number
 
 BLANK_CELL = "______"
 BLANK_SHAPE = "__×__"
@@ -43,7 +43,7 @@ GIVEN = re.compile(r"^(X|y|W\d+|b\d+)$")
 
 def num(v: float, decimals: int) -> str:
     """A number as printed: fixed decimals, a true minus sign, no negative zero."""
-    text = f"{float(v):.{decimals}f}"
+    text = format_number(v, decimals)
     if text.startswith("-"):
         text = text[1:] if float(text[1:]) == 0 else MINUS + text[1:]
     return text

@@ -16,3 +16,15 @@ def display_name(name: str) -> str:
     if m := re.fullmatch(r"dJ_d(.+)", name):
         return f"∂J/∂{display_name(m.group(1))}"
     return name
+
+
+# From here on fixed decimals would print walls of digits (a 10-layer identity network reaches 1e140).
+SCIENTIFIC_FROM = 1e6
+
+
+def format_number(x: float, decimals: int) -> str:
+    """Fixed decimals, or scientific notation for magnitudes of a million and more."""
+    x = float(x)
+    if abs(x) >= SCIENTIFIC_FROM:
+        return f"{x:.{decimals}e}"
+    return f"{x:.{decimals}f}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 class BackpropError(Exception):
     """Base of every error the command line and the app report without a traceback."""
@@ -25,7 +27,6 @@ class DivergenceError(BackpropError):
         self.epoch = epoch
         self.cost = cost
         self.reason = reason
-        super().__init__(
-            f"training diverged at epoch {epoch}: {reason} (cost {cost:.6g}); "
-            "lower the learning rate"
-        )
+        # A non-finite cost is already named by the reason; "(cost nan)" would show a NaN.
+        shown = f" (cost {cost:.6g})" if math.isfinite(cost) else ""
+        super().__init__(f"training diverged at epoch {epoch}: {reason}{shown}; lower the learning rate")

@@ -245,6 +245,11 @@ def _train(net, params, lr, epochs, first_cost, start_epoch, progress) -> TrainR
     return TrainResult(costs, final, None, previous)
 
 
+# Max relative error of a correct gradient: the reference's "about 1e-7", with room for
+# ill-conditioned entries (mse-batch's worst is 1.4e-8).
+TOLERANCE = 1e-6
+
+
 @dataclass(frozen=True)
 class GradCheckEntry:
     name: str  # W1, b1, ...
@@ -267,6 +272,21 @@ def relative_error(a: Array, n: Array, floor: float = 1e-5) -> Array:
     """
     big = np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)
     return np.abs(a - n) / big
+
+
+def relu_kinks(net: Network, params: Params, near: float = 1e-3) -> int:
+    """How many pre-activations of relu layers lie within `near` of 0, where relu has no derivative.
+
+    There a central difference straddles the kink and disagrees with the one-sided analytic
+    gradient: a FAIL that says nothing about the backward pass.
+    """
+    p = net.full_pass(params)
+    n = len(params.weights)
+    return sum(
+        int((np.abs(z) < near).sum())
+        for k, z in enumerate(p.zs)
+        if (net.output_activation_name if k == n - 1 else net.activation_name) == "relu"
+    )
 
 
 def gradient_check(net: Network, params: Params, eps: float = 1e-5) -> list[GradCheckEntry]:

@@ -37,6 +37,10 @@ class Step:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _d(a: Array) -> str:
     return f"{a.shape[0]}×{a.shape[1]}"
 
@@ -82,8 +86,8 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
             equation=f"{prod_sym} = {a_in_sym} · W{l}",
             shapes=f"({_d(x)})·({_d(w)}) → {_d(p.products[k])}",
             explanation=(
-                f"A matrix product: each of the {m} rows of {a_in_sym} (one observation) is multiplied by "
-                f"W{l}, giving every observation's weighted sum for each of the {w.shape[1]} units of layer {l + 1}. "
+                f"A matrix product: each of the {_count(m, 'row')} of {a_in_sym} (one observation each) is multiplied by "
+                f"W{l}, giving every observation's weighted sum for each of the {_count(w.shape[1], 'unit')} of layer {l + 1}. "
                 f"The inner sizes ({x.shape[1]}) must agree."
             ),
             inputs={a_in: x, f"W{l}": w},
@@ -125,7 +129,7 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
         shapes=f"({_d(y)}),({_d(yhat)}) → 1×1",
         explanation=(
             "The cost adds up the squared errors of every observation and output into one number"
-            + (" (sse: half the sum)." if cost == "sse" else f", averaged over the m = {m} observations (mse).")
+            + (" (sse: half the sum)." if cost == "sse" else f", averaged over the {_count(m, 'observation')} (mse: divided by m = {m}).")
         ),
         inputs={"y": y, "yhat": yhat},
         outputs={"J": J},
@@ -175,8 +179,8 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
             shapes=f"({ones_shape})·({_d(p.deltas[k])}) → {_d(p.grad_b[k])}",
             explanation=(
                 f"The addGate is a distributor: its local derivative is 1, so {delta_sym} passes unchanged "
-                f"to both inputs. b{l} was one row broadcast to all {m} rows, so its gradient adds up the "
-                f"{m} rows of {delta_sym}: that is what the row of ones 1ᵀ does — it sums the batch."
+                f"to both inputs. b{l} was one row broadcast to all {_count(m, 'row')}, so its gradient adds up the "
+                f"{_count(m, 'row')} of {delta_sym}: that is what the row of ones 1ᵀ does — it sums the batch."
             ),
             inputs={delta: p.deltas[k]},
             outputs={f"dJ_db{l}": p.grad_b[k]},
@@ -189,21 +193,27 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
         explanation = (
             f"The mulGate is a switcher: the gradient for one factor is the upstream gradient times the "
             f"other factor. {a_in_sym} is transposed so that the shapes fit — ∂J/∂W{l} must have W{l}'s "
-            f"shape {_d(w)} — and the product over the {m} observations adds up each one's contribution."
+            f"shape {_d(w)} — and the product over the {_count(m, 'observation')} adds up each one's contribution."
         )
+        inputs = {a_in: p.activations[k], delta: p.deltas[k], f"W{l}": w}
         if k > 0:
             outputs[f"dJ_da{l}"] = p.dJ_da[k]
             equation += f",  ∂J/∂a{l} = {delta_sym} · W{l}ᵀ"
             shapes += f";  ({_d(p.deltas[k])})·({_d(w.T)}) → {_d(p.dJ_da[k])}"
             explanation += (
                 f" For a{l} it is {delta_sym} times W{l}ᵀ, which splits each observation's error among "
-                f"the {w.shape[0]} units of layer {l}."
+                f"the {_count(w.shape[0], 'unit')} of layer {l}."
+            )
+        else:
+            explanation += (
+                f" W{l} is not needed here: ∂J/∂X would be {delta_sym} · W{l}ᵀ, but X is data, not a "
+                "parameter, so the backward walk ends at ∂J/∂W1."
             )
         add(
             phase="backward", gate="mul", layer=l, node=f"mul{l}",
             title=f"mulGate: ∂J/∂W{l} = {a_in_sym}ᵀ · {delta_sym}",
             equation=equation, shapes=shapes, explanation=explanation,
-            inputs={a_in: p.activations[k], delta: p.deltas[k], f"W{l}": w},
+            inputs=inputs,
             outputs=outputs,
         )
         upstream_name, upstream_sym = f"dJ_da{l}", f"∂J/∂a{l}"
