@@ -151,8 +151,11 @@ def test_loopback_serves_quietly_and_prints_the_url(fake_server, capsys):
 
 def test_other_hosts_warn_in_one_line(fake_server, capsys):
     assert serve_module.serve(None, "0.0.0.0", 8124) == 0
-    _out, err = capsys.readouterr()
+    out, err = capsys.readouterr()
     assert err.count("\n") == 1
+    import socket
+
+    assert f"students open http://{socket.gethostname()}:8124" in out
     assert "warning" in err and "0.0.0.0" in err and "127.0.0.1" in err
     assert fake_server[0].command.endswith("-m tui_backprop")  # no scenario: the app's default
 

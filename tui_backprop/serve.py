@@ -105,6 +105,11 @@ def serve(spec: str | None, host: str = "127.0.0.1", port: int = 8000) -> int:
     url = url_for(host, port)
     server = _server_class()(app_command(spec), host=host, port=port, title=PROG, public_url=url)
     print(f"{PROG}: serving {spec or 'the default scenario'} at {url} (Ctrl+C to stop)", flush=True)
+    if host.strip("[]") in ("0.0.0.0", "::"):
+        # Every interface: not an address a browser can open. The machine's name usually is.
+        import socket
+
+        print(f"{PROG}: students open {url_for(socket.gethostname(), port)} (or this machine's address)", flush=True)
     try:
         server.serve()
     except OSError as exc:
