@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import time
 from pathlib import Path
 
@@ -144,6 +145,9 @@ async def test_key_table_drives_bindings_and_palette():
         titles = {c.title for c in app.get_system_commands(app.screen)}
         footer = {b.action for _, b, enabled, _ in app.active_bindings.values() if b.show}
     for spec in KEYS:
+        if spec.action == "stop_training":  # only while training (test_training_can_be_stopped)
+            assert spec.action not in footer and not any(spec.palette_title in t for t in titles)
+            continue
         if spec.action != "quit":  # Textual's own palette already has Quit
             assert any(spec.palette_title in t for t in titles), spec.action
         if spec.show:
@@ -430,6 +434,20 @@ async def test_gradient_check_screen():
         assert [r[0] for r in rows] == ["W1", "b1", "W2", "b2", "W3", "b3"]
         assert all(r[-1] == "ok" for r in rows)
         assert "all ok" in str(app.screen.query_one("#grad-summary", Static).content)
+        # per parameter: its worst entry, analytic and numerical there, the max relative error (one tolerance)
+        from tui_backprop.core import gradient_check
+        from tui_backprop.core.network import TOLERANCE
+
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:6] == ["parameter", "shape", "worst entry", "analytic", "numerical", "max relative error"]
+        assert labels[6] == f"≤ {TOLERANCE:g}"
+        entries = gradient_check(app.session.net, app.session.params_at(1))
+        for row, e in zip(rows, entries):
+            i, j = divmod(int(e.relative_error.argmax()), e.relative_error.shape[1])
+            assert str(row[2]) == f"[{i}, {j}]" and row[1] == f"{e.analytic.shape[0]}×{e.analytic.shape[1]}"
+            assert float(str(row[3])) == pytest.approx(e.analytic[i, j], rel=1e-6)
+            assert float(str(row[4])) == pytest.approx(e.numerical[i, j], rel=1e-6)
+            assert str(row[5]) == f"{e.max_error:.2e}"
         await pilot.press("escape")
         assert not isinstance(app.screen, GradCheckScreen)
 
@@ -582,3 +600,155 @@ def test_graph_shows_each_parameter_feeding_its_gate_and_its_gradient_state():
     assert "W2∂" in plain and "b2∂" in plain and "W1↓" in plain
     session.position = Position(1, 15)  # W2 and b2 updated
     assert "W2✓" in render_graph(session).plain
+
+
+# --- text from users and files is never markup ----------------------------------------------------
+
+
+async def test_train_dialog_shows_bracketed_input_literally():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        app.screen.query_one(Input).value = ""
+        await pilot.press(*"[/]", "enter")
+        assert isinstance(app.screen, TrainScreen) and app._exception is None
+        assert "'[/]'" in str(app.screen.query_one("#train-error", Static).content)
+
+
+async def test_picker_shows_bracketed_paths_and_errors_literally(tmp_path):
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        inp = app.screen.query_one("#picker-path", Input)
+        inp.focus()
+        inp.value = str(tmp_path / "[/]x.toml")
+        await pilot.press("enter")
+        assert app._exception is None
+        assert "[/]x.toml" in str(app.screen.query_one("#picker-error", Static).content)
+        inp.value = str(Path(__file__).parent / "bad" / "missing-weights-and-network.toml")
+        await pilot.press("enter")
+        error = str(app.screen.query_one("#picker-error", Static).content)
+        assert "[weights]" in error and "[network]" in error, error
+
+
+MARKUP_NAME = "Weights [/] and [bold]x"
+
+
+async def test_a_scenario_name_with_markup_is_shown_literally(tmp_path):
+    path = tmp_path / "named.toml"
+    path.write_text(HOT.replace('name = "Too hot"', f'name = "{MARKUP_NAME}"').replace("50.0", "0.5")
+                    + '[lesson]\nmessage = "Look [b]here[/b]."\n')
+    app = BackpropApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app._exception is None
+        box = app.screen.query_one("#lesson-box")
+        assert box._border_title.plain == f"Lesson · {MARKUP_NAME}"  # (its `border_title` is the escaped markup)
+        assert "Look [b]here[/b]." in str(app.screen.query_one("#lesson-message", Static).content)
+        await pilot.press("enter")
+        assert MARKUP_NAME in header(app)
+        await pilot.press("o")  # opened from the picker too: its notification is plain text
+        inp = app.screen.query_one("#picker-path", Input)
+        inp.focus()
+        inp.value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app._exception is None
+        assert any(MARKUP_NAME in n.message for n in app._notifications)
+
+
+# --- numbers, divergence toasts ---------------------------------------------------------------------
+
+
+def test_huge_numbers_are_scientific():
+    assert fmt(-5.2413e143, 2) == "-5.24e+143" and fmt(1e6, 3) == "1.000e+06" and fmt(-999_999.5, 2) == "-999999.50"
+    assert fmt(0.0, 3) == "0" and fmt(1e-9, 3) == "0.000" and fmt(-1e-9, 3) == "-0.000"
+
+
+HUGE = """
+name = "Huge"
+[data]
+X = [[1000000.0, 1000000.0]]
+y = [[1.0]]
+[weights]
+W1 = [[1000000.0, 0.0], [0.0, 1000000.0]]
+b1 = [[0.0, 0.0]]
+W2 = [[1000000.0], [1000000.0]]
+b2 = [[0.0]]
+[training]
+learning_rate = 0.1
+output_activation = "identity"
+activation = "identity"
+"""
+
+
+async def test_huge_values_keep_cells_and_the_cost_short(tmp_path):
+    path = tmp_path / "huge.toml"
+    path.write_text(HUGE)
+    app = BackpropApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        matrices = body(app, "#matrices")
+        assert "e+30" in matrices and not re.search(r"\d{8}", matrices), matrices
+        cost = str(app.query_one("#cost-text").content)
+        assert "e+" in cost and len(cost.splitlines()) <= 2, cost
+
+
+async def test_divergence_toasts_do_not_pile_up():
+    app = BackpropApp(DATA / "diverge.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        while app.session.diverged is None:
+            await pilot.press("right")
+        for _ in range(5):
+            await pilot.press("right")
+        assert len([n for n in app._notifications if n.title == "Diverged"]) == 1
+        assert len(app._notifications) <= 1
+
+
+async def test_training_can_be_stopped():
+    app = BackpropApp(BIG)
+    async with app.run_test(size=SIZE) as pilot:
+        shown = lambda: {b.action for _, b, enabled, _ in app.active_bindings.values() if enabled and b.show}
+        assert "stop_training" not in shown()
+        await pilot.press("t")
+        app.screen.query_one(Input).value = "1000000"
+        enter = asyncio.create_task(pilot.press("enter"))  # Pilot waits for idle, which a busy worker delays
+        await _until(lambda: app.training and app.session.frontier > 1)
+        assert "stop_training" in shown()  # x Stop in the footer while training
+        key = asyncio.create_task(pilot.press("escape"))
+        waited = await _until(lambda: not app.training, timeout=5)
+        await enter
+        await key
+        assert waited < 2.0
+        s = app.session
+        assert 1 < s.frontier < 1_000_001 and s.position == Position(s.frontier, 1)
+        assert len(s.costs) == s.frontier
+        assert any("Stopped after" in n.message for n in app._notifications)
+        assert "stop_training" not in shown()
+        await pilot.press("right")
+        assert s.position == Position(s.frontier, 2)
+
+
+# --- the scenario's description --------------------------------------------------------------------
+
+
+async def test_the_description_is_shown_in_the_picker_the_help_and_on_opening():
+    xor = resolve("xor")
+    assert xor.description
+    start = " ".join(xor.description.split())[:40]
+    app = BackpropApp("sleep-study")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        about = plain(app.screen.query_one("#help-about", Static).content)
+        assert "About this scenario" in about and app.scenario.name in about
+        assert " ".join(app.scenario.description.split())[:40] in " ".join(about.split())
+        await pilot.press("escape", "o")
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        prompt = options.get_option_at_index(ids.index("xor")).prompt
+        assert start in str(prompt).split("\n")[1]  # a second line under the name
+        options.highlighted = ids.index("xor")
+        await pilot.press("enter")
+        toast = [n for n in app._notifications if n.title.startswith("Opened")]
+        assert len(toast) == 1 and xor.name in toast[0].title and start in toast[0].message
+        assert toast[0].timeout >= 10

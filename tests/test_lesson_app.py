@@ -169,3 +169,12 @@ async def test_quiz_true_with_quiz_locked_stays_on():
         await pilot.press("escape")  # give up step 1
         await pilot.press("k")
         assert app.quiz_on
+
+
+async def test_cost_panel_offers_t_only_when_train_is_not_locked():
+    for lock, offered in (((), True), (("train",), False)):
+        app = BackpropApp(with_lesson(lock_keys=lock))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            cost = str(app.query_one("#cost-text").content)
+            assert "one epoch so far" in cost and ("t trains more" in cost) == offered, (lock, cost)

@@ -181,7 +181,7 @@ async def test_quiz_right_wrong_malformed_and_score():
         assert "✗" in feedback and "4×3" in feedback and "element-wise" in feedback and "1/2" in feedback
         assert fmt(a2[0, 0], 3) in text(app, "#matrices")  # revealed
         await pilot.press("right")  # step 4: a question; a malformed answer costs nothing
-        await pilot.press(*"abc", "enter")
+        await pilot.press(*"3x", "enter")
         assert app.question is not None and "not a shape" in text(app, "#quiz-hint")
         assert "1/2" in quiz_text(app)
         await pilot.press("right")  # → does not skip the open question
@@ -319,3 +319,44 @@ async def test_training_in_quiz_mode_asks_the_new_epoch():
         await pilot.pause()
         assert app.session.position == Position(6, 1)
         assert app.question is not None and "quiz 0/0" in header(app)
+
+
+async def test_an_answer_is_never_markup():
+    app = BackpropApp("sleep-study")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k", "right")
+        field = app.query_one(QuizInput)
+        field.value = "[/]"  # (pasted: typing "[" is not an answer's character)
+        await pilot.press("enter")
+        assert app._exception is None and "'[/]' is not a shape" in text(app, "#quiz-hint")
+        for _ in range(5):  # on to the cost step's value question
+            await pilot.press(*typed(quiz.expected_shape(app.session.step())), "enter", "right")
+        await pilot.press(*"1x1", "enter")
+        assert app.question is not None and app.question.stage == "value"
+        field.value = "[/]"
+        await pilot.press("enter")
+        assert app._exception is None and "'[/]' is not a number" in text(app, "#quiz-hint")
+
+
+async def test_keys_that_are_not_an_answer_reach_the_app_in_quiz_mode():
+    app = BackpropApp("sleep-study")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k")
+        shown = [b.action for _, b, enabled, _ in app.screen.active_bindings.values() if enabled and b.show]
+        assert "play" not in shown and "quiz" in shown  # Play is off in quiz mode: not in the footer
+        await pilot.press("space")  # still says why
+        assert any("Play is off in quiz mode" in n.message for n in app._notifications)
+        await pilot.press("right")
+        field = app.query_one(QuizInput)
+        assert app.focused is field and app.question is not None
+        await pilot.press("4", "x", "?")
+        assert field.value == "4x"  # ? is not typed ...
+        from tui_backprop.app.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)  # ... ? opens the help
+        await pilot.press("escape")
+        assert app.focused is field and field.value == "4x"
+        await pilot.press("r", "k")  # a stray r or k neither resets the walk nor ends the quiz
+        assert app.session.position.index == 2 and app.quiz_on and app.question is not None
+        await pilot.press("q")  # and q quits
+    assert app.return_code == 0 and field.value == "4x"

@@ -25,7 +25,9 @@ SIZE = (120, 40)
 
 # Every key of the key table but quit, plus typing keys for the modals (picker, train prompt, quiz answer, help).
 TABLE_KEYS = [k for spec in KEYS if spec.action != "quit" for k in spec.keys.split(",")]
-TYPING = list("abcxyz0123456789") + ["enter", "escape", "tab", "backspace", "up", "down", "space"]
+TYPING = list("abcxyz0123456789") + ["enter", "escape", "tab", "backspace", "up", "down", "space",
+                                      "left_square_bracket", "right_square_bracket", "slash"]  # markup: "[/]"
+CHARS = {"space": " ", "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
 
 
 def screen_text(app) -> str:
@@ -41,7 +43,7 @@ def nan_or_inf(text: str) -> list[str]:
 
 async def send(app, key: str) -> None:
     """A key as the driver delivers it, without Pilot's wait-for-idle per key (real typing does not wait)."""
-    char = key if len(key) == 1 else {"space": " "}.get(key)
+    char = key if len(key) == 1 else CHARS.get(key)
     event = events.Key(key, char)
     event.set_sender(app)
     app._driver.send_message(event)
@@ -61,7 +63,7 @@ async def test_thousands_of_random_keys_and_tiny_terminals():
             key = rng.choice(pool)
             seen.add(app.screen.__class__.__name__)
             quiz_seen |= app.question is not None
-            if app.screen.__class__.__name__ == "TrainScreen" and key in "0123456789":
+            if app.screen.__class__.__name__ == "TrainScreen" and key in list("0123456789"):
                 key = "backspace"  # keep training short: 100 epochs at most, or an error
             await send(app, key)
             if i % 25 == 24:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the engine (numpy) is imported after the first screen is pa
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)  # seconds per step while playing
 DEFAULT_SPEED = 1
 RUN_INTERVAL = 0.06  # `e`: run to the end of the epoch
+TRAIN_CHUNK = 500  # epochs per engine call while training: a stop takes effect between two chunks
 STEP_ACTIONS = frozenset({"next", "previous", "first", "last", "run_epoch", "play", "train", "reset", "open", "gradcheck",
                           "quiz", "quiz_give_up"})
 NOT_IN_QUIZ = {"play": "Play", "run_epoch": "Run to the end", "last": "End"}  # they would skip the questions
@@ -93,6 +94,7 @@ class BackpropApp(App[None]):
         self._timer = None
         self._play_mode: str | None = None  # "play" | "run"
         self.training = False
+        self._stop_requested = False  # x / Esc while training
         self.side_shown = False
         self.status = ""
         # Quiz mode: verdicts per (epoch, step) ("right" | "wrong" | "seen"), scores per epoch, the open question.
@@ -246,7 +248,8 @@ class BackpropApp(App[None]):
         self.query_one(GraphPanel).show(s)
         self.query_one(ParamsPanel).show(s, self.decimals, hide_current=hidden)
         if history or self.quiz_on:
-            self.query_one(CostPanel).show(s, self.decimals, hide_current=self._cost_hidden())
+            self.query_one(CostPanel).show(s, self.decimals, hide_current=self._cost_hidden(),
+                                           can_train="train" not in self.locked)
         self._show_quiz_panel()
         if self.screen is not None and self.screen_stack:
             # Short terminals: the explanation only says "answer first" while a question is open; give its rows away.
@@ -278,6 +281,10 @@ class BackpropApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.locked:
             return False
+        if action == "stop_training":
+            return self.training  # in the footer only while training
+        if self.quiz_on and action in NOT_IN_QUIZ:
+            return False  # off in quiz mode: not in the footer (on_key says why)
         if self.training and action in STEP_ACTIONS:
             return None  # shown greyed out while a training worker owns the session
         return True
@@ -285,7 +292,7 @@ class BackpropApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for spec in KEYS:
-            if spec.action in self.locked or spec.action == "quit":
+            if spec.action in self.locked or spec.action == "quit" or (spec.action == "stop_training" and not self.training) or (self.quiz_on and spec.action in NOT_IN_QUIZ):
                 continue
             yield SystemCommand(f"{spec.palette_title} ({spec.display})", spec.help,
                                 lambda a=spec.action: self.run_action(a))
@@ -293,13 +300,21 @@ class BackpropApp(App[None]):
     # --- stepping --------------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """A key a lesson locked: say so rather than doing nothing (it reaches here unhandled)."""
-        if not self.locked or len(self.screen_stack) != 1:
+        """A key a lesson locked, or one quiz mode switches off: say so rather than doing nothing (it reaches
+        here unhandled)."""
+        if len(self.screen_stack) != 1:
+            return
+        if self.quiz_on and self.loaded:
+            for action in NOT_IN_QUIZ:
+                if action not in self.locked and event.key in ACTIONS[action].keys.split(","):
+                    self._quiz_blocks(action)
+                    return
+        if not self.locked:
             return
         for spec in KEYS:
             if spec.action in self.locked and event.key in spec.keys.split(","):
                 self.clear_notifications()
-                self.notify(f"{spec.label} ({spec.display}) is locked by this lesson.", timeout=2)
+                self.say(f"{spec.label} ({spec.display}) is locked by this lesson.", timeout=2)
                 return
 
     def _move(self, delta: int) -> bool:
@@ -312,7 +327,8 @@ class BackpropApp(App[None]):
             self.refresh_view(history=self.session.position.epoch != epoch)
         elif self.session.diverged is not None and delta > 0:
             self._show_divergence()
-            self.notify(str(self.session.diverged), title="Diverged", severity="error", timeout=8)
+            self.clear_notifications()  # one toast however often → is pressed (the banner stays)
+            self.say(str(self.session.diverged), title="Diverged", severity="error", timeout=8)
         return moved
 
     def action_next(self) -> None:
@@ -320,7 +336,7 @@ class BackpropApp(App[None]):
         if self.question is not None:  # the answer is required to move on
             self.query_one(QuizPanel).focus_field()
             self.clear_notifications()
-            self.notify("Answer first: type the shape and press Enter (Esc gives up).", timeout=3)
+            self.say("Answer first: type the shape and press Enter (Esc gives up).", timeout=3)
             return
         if not self._move(+1) and self.session.diverged is None:
             self.bell()
@@ -328,7 +344,7 @@ class BackpropApp(App[None]):
     def action_previous(self) -> None:
         self.stop_playing()
         if not self._move(-1):
-            self.notify("This is the first step of epoch 1.", timeout=2)
+            self.say("This is the first step of epoch 1.", timeout=2)
 
     def action_first(self) -> None:
         self.stop_playing()
@@ -365,7 +381,7 @@ class BackpropApp(App[None]):
         if not self._move(+1):
             self.stop_playing()
             if self.session.diverged is None:
-                self.notify("End of the available steps.", timeout=3)
+                self.say("End of the available steps.", timeout=3)
             return
         if self._play_mode == "run" and self.session.position.index == self.session.n_steps:
             self.stop_playing()
@@ -395,7 +411,7 @@ class BackpropApp(App[None]):
             self._set_status(f"▶ playing, {SPEEDS[self.speed]:g} s/step")
         else:
             self.clear_notifications()
-            self.notify(f"Play speed: {SPEEDS[self.speed]:g} s per step", timeout=2)
+            self.say(f"Play speed: {SPEEDS[self.speed]:g} s per step", timeout=2)
 
     def action_faster(self) -> None:
         self._change_speed(+1)
@@ -408,7 +424,7 @@ class BackpropApp(App[None]):
     def action_train(self) -> None:
         self.stop_playing()
         if self.session.diverged is not None:
-            self.notify(str(self.session.diverged), title="Cannot train further", severity="error")
+            self.say(str(self.session.diverged), title="Cannot train further", severity="error")
             return
         from .screens.train import TrainScreen
 
@@ -420,6 +436,7 @@ class BackpropApp(App[None]):
 
     def start_training(self, epochs: int) -> None:
         self.training = True
+        self._stop_requested = False
         self.refresh_bindings()
         self.query_one(TrainProgress).start(epochs, self.session.frontier)
         self._set_status(f"training {epochs:,} epochs…")
@@ -435,11 +452,24 @@ class BackpropApp(App[None]):
                 last[0] = now
                 self.call_from_thread(self.query_one(TrainProgress).advance_to, done)
 
+        # In chunks: x / Esc stops between two of them, at the last completed epoch (the history stays exact).
         before = self.session.frontier
-        result = self.session.train(epochs, progress=progress)
-        self.call_from_thread(self._training_done, before, result)
+        done = 0
+        result = None
+        while done < epochs and not self._stop_requested:
+            n = min(TRAIN_CHUNK, epochs - done)
+            result = self.session.train(n, progress=lambda k, base=done: progress(base + k))
+            done += n
+            if result is not None:
+                break
+        self.call_from_thread(self._training_done, before, result, epochs)
 
-    def _training_done(self, before: int, result: DivergenceError | None) -> None:
+    def action_stop_training(self) -> None:
+        if self.training and not self._stop_requested:
+            self._stop_requested = True
+            self._set_status("stopping…")
+
+    def _training_done(self, before: int, result: DivergenceError | None, epochs: int | None = None) -> None:
         self.training = False
         self.refresh_bindings()
         self.query_one(TrainProgress).stop()
@@ -450,9 +480,12 @@ class BackpropApp(App[None]):
         trained = self.session.frontier - before
         cost = self.session.costs[self.session.frontier - 1]
         if result is not None:
-            self.notify(str(result), title="Diverged", severity="error", timeout=10)
+            self.say(str(result), title="Diverged", severity="error", timeout=10)
+        elif epochs is not None and trained < epochs:
+            self.say(f"Stopped after {trained:,} of {epochs:,} epochs: now at epoch {self.session.frontier}, "
+                        f"J = {cost:.6g}.", title="Training stopped", timeout=5)
         else:
-            self.notify(f"Trained {trained:,} epochs: now at epoch {self.session.frontier}, J = {cost:.6g}.",
+            self.say(f"Trained {trained:,} epochs: now at epoch {self.session.frontier}, J = {cost:.6g}.",
                         title="Training done", timeout=5)
 
     def action_reset(self) -> None:
@@ -461,7 +494,7 @@ class BackpropApp(App[None]):
         self._quiz_clear()
         self._quiz_start()
         self.refresh_view()
-        self.notify("Back to the initial weights: epoch 1, step 1.", timeout=2)
+        self.say("Back to the initial weights: epoch 1, step 1.", timeout=2)
 
     def action_open(self) -> None:
         self.stop_playing()
@@ -485,7 +518,11 @@ class BackpropApp(App[None]):
         self.refresh_bindings()
         self._quiz_start()
         self.refresh_view()
-        self.notify(f"Opened {scenario.name} {scenario.shape_text}, m = {scenario.m}.", timeout=3)
+        opened = f"{scenario.name} {scenario.shape_text}, m = {scenario.m}."
+        if scenario.description:  # the format's "shown in the app" (also atop the help and in the picker)
+            self.say(" ".join(scenario.description.split()), title=f"Opened {opened}", timeout=10)
+        else:
+            self.say(f"Opened {opened}", timeout=3)
         self._show_message()
 
     # --- the lesson ------------------------------------------------------------------------------
@@ -532,7 +569,7 @@ class BackpropApp(App[None]):
         if not self.quiz_on:
             return False
         self.clear_notifications()
-        self.notify(f"{NOT_IN_QUIZ[action]} is off in quiz mode: answer each step, then →.", timeout=3)
+        self.say(f"{NOT_IN_QUIZ[action]} is off in quiz mode: answer each step, then →.", timeout=3)
         return True
 
     def _here(self) -> tuple[int, int]:
@@ -575,17 +612,18 @@ class BackpropApp(App[None]):
     def action_quiz(self) -> None:
         self.stop_playing()
         self.quiz_on = not self.quiz_on
+        self.refresh_bindings()
         self.clear_notifications()
         if self.quiz_on:
             self.quiz_answers.setdefault(self._here(), "seen")  # the step on screen is already revealed
             self.query_one(QuizPanel).close(Text("Press → : each next result is hidden until you type its shape.",
                                                  style="italic"))
-            self.notify("Quiz mode on: type each result's shape (e.g. 3x1) and press Enter.", timeout=3)
+            self.say("Quiz mode on: type each result's shape (e.g. 3x1) and press Enter.", timeout=3)
         else:
             self.question = None
             self.query_one(QuizPanel).close(None)
             self.query_one(MatricesPanel).focus()
-            self.notify("Quiz mode off.", timeout=2)
+            self.say("Quiz mode off.", timeout=2)
         self.refresh_view()
 
     def action_quiz_give_up(self) -> None:
@@ -670,7 +708,7 @@ class BackpropApp(App[None]):
         self.refresh_view(history=False)
         self.query_one(MatricesPanel).focus()
         if q.index == self.session.n_steps:
-            self.notify(f"Epoch {q.epoch} quiz: {self._score(q.epoch)}", title="Quiz score", timeout=8)
+            self.say(f"Epoch {q.epoch} quiz: {self._score(q.epoch)}", title="Quiz score", timeout=8)
 
     # --- view ------------------------------------------------------------------------------------
 
@@ -678,11 +716,11 @@ class BackpropApp(App[None]):
         self.decimals = next_decimals(self.decimals)
         self.refresh_view()
         self.clear_notifications()
-        self.notify(f"{self.decimals} decimals", timeout=1.5)
+        self.say(f"{self.decimals} decimals", timeout=1.5)
 
     def action_panels(self) -> None:
         if self.query_one("#side").has_class("-lesson-hidden"):
-            self.notify("The graph, parameters and cost panels are hidden by this lesson.", timeout=2)
+            self.say("The graph, parameters and cost panels are hidden by this lesson.", timeout=2)
             return
         self.side_shown = not self.side_shown
         self.screen.set_class(self.side_shown, "-side-toggled")
@@ -696,7 +734,12 @@ class BackpropApp(App[None]):
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.locked))
+        self.push_screen(HelpScreen(self.locked, self.scenario.name, self.scenario.description))
 
     def action_quit(self) -> None:
         self.exit()
+
+    def say(self, message: str, **kwargs) -> None:
+        """A notification in plain text: messages quote scenario names, file paths and errors ("[weights]").
+        (Textual's own notifications, such as ctrl+c's "Press [b]q[/b] to quit", keep their markup.)"""
+        self.notify(message, markup=False, **kwargs)

@@ -50,6 +50,8 @@ KEYS: tuple[KeySpec, ...] = (
             show=False, title="Play slower"),
     KeySpec("t", "train", "Train", "Train more epochs without stepping (asks how many, 100 by default), "
             "then show the new weights and the cost curve.", "t", group="Train", title="Train epochs"),
+    KeySpec("x,escape", "stop_training", "Stop", "While training: stop at the last completed epoch (the epochs "
+            "trained so far are kept).", "x esc", group="Train", lockable=False, title="Stop training"),
     KeySpec("r", "reset", "Reset", "Back to the scenario's initial weights, epoch 1, step 1.", "r",
             show=False,
             group="Train", title="Reset to the initial weights"),

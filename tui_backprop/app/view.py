@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.visual import Visual
 
-from ..notation import display_name
+from ..notation import display_name, format_number
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
@@ -49,6 +49,7 @@ def fmt(x: float, decimals: int) -> str:
 
     An exact zero is "0" (a dead relu unit's gradient is exactly that), so it is never
     confused with a small value rounded to "0.000" or "-0.000", which keep their sign.
+    From 1e6 on, scientific notation ("-5.241e+143"): a cell never runs to 140 digits.
     """
     x = float(x)
     if math.isnan(x):
@@ -57,7 +58,7 @@ def fmt(x: float, decimals: int) -> str:
         return "∞" if x > 0 else "-∞"
     if x == 0:
         return "0"
-    return f"{x:.{decimals}f}"
+    return format_number(x, decimals)
 
 
 def dims(a: np.ndarray) -> str:

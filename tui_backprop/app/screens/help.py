@@ -18,9 +18,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q,f1", "dismiss_help", "Close", key_display="esc"),
     ]
 
-    def __init__(self, locked: frozenset[str] = frozenset()) -> None:
+    def __init__(self, locked: frozenset[str] = frozenset(), name: str = "", description: str = "") -> None:
+        """`name`, `description`: the scenario's, shown first ("About this scenario")."""
         super().__init__()
         self.locked = locked
+        self.scenario_name = name
+        self.description = description
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -42,6 +45,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("ctrl+p", Text("Command palette: every key above as a command, searchable."))
         with Vertical(id="help-box"):
             with VerticalScroll(id="help-scroll"):
+                if self.scenario_name or self.description:
+                    about = Text()
+                    about.append("About this scenario: ", style="bold underline")
+                    about.append(self.scenario_name, style="bold")
+                    if self.description:
+                        about.append("\n" + " ".join(self.description.split()))
+                    yield Static(about, id="help-about")
                 yield Static(table, id="help-table")
             yield Static("esc, ? or q to close", id="help-close")
 
@@ -49,4 +59,5 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-box").border_title = "Keys"
 
     def action_dismiss_help(self) -> None:
-        self.dismiss(None)
+        if self.is_active:  # (a second key before the first one's dismissal took effect)
+            self.dismiss(None)

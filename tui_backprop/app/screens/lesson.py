@@ -6,6 +6,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -26,13 +27,16 @@ class LessonScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         title = self.lesson_title
-        self.query_one("#lesson-box").border_title = title if title.lower().startswith("lesson") else f"Lesson · {title}"
+        title = title if title.lower().startswith("lesson") else f"Lesson · {title}"
+        self.query_one("#lesson-box").border_title = Content(title)  # the scenario's name, never markup
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        self.dismiss(None)
+        if self.is_active:
+            self.dismiss(None)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.dismiss(None)
+        if self.is_active:
+            self.dismiss(None)

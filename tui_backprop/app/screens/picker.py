@@ -13,6 +13,17 @@ from textual.widgets.option_list import Option
 from ...core import Scenario, ScenarioError, load_bundled, names, resolve
 
 
+DESCRIPTION_CHARS = 72  # the picker's second line per scenario: one row of the box at 100 columns
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.—") + "…"
+
+
 class PickerScreen(ModalScreen[Scenario | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -33,6 +44,8 @@ class PickerScreen(ModalScreen[Scenario | None]):
             label.append(name.ljust(pad), style="bold")
             label.append(f" {s.shape_text:<14} m={s.m:<4}", style="#87afff")
             label.append(s.name)
+            if s.description:  # the format's "shown in the app": a second, dim line (all of it in the help)
+                label.append("\n" + " " * (pad + 1) + _cut(s.description, DESCRIPTION_CHARS), style="dim")
             options.append(Option(label, id=name))
         with Vertical(id="picker-box"):
             yield Label("Bundled scenarios (↑↓, Enter):")
@@ -50,13 +63,15 @@ class PickerScreen(ModalScreen[Scenario | None]):
                 options.highlighted = i
 
     def _open(self, spec: str) -> None:
+        if not self.is_active:
+            return  # a second Enter typed before the first one's dismissal took effect
         try:
             scenario = resolve(spec)
         except ScenarioError as err:
-            self.query_one("#picker-error", Static).update(f"✗ {err}")
+            self.query_one("#picker-error", Static).update(Text(f"✗ {err}"))
             return
         except OSError as err:  # unreadable paths that slip past validation
-            self.query_one("#picker-error", Static).update(f"✗ {spec}: {err.strerror or err}")
+            self.query_one("#picker-error", Static).update(Text(f"✗ {spec}: {err.strerror or err}"))
             return
         self.dismiss(scenario)
 
@@ -74,4 +89,5 @@ class PickerScreen(ModalScreen[Scenario | None]):
         self._open(path)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_active:
+            self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -37,11 +38,14 @@ class TrainScreen(ModalScreen[int | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not self.is_active:
+            return  # a second Enter typed before the first one's dismissal took effect
         value, error = parse_epochs(event.value)
         if value is None:
-            self.query_one("#train-error", Static).update(error)
+            self.query_one("#train-error", Static).update(Text(error))  # quotes what was typed
             return
         self.dismiss(value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_active:
+            self.dismiss(None)

@@ -28,11 +28,12 @@ class CostPanel(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Cost J per epoch"
 
-    def show(self, session: Session, decimals: int, hide_current: bool = False) -> None:
-        """`hide_current`: quiz mode, this epoch's J is not shown before its cost step is answered."""
+    def show(self, session: Session, decimals: int, hide_current: bool = False, can_train: bool = True) -> None:
+        """`hide_current`: quiz mode, this epoch's J is not shown before its cost step is answered.
+        `can_train`: false when a lesson locks `t` (the panel does not offer it then)."""
         costs = session.costs
         epoch = session.position.epoch
-        key = (len(costs), costs[-1] if costs else None, epoch, decimals, hide_current)
+        key = (len(costs), costs[-1] if costs else None, epoch, decimals, hide_current, can_train)
         if key == self._shown:  # the history grows only when an epoch is computed
             return
         self._shown = key
@@ -56,7 +57,7 @@ class CostPanel(Vertical):
             t.append("quiz: J is shown once you have predicted it", style=DIM)
         elif len(costs) <= 1:
             t.append("\n")
-            t.append("one epoch so far; t trains more", style=DIM)
+            t.append("one epoch so far; t trains more" if can_train else "one epoch so far", style=DIM)
         else:
             t.append("\n")
             t.append(f"epoch 1: {fmt(costs[0], max(decimals, 4))}", style=DIM)

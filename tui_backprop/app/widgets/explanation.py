@@ -48,7 +48,7 @@ class ExplanationPanel(VerticalScroll, can_focus=False):
         if text != self._text:
             self._text = text
             # With a fixed height and width the text's size cannot change the layout.
-            self.query_one("#explanation-text", Static).update(text, layout=not fixed)
+            self.query_one("#explanation-text", Static).update(Content(text), layout=not fixed)
 
     def on_resize(self) -> None:
         self._fit()
@@ -81,4 +81,4 @@ class ExplanationPanel(VerticalScroll, can_focus=False):
         return True
 
     def _lines(self, body: Static, width: int) -> int:
-        return max(Content.from_markup(t).get_height(body.styles, width) for t in self._texts)
+        return max(Content(t).get_height(body.styles, width) for t in self._texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Static
 
 
@@ -14,4 +15,4 @@ class Notice(Static):
         self._said = (message, severity)
         self.set_class(bool(message), "-visible")
         self.set_class(severity == "error", "-error")
-        self.update(message or "")
+        self.update(Content(message or ""))  # plain text: an error may quote "[weights]"

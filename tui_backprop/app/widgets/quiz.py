@@ -6,24 +6,55 @@ textual); this widget only shows them and hands the typed answer to the app.
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 
+def _plain(text: Text | str | None) -> Text:
+    """Never markup: the hint quotes what was typed ("[/]" included)."""
+    return text if isinstance(text, Text) else Text(text or "")
+
+
 class QuizInput(Input):
     """The answer field. ← steps back (the question stays for later), → asks again, Esc gives up.
 
-    A shape is a few characters: backspace edits it, so the arrows keep their stepping meaning.
+    A shape is a few characters: backspace edits it, so the arrows keep their stepping meaning. Only what
+    an answer is written with is typed (digits, x × *, separators, a number's sign and exponent): any
+    other key (? help, q quit, …) is the app's.
     """
+
+    ALLOWED = r"[0-9xX×*,() .+\-−eE]"
 
     BINDINGS = [
         Binding("enter", "submit", "Answer", key_display="⏎"),
         Binding("escape", "give_up", "Give up", key_display="esc"),
-        Binding("left", "left_or_back", "Prev", key_display="←"),
+        Binding("left", "left_or_back", "Prev", key_display="←", show=False),  # the app's ← Prev shows
         Binding("right", "right_or_next", "Next", show=False),
+        # A stray letter while answering must not wipe the walk (r) or end the quiz (k) under the student.
+        Binding("r,k", "answer_first", show=False),
     ]
+
+    def action_answer_first(self) -> None:
+        self.app.notify("Answer first (Enter), or Esc to give up.", markup=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, restrict=rf"{self.ALLOWED}*", **kwargs)
+        self._allowed = re.compile(self.ALLOWED)
+
+    def _accepts(self, character: str | None) -> bool:
+        return character is not None and self._allowed.fullmatch(character) is not None
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return self._accepts(character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and not self._accepts(event.character):
+            event.prevent_default()  # not typed (Input's handler is skipped); it bubbles on to the app's keys
 
     async def action_left_or_back(self) -> None:
         await self.app.run_action("previous")
@@ -32,7 +63,8 @@ class QuizInput(Input):
         await self.app.run_action("next")
 
     async def action_give_up(self) -> None:
-        await self.app.run_action("quiz_give_up")
+        # While training, Esc stops the training (as everywhere else) rather than giving up.
+        await self.app.run_action("stop_training" if getattr(self.app, "training", False) else "quiz_give_up")
 
 
 class QuizPanel(Vertical):
@@ -68,13 +100,13 @@ class QuizPanel(Vertical):
     def feedback(self, text: Text | str | None) -> None:
         self._parts()
         fb = self.query_one("#quiz-feedback", Static)
-        fb.update(text or "")
+        fb.update(_plain(text))
         fb.display = bool(text)
 
     def ask(self, prompt: str, feedback: Text | str | None = None, placeholder: str = "rows x cols") -> None:
         self._parts()
         self.feedback(feedback)
-        self.query_one("#quiz-prompt", Label).update(prompt + " ")
+        self.query_one("#quiz-prompt", Label).update(_plain(prompt + " "))
         field = self.query_one("#quiz-input", QuizInput)
         field.value = ""
         field.placeholder = placeholder
@@ -86,7 +118,7 @@ class QuizPanel(Vertical):
     def hint(self, text: str | None) -> None:
         self._parts()
         hint = self.query_one("#quiz-hint", Static)
-        hint.update(text or "")
+        hint.update(_plain(text))
         hint.display = bool(text)
 
     def retry(self, text: str) -> None:
