@@ -36,8 +36,7 @@ class GradCheckScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#grad-box").border_title = "Gradient check"
         table = self.query_one(DataTable)
-        table.add_columns("parameter", "shape", "worst entry", "analytic", "numerical", "max relative error",
-                          f"≤ {TOLERANCE:g}")
+        table.add_columns("param", "shape", "worst", "analytic", "numerical", "rel. error", f"≤ {TOLERANCE:g}")
         self.run_check()
 
     @work(thread=True, exclusive=True)
@@ -54,8 +53,8 @@ class GradCheckScreen(ModalScreen[None]):
             ok = e.max_error <= TOLERANCE
             if e.relative_error.size:  # the entry where analytic and numerical disagree most
                 i, j = np.unravel_index(int(np.argmax(e.relative_error)), e.relative_error.shape)
-                where = f"[{i}, {j}]"
-                analytic, numerical = f"{e.analytic[i, j]:.8g}", f"{e.numerical[i, j]:.8g}"
+                where = f"[{i + 1},{j + 1}]"  # counted from 1, as in the handout and the equations
+                analytic, numerical = f"{e.analytic[i, j]:.6g}", f"{e.numerical[i, j]:.6g}"
             else:
                 where = analytic = numerical = "—"
             table.add_row(
