@@ -115,3 +115,10 @@ def test_from_toml_text():
 
     doc = tomllib.loads('[lesson]\nquiz = true\nlock_keys = ["train"]\nmessage = "Hi"\n')
     assert parse_lesson("f.toml", doc["lesson"]) == Lesson(quiz=True, message="Hi", lock_keys=("train",))
+
+
+def test_every_lockable_action_is_a_lockable_key_of_the_app():
+    # The engine validates lesson files without importing the app, so the names live in both places.
+    from tui_backprop.app.keys import ACTIONS
+
+    assert all(name in ACTIONS and ACTIONS[name].lockable for name in LOCKABLE)

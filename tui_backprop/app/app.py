@@ -151,19 +151,11 @@ class BackpropApp(App[None]):
             self._load_scenario()
         return self._scenario
 
-    @scenario.setter
-    def scenario(self, scenario: Scenario) -> None:
-        self._scenario = scenario
-
     @property
     def session(self) -> Session:
         if self._session is None:
             self._load_scenario()
         return self._session
-
-    @session.setter
-    def session(self, session: Session) -> None:
-        self._session = session
 
     def _load_scenario(self) -> None:
         """The engine's loader on the located spec; raises ScenarioError for a file it cannot use."""

@@ -9,7 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-MAX_TRAIN = 1_000_000
+from ...core.scenario import MAX_EPOCHS  # the same limit as a scenario's epochs and `train --epochs`
+
 DEFAULT_TRAIN = 100
 
 
@@ -19,8 +20,8 @@ def parse_epochs(text: str) -> tuple[int | None, str]:
         value = int(text)
     except ValueError:
         return None, f"expected a whole number of epochs, got {text!r}"
-    if not 1 <= value <= MAX_TRAIN:
-        return None, f"expected 1 to {MAX_TRAIN:,} epochs, got {value:,}"
+    if not 1 <= value <= MAX_EPOCHS:
+        return None, f"expected 1 to {MAX_EPOCHS:,} epochs, got {value:,}"
     return value, ""
 
 
