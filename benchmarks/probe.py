@@ -140,9 +140,14 @@ class Breakdown:
 
         self.acc, self.cnt = collections.Counter(), collections.Counter()
         self._patched = []
-        for cls, name in ((Widget, "render_lines"), (Widget, "get_content_height"), (Widget, "get_content_width"),
-                          (_compositor.Compositor, "reflow"), (_compositor.Compositor, "render_update"),
-                          (type(app), "refresh_view")):
+        for cls, name in (
+            (Widget, "render_lines"),
+            (Widget, "get_content_height"),
+            (Widget, "get_content_width"),
+            (_compositor.Compositor, "reflow"),
+            (_compositor.Compositor, "render_update"),
+            (type(app), "refresh_view"),
+        ):
             if hasattr(cls, name):
                 self._wrap(cls, name)
 
@@ -179,8 +184,10 @@ class Breakdown:
 
     def report(self, presses: int, top: int = 16) -> str:
         rows = sorted(self.acc.items(), key=lambda kv: -kv[1])[:top]
-        return "\n".join(f"  {name:<20} {what:<52} {t / presses * 1000:7.2f} ms/key  {self.cnt[(name, what)] / presses:4.1f} calls/key"
-                         for (name, what), t in rows)
+        return "\n".join(
+            f"  {name:<20} {what:<52} {t / presses * 1000:7.2f} ms/key  {self.cnt[(name, what)] / presses:4.1f} calls/key"
+            for (name, what), t in rows
+        )
 
 
 async def profile(which: str, scenario: str | None, presses: int, html: str | None) -> dict:
@@ -200,7 +207,9 @@ async def profile(which: str, scenario: str | None, presses: int, html: str | No
         profiler.start()
         await press_right(pilot, presses)
         profiler.stop()
-    print(f"CPU per key {cpu * 1000:.2f} ms (with the breakdown's wrappers). Inclusive CPU by call site:", file=sys.stderr)
+    print(
+        f"CPU per key {cpu * 1000:.2f} ms (with the breakdown's wrappers). Inclusive CPU by call site:", file=sys.stderr
+    )
     print(table, file=sys.stderr)
     print("pyinstrument (frames ≥ 3% of the total; epoll.poll is idle time):", file=sys.stderr)
     print(filter_tree(profiler.output_text(unicode=False, color=False, show_all=True)), file=sys.stderr)

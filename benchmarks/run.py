@@ -45,7 +45,12 @@ from bigdata import big_scenario_path  # noqa: E402
 
 PY = sys.executable
 FIGURES = ("step/default", "step/large", "launch", "train", "train/torch", "memory")
-GROUPS = {"step": ("step/default", "step/large"), "launch": ("launch",), "train": ("train", "train/torch"), "memory": ("memory",)}
+GROUPS = {
+    "step": ("step/default", "step/large"),
+    "launch": ("launch",),
+    "train": ("train", "train/torch"),
+    "memory": ("memory",),
+}
 DEFAULT_SCENARIO = "sleep-study"
 # Text on the app's first screen (the default scenario's title); the baseline shows its own marker.
 APP_MARKER = "Sleep and study"
@@ -151,7 +156,11 @@ def machine() -> str:
             from importlib.metadata import version
 
             versions.append(f"{mod} {version(mod)}")
-    tmux = subprocess.run(["tmux", "-V"], capture_output=True, text=True).stdout.strip() if shutil.which("tmux") else "no tmux"
+    tmux = (
+        subprocess.run(["tmux", "-V"], capture_output=True, text=True).stdout.strip()
+        if shutil.which("tmux")
+        else "no tmux"
+    )
     return (
         f"machine: {cpu}, {usable} cores ({os.cpu_count()} online), Linux {platform.release()}; "
         f"Python {platform.python_version()}, {', '.join(versions)}, {tmux}"
@@ -162,7 +171,9 @@ def machine() -> str:
 
 
 def probe(*args: str, timeout: float = 600) -> dict:
-    out = subprocess.run([PY, str(BENCH / "probe.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    out = subprocess.run(
+        [PY, str(BENCH / "probe.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
     if out.returncode != 0:
         tail = (out.stderr.strip().splitlines() or ["(no output)"])[-1]
         raise RuntimeError(f"probe {' '.join(args)} exited {out.returncode}: {tail}")
@@ -225,9 +236,11 @@ class Tmux:
         self.n = 0
 
     def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, check=check)
+        return subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, check=check
+        )
 
-    def __enter__(self) -> "Tmux":
+    def __enter__(self) -> Tmux:
         self("new-session", "-d", "-s", "keep", "-x", "120", "-y", "40", "sleep 100000")
         return self
 
@@ -260,8 +273,19 @@ def _tmux_phases(self: Tmux, which: str, timeout: float) -> dict:
     self.n += 1
     out = Path(tempfile.mkdtemp()) / "phases.json"
     name = f"p{self.n}"
-    self("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", str(ROOT),
-         f"exec {PY} {BENCH / 'probe.py'} phases --app {which} --terminal --out {out}")
+    self(
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-c",
+        str(ROOT),
+        f"exec {PY} {BENCH / 'probe.py'} phases --app {which} --terminal --out {out}",
+    )
     try:
         deadline = time.perf_counter() + timeout
         while not out.is_file() and time.perf_counter() < deadline:
@@ -316,10 +340,18 @@ def bench_train(figs: dict[str, Figure], c: Counts) -> None:
     # Not timed: both compute the same thing.
     a = final_cost(subprocess.run(cli, capture_output=True, text=True, check=True, cwd=ROOT).stdout)
     b = final_cost(subprocess.run(loop, capture_output=True, text=True, check=True, cwd=ROOT).stdout)
-    same = "same final cost" if abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300) else f"DIFFERENT final cost {a:.8g} vs {b:.8g}"
+    same = (
+        "same final cost"
+        if abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300)
+        else f"DIFFERENT final cost {a:.8g} vs {b:.8g}"
+    )
     if "train" in figs:
         f = figs["train"]
-        f.subject_label, f.baseline_label, f.note = "backprop-tui train", "numpy loop", f"{e} epochs, {same} J = {a:.8g}"
+        f.subject_label, f.baseline_label, f.note = (
+            "backprop-tui train",
+            "numpy loop",
+            f"{e} epochs, {same} J = {a:.8g}",
+        )
     if "train/torch" in figs:
         f = figs["train/torch"]
         f.subject_label, f.baseline_label = "backprop-tui train", "torch autograd"
@@ -382,23 +414,60 @@ def profile_one(name: str, c: Counts) -> None:
     if name.startswith("step/"):
         scenario = DEFAULT_SCENARIO if name == "step/default" else str(big_scenario_path())
         for which in ("baseline", "ours"):
-            out = subprocess.run([PY, str(BENCH / "probe.py"), "profile", "--app", which, "--scenario", scenario,
-                                  "--presses", str(c.presses)], capture_output=True, text=True, cwd=ROOT)
+            out = subprocess.run(
+                [
+                    PY,
+                    str(BENCH / "probe.py"),
+                    "profile",
+                    "--app",
+                    which,
+                    "--scenario",
+                    scenario,
+                    "--presses",
+                    str(c.presses),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
             print(f"--- {'least app' if which == 'baseline' else 'app'} ---\n{out.stderr}", flush=True)
     elif name == "train":
         report = Path(tempfile.mkdtemp()) / "train.txt"
-        subprocess.run([PY, "-m", "pyinstrument", "-i", "0.0002", "-o", str(report), "-m", "tui_backprop",
-                        "train", "xor", "--epochs", str(c.train_epochs)], capture_output=True, text=True, cwd=ROOT)
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "pyinstrument",
+                "-i",
+                "0.0002",
+                "-o",
+                str(report),
+                "-m",
+                "tui_backprop",
+                "train",
+                "xor",
+                "--epochs",
+                str(c.train_epochs),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         print(filter_tree(report.read_text(encoding="utf-8"), share=0.02, max_lines=60))
         shutil.rmtree(report.parent, ignore_errors=True)
     elif name == "launch":
-        print("launch phases in tmux 120×40, ms since the interpreter ran the probe's first line (median of 3;\n"
-              "each app exits at its first screen update; interpreter start-up, the same for both, is not counted):")
+        print(
+            "launch phases in tmux 120×40, ms since the interpreter ran the probe's first line (median of 3;\n"
+            "each app exits at its first screen update; interpreter start-up, the same for both, is not counted):"
+        )
         with Tmux() as tmux:
             for which in ("baseline", "ours"):
                 runs = [tmux.phases(which, c.launch_timeout) for _ in range(3)]
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                print(f"  {'least app' if which == 'baseline' else 'app':<9} " + ", ".join(f"{k} {v:.0f}" for k, v in med.items()))
+                print(
+                    f"  {'least app' if which == 'baseline' else 'app':<9} "
+                    + ", ".join(f"{k} {v:.0f}" for k, v in med.items())
+                )
         base = _imports([PY, "-X", "importtime", str(BENCH / "baseline_app.py"), "--import-only"])
         ours = _imports([PY, "-X", "importtime", "-c", "import tui_backprop.cli, tui_backprop.app"])
         groups: dict[str, int] = {}
@@ -406,7 +475,9 @@ def profile_one(name: str, c: Counts) -> None:
             if module not in base:
                 top = module.split(".")[0] if not module.startswith("tui_backprop") else ".".join(module.split(".")[:2])
                 groups[top] = groups.get(top, 0) + self_us
-        print(f"imports the least app does not make: {sum(groups.values()) / 1000:.0f} ms in all (self time, -X importtime), by package:")
+        print(
+            f"imports the least app does not make: {sum(groups.values()) / 1000:.0f} ms in all (self time, -X importtime), by package:"
+        )
         for top, us in sorted(groups.items(), key=lambda kv: -kv[1])[:12]:
             print(f"  {us / 1000:6.1f} ms  {top}")
 
@@ -416,7 +487,7 @@ def _imports(cmd: list[str]) -> dict[str, int]:
     found = {}
     for line in out.stderr.splitlines():
         if line.startswith("import time:") and "cumulative" not in line:
-            self_us, _, module = line[len("import time:"):].split("|")
+            self_us, _, module = line[len("import time:") :].split("|")
             found[module.strip()] = int(self_us)
     return found
 
@@ -435,7 +506,9 @@ def table(figs: dict[str, Figure]) -> str:
             continue
         s, b = statistics.median(f.subject), statistics.median(f.baseline)
         target = f"≤ {f.target:g}×" if f.target is not None else "—"
-        rows.append(f"| {f.what} | {f.subject_label}: {fmt(s, f.unit)} | {f.baseline_label}: {fmt(b, f.unit)} | {f.ratio_text} | {target} | {f.verdict} |")
+        rows.append(
+            f"| {f.what} | {f.subject_label}: {fmt(s, f.unit)} | {f.baseline_label}: {fmt(b, f.unit)} | {f.ratio_text} | {target} | {f.verdict} |"
+        )
     return "\n".join(rows)
 
 
@@ -467,7 +540,10 @@ def main(argv: list[str] | None = None) -> int:
     figs = {n: Figure(n, *spec[n]) for n in FIGURES if n in wanted}
 
     print(machine(), flush=True)
-    print(f"runs: {c.runs} per figure, baseline and subject alternating; medians; ratio = median of per-run subject/baseline", flush=True)
+    print(
+        f"runs: {c.runs} per figure, baseline and subject alternating; medians; ratio = median of per-run subject/baseline",
+        flush=True,
+    )
     failed = False
     for g in BENCHES:
         if g not in groups:

@@ -12,9 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import torch  # noqa: E402
-
-from numpy_loop import load  # noqa: E402
+import torch
+from numpy_loop import load
 
 
 def main(argv: list[str]) -> int:

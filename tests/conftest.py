@@ -15,7 +15,11 @@ def run_cli():
     def run(*args, timeout=60, **kw):
         return subprocess.run(
             [sys.executable, "-m", "tui_backprop", *map(str, args)],
-            capture_output=True, text=True, timeout=timeout, cwd=kw.pop("cwd", ROOT), **kw,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=kw.pop("cwd", ROOT),
+            **kw,
         )
 
     return run
@@ -78,7 +82,10 @@ def served():
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui_backprop", "serve", "sleep-study", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         yield Served(proc, port)

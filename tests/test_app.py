@@ -636,8 +636,10 @@ MARKUP_NAME = "Weights [/] and [bold]x"
 
 async def test_a_scenario_name_with_markup_is_shown_literally(tmp_path):
     path = tmp_path / "named.toml"
-    path.write_text(HOT.replace('name = "Too hot"', f'name = "{MARKUP_NAME}"').replace("50.0", "0.5")
-                    + '[lesson]\nmessage = "Look [b]here[/b]."\n')
+    path.write_text(
+        HOT.replace('name = "Too hot"', f'name = "{MARKUP_NAME}"').replace("50.0", "0.5")
+        + '[lesson]\nmessage = "Look [b]here[/b]."\n'
+    )
     app = BackpropApp(path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -94,8 +94,12 @@ CASES: dict[str, list[str]] = {
     "empty-weights.toml": ["weights.W1: expected at least one weight matrix", "found none"],
     # choices and numbers
     "cost-mae.toml": ["training.cost: expected one of sse, mse, got the string 'mae'"],
-    "activation-softmax.toml": ["training.activation: expected one of sigmoid, tanh, relu, identity, got the string 'softmax'"],
-    "output-activation-number.toml": ["training.output_activation: expected one of sigmoid, tanh, relu, identity, got the number 1"],
+    "activation-softmax.toml": [
+        "training.activation: expected one of sigmoid, tanh, relu, identity, got the string 'softmax'"
+    ],
+    "output-activation-number.toml": [
+        "training.output_activation: expected one of sigmoid, tanh, relu, identity, got the number 1"
+    ],
     "lr-zero.toml": ["training.learning_rate: expected a finite number > 0, got the number 0"],
     "lr-negative.toml": ["training.learning_rate: expected a finite number > 0, got the number -1"],
     "lr-string.toml": ["training.learning_rate: expected a finite number > 0, got the string 'fast'"],
@@ -125,8 +129,12 @@ CASES: dict[str, list[str]] = {
 
 # (file, words) run through every subcommand as a real subprocess
 SUBSET = [
-    "toml-syntax.toml", "json-huge-int.json", "binary.toml", "shape-b1.toml",
-    "unknown-training-key.toml", "lr-nan.toml",
+    "toml-syntax.toml",
+    "json-huge-int.json",
+    "binary.toml",
+    "shape-b1.toml",
+    "unknown-training-key.toml",
+    "lr-nan.toml",
 ]
 
 
@@ -145,7 +153,7 @@ def _line(stderr: str, path: str, words: list[str]) -> str:
 
 def test_the_corpus_and_the_table_agree():
     on_disk = {p.name for p in BAD.iterdir() if p.is_file()}
-    assert on_disk == set(CASES), (on_disk ^ set(CASES))
+    assert on_disk == set(CASES), on_disk ^ set(CASES)
     assert all(p.stat().st_size < 40_000 for p in BAD.iterdir())
 
 
@@ -179,7 +187,10 @@ def test_loading_raises_scenario_error_with_file_and_field():
 def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tui_backprop", *args],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
 
 
@@ -206,6 +217,7 @@ def test_subcommands_as_subprocesses(command, name):
 
 
 # --- paths that are not scenario files --------------------------------------------------------
+
 
 @pytest.mark.parametrize("command", ["check", "trace", "train", "gradcheck"])
 def test_a_directory(command, tmp_path, capsys):

@@ -14,7 +14,10 @@ FIGURES = ("step/default", "step/large", "launch", "train", "train/torch", "memo
 def test_quick_benchmark_run_prints_every_figure():
     out = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--quick"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.splitlines()

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,8 +19,13 @@ from conftest import HOST, screen_text
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--headless",
 ]
 ROOT = Path(__file__).resolve().parents[1]
 STEP_1 = re.compile(r"step\s*1\s*/\s*16")
@@ -39,7 +39,9 @@ except ImportError:  # pragma: no cover - depends on the machine
 pytestmark = [
     pytest.mark.skipif(sync_playwright is None, reason="playwright (the Python package) is not installed"),
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is absent (apt-get install chromium)"),
-    pytest.mark.skipif(not (ROOT / "tui_backprop" / "app" / "__init__.py").exists(), reason="the Textual app is not there yet"),
+    pytest.mark.skipif(
+        not (ROOT / "tui_backprop" / "app" / "__init__.py").exists(), reason="the Textual app is not there yet"
+    ),
 ]
 
 

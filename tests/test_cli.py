@@ -2,13 +2,12 @@
 
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tui_backprop.core import load_bundled, names
-
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -161,15 +160,20 @@ def test_app_in_a_terminal_reports_a_bad_file_after_restoring_it():
     import os
     import pty
     import re
+    import struct
     import subprocess
     import termios
-    import struct
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     # Textual draws on stderr; a pipe here keeps what it drew and what came after, in order.
-    proc = subprocess.Popen([sys.executable, "-m", "tui_backprop", "tests/bad/shape-W1-W2.toml"], cwd=ROOT,
-                            stdin=slave, stdout=slave, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_backprop", "tests/bad/shape-W1-W2.toml"],
+        cwd=ROOT,
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+    )
     os.close(slave)
     try:
         _, err = proc.communicate(timeout=60)

@@ -47,8 +47,22 @@ def test_default_scenario_every_gate_matches_the_article_walk():
     assert len(steps) == 16
     assert [st.phase for st in steps] == ["forward"] * 7 + ["backward"] * 7 + ["update"] * 2
     assert [st.gate for st in steps] == [
-        "mul", "add", "activation", "mul", "add", "activation", "cost",
-        "cost", "activation", "add", "mul", "activation", "add", "mul", "update", "update",
+        "mul",
+        "add",
+        "activation",
+        "mul",
+        "add",
+        "activation",
+        "cost",
+        "cost",
+        "activation",
+        "add",
+        "mul",
+        "activation",
+        "add",
+        "mul",
+        "update",
+        "update",
     ]
     seen = set()
     for st in steps:
@@ -63,9 +77,21 @@ def test_shapes_of_the_article_network():
     steps = Session(load_bundled("sleep-study")).epoch_pass(1)[2]
     shapes = {n: v.shape for st in steps if st.phase != "update" for n, v in st.outputs.items()}
     assert shapes == {
-        "XW1": (4, 3), "z2": (4, 3), "a2": (4, 3), "a2W2": (4, 1), "z3": (4, 1), "yhat": (4, 1), "J": (1, 1),
-        "dJ_dyhat": (4, 1), "delta3": (4, 1), "dJ_db2": (1, 1), "dJ_dW2": (3, 1), "dJ_da2": (4, 3),
-        "delta2": (4, 3), "dJ_db1": (1, 3), "dJ_dW1": (2, 3),
+        "XW1": (4, 3),
+        "z2": (4, 3),
+        "a2": (4, 3),
+        "a2W2": (4, 1),
+        "z3": (4, 1),
+        "yhat": (4, 1),
+        "J": (1, 1),
+        "dJ_dyhat": (4, 1),
+        "delta3": (4, 1),
+        "dJ_db2": (1, 1),
+        "dJ_dW2": (3, 1),
+        "dJ_da2": (4, 3),
+        "delta2": (4, 3),
+        "dJ_db1": (1, 3),
+        "dJ_dW1": (2, 3),
     }
     assert steps[10].shapes == "(3×4)·(4×1) → 3×1;  (4×1)·(1×3) → 4×3"
     assert steps[10].equation.startswith("∂J/∂W2 = a2ᵀ · δ3")
@@ -75,7 +101,10 @@ def test_shapes_of_the_article_network():
 def random_doc(rng, layers, m, act, out_act, cost):
     return {
         "name": "random",
-        "data": {"X": rng.normal(size=(m, layers[0])).tolist(), "y": rng.uniform(0.1, 0.9, size=(m, layers[-1])).tolist()},
+        "data": {
+            "X": rng.normal(size=(m, layers[0])).tolist(),
+            "y": rng.uniform(0.1, 0.9, size=(m, layers[-1])).tolist(),
+        },
         "weights": {
             **{f"W{i + 1}": rng.normal(size=(a, b)).tolist() for i, (a, b) in enumerate(zip(layers, layers[1:]))},
             **{f"b{i + 1}": rng.normal(size=(1, b)).tolist() for i, b in enumerate(layers[1:])},
@@ -91,12 +120,14 @@ def numeric_gradient(net, params, eps=1e-5):
         for k, target in enumerate(getattr(params, group)):
             g = np.zeros_like(target)
             for idx in np.ndindex(target.shape):
+
                 def cost_with(delta):
                     mats = [a.copy() for a in getattr(params, group)]
                     mats[k][idx] += delta
                     other = params.biases if group == "weights" else params.weights
                     p = Params(tuple(mats), other) if group == "weights" else Params(other, tuple(mats))
                     return net.cost(p)
+
                 g[idx] = (cost_with(eps) - cost_with(-eps)) / (2 * eps)
             out.append((group, k, g))
     return out
@@ -192,7 +223,7 @@ def test_stepping_back_across_an_update_and_through_checkpoints():
     last = session.frontier
     reference = Session(s)
     for _ in range(last - 1):
-        p = reference.net.full_pass(reference.params_at(reference.frontier))
+        reference.net.full_pass(reference.params_at(reference.frontier))
         assert reference.can_enter(reference.frontier + 1)
     assert reference.frontier == last
     # back from step 1 of the last epoch into the update step of the one before

@@ -19,8 +19,9 @@ BLOCK = re.compile(r"Worked example, entry \[1,1\]:\n\n```text\n(.*?)\n```", re.
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui_backprop", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "tui_backprop", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,15 @@ def test_every_step_title_equation_and_explanation(sleep_md):
         assert f"`{step.equation}`" in sleep_md
         assert f"`{step.shapes}`" in sleep_md
         assert step.explanation in sleep_md
-    for heading in ("## The network", "## Notation", "## Shapes", "## Epoch 1", "### Forward pass", "### Backward pass", "### Update"):
+    for heading in (
+        "## The network",
+        "## Notation",
+        "## Shapes",
+        "## Epoch 1",
+        "### Forward pass",
+        "### Backward pass",
+        "### Update",
+    ):
         assert heading in sleep_md
 
 
@@ -130,10 +139,16 @@ def examples(block: str) -> list[list[str]]:
 
 
 def evaluate(numbers: str) -> float:
-    expr = (numbers.replace("·", "*").replace("−", "-").replace("²", "**2").replace("½", "0.5")
-            .replace("e^(", "math.exp(").replace("tanh(", "math.tanh("))
+    expr = (
+        numbers.replace("·", "*")
+        .replace("−", "-")
+        .replace("²", "**2")
+        .replace("½", "0.5")
+        .replace("e^(", "math.exp(")
+        .replace("tanh(", "math.tanh(")
+    )
     assert re.fullmatch(r"[-+*/().,\d\s a-z]*", expr), expr
-    return eval(expr, {"math": math, "max": max, "__builtins__": {}})  # noqa: S307 - our own digits and operators
+    return eval(expr, {"math": math, "max": max, "__builtins__": {}})
 
 
 def check_worked_arithmetic(session: Session, md: str, decimals: int) -> int:
@@ -144,7 +159,7 @@ def check_worked_arithmetic(session: Session, md: str, decimals: int) -> int:
     for step, block in zip(steps, blocks):
         worked = examples(block)
         assert len(worked) == len(step.outputs), block
-        for (name, value), lines in zip(step.outputs.items(), worked):
+        for (_name, value), lines in zip(step.outputs.items(), worked):
             numbers, result = lines[1], lines[2]
             assert numbers.startswith("= ") and result.startswith("= ")
             # The printed result is the engine's entry, not something computed by the view.
@@ -153,7 +168,7 @@ def check_worked_arithmetic(session: Session, md: str, decimals: int) -> int:
                 continue
             tokens = [float(t) for t in re.findall(r"\d+\.\d+|\d+", numbers)]
             scale = max([1.0] + [abs(t) for t in tokens])
-            tolerance = 10.0 ** -decimals * (1 + len(tokens)) * scale
+            tolerance = 10.0**-decimals * (1 + len(tokens)) * scale
             assert abs(evaluate(numbers[2:]) - value[0, 0]) <= tolerance, (step.title, lines)
             checked += 1
     return checked
@@ -169,8 +184,10 @@ def test_worked_arithmetic_matches_the_engine(name):
 
 def test_long_sums_are_abbreviated_and_long_matrices_elided():
     rows = [[i / 40, (40 - i) / 40] for i in range(40)]
-    text = (f'name = "Forty"\n[data]\nX = {rows}\ny = {[[r[0]] for r in rows]}\n'
-            '[weights]\nW1 = [[0.1], [0.2]]\nb1 = [[0.0]]\n[training]\nlearning_rate = 0.1\n')
+    text = (
+        f'name = "Forty"\n[data]\nX = {rows}\ny = {[[r[0]] for r in rows]}\n'
+        "[weights]\nW1 = [[0.1], [0.2]]\nb1 = [[0.0]]\n[training]\nlearning_rate = 0.1\n"
+    )
     session = Session(parse_text(text, "forty.toml", ".toml"))
     md = trace_markdown(session, 1)
     assert "over all 40 entries" in md
@@ -184,7 +201,13 @@ def test_long_sums_are_abbreviated_and_long_matrices_elided():
 
 def test_blank_hides_every_result(sleep_blank, sleep_md):
     ref = article_pass()
-    hidden = [f4(ref["J"]), f4(ref["W2_new"][0, 0]), f4(ref["W2_new"][1, 0]), f4(ref["W2_new"][2, 0]), f4(ref["b2_new"])]
+    hidden = [
+        f4(ref["J"]),
+        f4(ref["W2_new"][0, 0]),
+        f4(ref["W2_new"][1, 0]),
+        f4(ref["W2_new"][2, 0]),
+        f4(ref["b2_new"]),
+    ]
     for value in hidden:
         assert value in sleep_md
         assert value not in sleep_blank, value
@@ -197,7 +220,9 @@ def test_blank_hides_every_result(sleep_blank, sleep_md):
     assert f"| XW1 | the product X · W1 | `{BLANK_SHAPE}` |" in sleep_blank
     assert "| X | inputs, one observation per row (a1) | 4×2 |" in sleep_blank
     # each worked example keeps its numbers and loses its result
-    assert sleep_blank.count(f"= {BLANK_RESULT}\n") == sleep_md.count("Worked example") + 3 + 1  # 3 steps with two, and J
+    assert (
+        sleep_blank.count(f"= {BLANK_RESULT}\n") == sleep_md.count("Worked example") + 3 + 1
+    )  # 3 steps with two, and J
     assert "= 0.3000·0.1000 + 1.0000·0.4000" in sleep_blank
     assert "= 0.4300\n" not in sleep_blank.split("Step 2/16")[0]
     assert "| W2[1,1] | 0.7000 | ______ |" in sleep_blank

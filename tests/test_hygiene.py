@@ -6,17 +6,29 @@ import sys
 import pytest
 
 ENGINE_MODULES = [
-    "tui_backprop", "tui_backprop.core", "tui_backprop.core.activations", "tui_backprop.core.bundled",
-    "tui_backprop.core.errors", "tui_backprop.core.lesson", "tui_backprop.core.network", "tui_backprop.core.scenario",
-    "tui_backprop.core.session", "tui_backprop.core.trace", "tui_backprop.notation",
-    "tui_backprop.export", "tui_backprop.handout", "tui_backprop.cli",
+    "tui_backprop",
+    "tui_backprop.core",
+    "tui_backprop.core.activations",
+    "tui_backprop.core.bundled",
+    "tui_backprop.core.errors",
+    "tui_backprop.core.lesson",
+    "tui_backprop.core.network",
+    "tui_backprop.core.scenario",
+    "tui_backprop.core.session",
+    "tui_backprop.core.trace",
+    "tui_backprop.notation",
+    "tui_backprop.export",
+    "tui_backprop.handout",
+    "tui_backprop.cli",
 ]
 
 
 def imported_after(code: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return set(out.split())
 

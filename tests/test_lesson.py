@@ -14,12 +14,15 @@ def test_empty_and_missing_table_give_the_defaults():
 
 
 def test_a_full_table():
-    lesson = parse_lesson("s.toml", {
-        "quiz": True,
-        "message": "  Predict each shape before you press →.  ",
-        "hide_panels": ["cost", "parameters"],
-        "lock_keys": ["train", "gradcheck", "train"],
-    })
+    lesson = parse_lesson(
+        "s.toml",
+        {
+            "quiz": True,
+            "message": "  Predict each shape before you press →.  ",
+            "hide_panels": ["cost", "parameters"],
+            "lock_keys": ["train", "gradcheck", "train"],
+        },
+    )
     assert lesson.quiz is True
     assert lesson.message == "Predict each shape before you press →."
     assert lesson.hide_panels == ("cost", "parameters")
@@ -68,7 +71,9 @@ def test_unknown_key_without_a_close_match_lists_the_keys():
     assert "quiz, message, hide_panels, lock_keys" in exc.message
 
 
-@pytest.mark.parametrize("value, found", [(1, "the number 1"), ("yes", "the string 'yes'"), ([True], "a list of 1 item")])
+@pytest.mark.parametrize(
+    "value, found", [(1, "the number 1"), ("yes", "the string 'yes'"), ([True], "a list of 1 item")]
+)
 def test_quiz_must_be_a_boolean(value, found):
     exc = error({"quiz": value})
     assert exc.field == "lesson.quiz"

@@ -118,8 +118,11 @@ async def test_all_side_panels_hidden_and_v_does_nothing():
 
 
 async def test_locked_keys_every_lockable_action():
-    lockable = tuple(s.action for s in KEYS if s.lockable and s.action in
-                     ("train", "gradcheck", "open", "play", "reset", "decimals", "quiz"))
+    lockable = tuple(
+        s.action
+        for s in KEYS
+        if s.lockable and s.action in ("train", "gradcheck", "open", "play", "reset", "decimals", "quiz")
+    )
     app = BackpropApp(with_lesson(lock_keys=lockable))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "right")

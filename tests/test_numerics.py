@@ -23,24 +23,54 @@ DIVERGE = Path(__file__).resolve().parent / "data" / "diverge.toml"
 NONFINITE = re.compile(r"\bnan\b|\binf\b|infinity", re.IGNORECASE)
 
 Z = np.array(
-    [-1e6, -1e6 + 1, -1e4, -745.0, -710.0, -700.0, -40.0, -1.0, -1e-3, -1e-300, -5e-324, -0.0,
-     0.0, 5e-324, 1e-320, 1e-300, 1e-8, 1.0, 40.0, 700.0, 710.0, 745.0, 1e4, 1e6 - 1, 1e6]
+    [
+        -1e6,
+        -1e6 + 1,
+        -1e4,
+        -745.0,
+        -710.0,
+        -700.0,
+        -40.0,
+        -1.0,
+        -1e-3,
+        -1e-300,
+        -5e-324,
+        -0.0,
+        0.0,
+        5e-324,
+        1e-320,
+        1e-300,
+        1e-8,
+        1.0,
+        40.0,
+        700.0,
+        710.0,
+        745.0,
+        1e4,
+        1e6 - 1,
+        1e6,
+    ]
 )
 
 
 def _strict_json(text: str):
     """json.loads that refuses NaN and Infinity (which json.dumps writes without complaint)."""
+
     def reject(name):
         raise AssertionError(f"{name} in JSON output")
+
     return json.loads(text, parse_constant=reject)
 
 
 # --- activations ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_activation_and_derivative_are_finite_without_any_warning(name):
     f = ACTIVATIONS[name][0]
-    grid = np.concatenate([Z, np.linspace(-1e6, 1e6, 2001), np.geomspace(1e-310, 1e6, 400), -np.geomspace(1e-310, 1e6, 400)])
+    grid = np.concatenate(
+        [Z, np.linspace(-1e6, 1e6, 2001), np.geomspace(1e-310, 1e6, 400), -np.geomspace(1e-310, 1e6, 400)]
+    )
     # Overflow, division by zero and invalid operations raise; underflow to zero is silent in
     # numpy by default and is the right answer here (e^(−z) for large z, σ(z) = 1 exactly).
     with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
@@ -89,6 +119,7 @@ def test_sigmoid_is_symmetric_and_monotone_far_out():
 
 # --- divergence -------------------------------------------------------------------------------
 
+
 def _variant(tmp_path: Path, lr: str, **extra: str) -> Path:
     text = DIVERGE.read_text().replace("learning_rate = 50.0", f"learning_rate = {lr}")
     for key, value in extra.items():
@@ -118,7 +149,10 @@ def test_the_divergence_scenario_is_valid_and_diverges():
 def test_train_cli_reports_divergence_on_one_line_and_never_prints_nan():
     r = subprocess.run(
         [sys.executable, "-m", "tui_backprop", "train", str(DIVERGE)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     assert r.returncode == 1
     lines = r.stderr.splitlines()
@@ -178,7 +212,9 @@ def test_a_huge_learning_rate_never_produces_nan_in_a_trace(name, tmp_path, caps
 
 def _all_finite(session: Session, epoch: int) -> bool:
     params, p, steps = session.epoch_pass(epoch)
-    arrays = list(params.weights) + list(params.biases) + list(p.activations) + list(p.zs) + list(p.grad_w) + list(p.grad_b)
+    arrays = (
+        list(params.weights) + list(params.biases) + list(p.activations) + list(p.zs) + list(p.grad_w) + list(p.grad_b)
+    )
     for step in steps:
         arrays += list(step.inputs.values()) + list(step.outputs.values())
     return math.isfinite(p.cost) and all(np.isfinite(a).all() for a in arrays)
@@ -235,6 +271,7 @@ def test_session_stepping_and_training_agree_on_the_diverged_epoch():
 
 
 # --- dead relu units and zero gradients -------------------------------------------------------
+
 
 def test_relu_hidden_really_has_a_dead_unit():
     s = load_bundled("relu-hidden")

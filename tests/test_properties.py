@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import os
 import tempfile
 
@@ -36,7 +35,9 @@ def valid_documents(draw):
     widths = draw(st.lists(st.integers(1, 6), min_size=2, max_size=5))  # 1–4 weight layers
     m = draw(st.integers(1, 8))
     doc: dict = {
-        "name": draw(st.text(st.characters(categories=["L", "N", "Zs", "P"]), min_size=1, max_size=30).filter(str.strip)),
+        "name": draw(
+            st.text(st.characters(categories=["L", "N", "Zs", "P"]), min_size=1, max_size=30).filter(str.strip)
+        ),
         "data": {"X": draw(matrix(m, widths[0])), "y": draw(matrix(m, widths[-1]))},
         "training": {"learning_rate": draw(st.floats(1e-4, 10.0))},
     }
@@ -86,8 +87,12 @@ def test_valid_documents_load_with_matching_shapes(generated):
 
 json_values = st.recursive(
     st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-        st.text(max_size=20), st.integers(min_value=10**300, max_value=10**400),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=20),
+        st.integers(min_value=10**300, max_value=10**400),
     ),
     lambda children: st.one_of(
         st.lists(children, max_size=5),
@@ -97,9 +102,18 @@ json_values = st.recursive(
 )
 
 nasty_cells = st.one_of(
-    st.just(float("nan")), st.just(float("inf")), st.just(-float("inf")), st.booleans(),
-    st.text(max_size=5), st.just([1.0]), st.just([[1.0]]), st.none(), st.just({}),
-    st.just(10**400), st.just(1e300), st.integers(),
+    st.just(float("nan")),
+    st.just(float("inf")),
+    st.just(-float("inf")),
+    st.booleans(),
+    st.text(max_size=5),
+    st.just([1.0]),
+    st.just([[1.0]]),
+    st.none(),
+    st.just({}),
+    st.just(10**400),
+    st.just(1e300),
+    st.integers(),
 )
 
 
@@ -175,7 +189,14 @@ def test_broken_documents_load_or_raise_scenario_error(doc):
 def test_arbitrary_values_load_or_raise_scenario_error(value):
     _load_document(value)
     _load_document({"name": "x", "data": value, "weights": value, "training": value})
-    _load_document({"name": "x", "data": {"X": value, "y": value}, "network": {"layers": value}, "training": {"learning_rate": value}})
+    _load_document(
+        {
+            "name": "x",
+            "data": {"X": value, "y": value},
+            "network": {"layers": value},
+            "training": {"learning_rate": value},
+        }
+    )
 
 
 def _parse(text: str, suffix: str) -> None:
@@ -205,7 +226,7 @@ def test_damaged_json_text_parses_or_raises_scenario_error(generated, data):
     _parse(text, ".json")
 
 
-TOML_SAMPLE = '''name = "sample"
+TOML_SAMPLE = """name = "sample"
 [data]
 X = [[0.3, 1.0], [0.5, 0.2]]
 y = [[0.75], [0.82]]
@@ -217,7 +238,7 @@ b2 = [[0.1]]
 [training]
 learning_rate = 0.5
 epochs = 10
-'''
+"""
 
 
 @SETTINGS
@@ -247,6 +268,7 @@ def test_arbitrary_bytes_in_a_file_load_or_raise_scenario_error(raw, suffix):
 
 
 # --- the gradient -----------------------------------------------------------------------------
+
 
 @st.composite
 def networks(draw):

@@ -6,7 +6,6 @@ import dataclasses
 
 import pytest
 from rich.console import Console
-from textual.widgets import Static
 
 from tui_backprop import quiz
 from tui_backprop.app import BackpropApp
@@ -54,8 +53,9 @@ def test_parse_shape_accepts_the_usual_spellings(answer):
     assert quiz.parse_shape(answer) == (3, 1)
 
 
-@pytest.mark.parametrize("answer", ["", "abc", "3", "3x", "x1", "3x1x2", "0x1", "3x0", "-3x1", "3.5x1", "3x1)"
-                                    "(", "1" * 8 + "x1"])
+@pytest.mark.parametrize(
+    "answer", ["", "abc", "3", "3x", "x1", "3x1x2", "0x1", "3x0", "-3x1", "3.5x1", "3x1)(", "1" * 8 + "x1"]
+)
 def test_parse_shape_rejects_the_rest(answer):
     assert quiz.parse_shape(answer) is None
 
@@ -64,11 +64,21 @@ def test_expected_shape_is_the_first_output_per_gate():
     s = steps("sleep-study")
     got = [(st.index, st.phase, st.gate, quiz.expected_shape(st)) for st in s]
     assert got == [
-        (1, "forward", "mul", (4, 3)), (2, "forward", "add", (4, 3)), (3, "forward", "activation", (4, 3)),
-        (4, "forward", "mul", (4, 1)), (5, "forward", "add", (4, 1)), (6, "forward", "activation", (4, 1)),
-        (7, "forward", "cost", (1, 1)), (8, "backward", "cost", (4, 1)), (9, "backward", "activation", (4, 1)),
-        (10, "backward", "add", (1, 1)), (11, "backward", "mul", (3, 1)), (12, "backward", "activation", (4, 3)),
-        (13, "backward", "add", (1, 3)), (14, "backward", "mul", (2, 3)), (15, "update", "update", (3, 1)),
+        (1, "forward", "mul", (4, 3)),
+        (2, "forward", "add", (4, 3)),
+        (3, "forward", "activation", (4, 3)),
+        (4, "forward", "mul", (4, 1)),
+        (5, "forward", "add", (4, 1)),
+        (6, "forward", "activation", (4, 1)),
+        (7, "forward", "cost", (1, 1)),
+        (8, "backward", "cost", (4, 1)),
+        (9, "backward", "activation", (4, 1)),
+        (10, "backward", "add", (1, 1)),
+        (11, "backward", "mul", (3, 1)),
+        (12, "backward", "activation", (4, 3)),
+        (13, "backward", "add", (1, 3)),
+        (14, "backward", "mul", (2, 3)),
+        (15, "update", "update", (3, 1)),
         (16, "update", "update", (2, 3)),
     ]
     for st in s:  # always the shape of the array the engine wrote first

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -60,7 +56,7 @@ class Terminal:
                 pytest.fail(f"{pattern.pattern!r} did not arrive in {timeout} s; the screen text was:\n{text[-1500:]}")
             try:
                 msg = await self.ws.receive(timeout=left)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             if msg.type == aiohttp.WSMsgType.BINARY:
                 self.raw += msg.data
@@ -78,50 +74,70 @@ async def test_page_websocket_first_screen_and_a_key(served):
     ws_url = match.group(1)
     assert ws_url.startswith(f"ws://{HOST}:{port}/")  # the page points back at the host the browser used
 
-    async with aiohttp.ClientSession() as http:
-        async with http.ws_connect(f"{ws_url}?width=120&height=40") as ws:
-            term = Terminal(ws)
-            await term.send_size(120, 40)
-            first = await term.wait_for(STEP_1)
-            assert "Sleep and study" in first
-            mark = len(term.raw)
-            await term.press(RIGHT)
-            await term.wait_for(STEP_2, since=mark)
+    async with aiohttp.ClientSession() as http, http.ws_connect(f"{ws_url}?width=120&height=40") as ws:
+        term = Terminal(ws)
+        await term.send_size(120, 40)
+        first = await term.wait_for(STEP_1)
+        assert "Sleep and study" in first
+        mark = len(term.raw)
+        await term.press(RIGHT)
+        await term.wait_for(STEP_2, since=mark)
 
-            # A second browser gets its own app: it starts at step 1, whatever the first did.
-            async with http.ws_connect(f"{ws_url}?width=120&height=40") as ws2:
-                other = Terminal(ws2)
-                await other.send_size(120, 40)
-                text = await other.wait_for(STEP_1)
-                assert not STEP_2.search(text)
+        # A second browser gets its own app: it starts at step 1, whatever the first did.
+        async with http.ws_connect(f"{ws_url}?width=120&height=40") as ws2:
+            other = Terminal(ws2)
+            await other.send_size(120, 40)
+            text = await other.wait_for(STEP_1)
+            assert not STEP_2.search(text)
 
 
 def test_serve_rejects_a_bad_port_in_one_line():
     for port in ("0", "70000"):
-        r = subprocess.run([sys.executable, "-m", "tui_backprop", "serve", "--port", port],
-                           cwd=ROOT, capture_output=True, text=True, timeout=20)
+        r = subprocess.run(
+            [sys.executable, "-m", "tui_backprop", "serve", "--port", port],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         assert r.returncode == 2
         assert r.stderr.count("\n") == 1, r.stderr
         assert "1 to 65535" in r.stderr and port in r.stderr
 
 
 def test_serve_rejects_a_bad_scenario_before_serving():
-    r = subprocess.run([sys.executable, "-m", "tui_backprop", "serve", "no-such-scenario", "--port", str(free_port())],
-                       cwd=ROOT, capture_output=True, text=True, timeout=20)
+    r = subprocess.run(
+        [sys.executable, "-m", "tui_backprop", "serve", "no-such-scenario", "--port", str(free_port())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1 and "no-such-scenario" in r.stderr
 
 
-@pytest.mark.parametrize("host, loopback", [
-    ("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True), ("localhost", True),
-    ("LOCALHOST", True), ("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("example.org", False),
-])
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.5", False),
+        ("example.org", False),
+    ],
+)
 def test_loopback(host, loopback):
     assert serve_module.is_loopback(host) is loopback
 
 
 class FakeServer:
-    made: list["FakeServer"] = []
+    made: list[FakeServer] = []
 
     def __init__(self, command, host, port, title, public_url):
         self.command, self.host, self.port, self.public_url = command, host, port, public_url
@@ -153,7 +169,6 @@ def test_other_hosts_warn_in_one_line(fake_server, capsys):
     assert serve_module.serve(None, "0.0.0.0", 8124) == 0
     out, err = capsys.readouterr()
     assert err.count("\n") == 1
-    import socket
 
     assert f"students open http://{socket.gethostname()}:8124" in out
     assert "warning" in err and "0.0.0.0" in err and "127.0.0.1" in err

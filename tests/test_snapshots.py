@@ -46,7 +46,9 @@ def test_picker_screen(snap_compare):
 
 
 def test_big_scenario(snap_compare):
-    assert snap_compare(BackpropApp(Path(__file__).parent / "data" / "big.toml"), terminal_size=(120, 40), press=["right"] * 4)
+    assert snap_compare(
+        BackpropApp(Path(__file__).parent / "data" / "big.toml"), terminal_size=(120, 40), press=["right"] * 4
+    )
 
 
 # --- quiz mode and lessons ------------------------------------------------------------------------
@@ -54,7 +56,9 @@ def test_big_scenario(snap_compare):
 
 def test_quiz_question(snap_compare):
     """Quiz on, → onto step 3 (a2 = σ(z2)): the result and its shape are hidden, the question is asked."""
-    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), press=["k", "right", "4", "x", "3", "enter", "right"])
+    assert snap_compare(
+        BackpropApp("sleep-study"), terminal_size=(120, 40), press=["k", "right", "4", "x", "3", "enter", "right"]
+    )
 
 
 def test_quiz_wrong_answer(snap_compare):

@@ -25,8 +25,18 @@ SIZE = (120, 40)
 
 # Every key of the key table but quit, plus typing keys for the modals (picker, train prompt, quiz answer, help).
 TABLE_KEYS = [k for spec in KEYS if spec.action != "quit" for k in spec.keys.split(",")]
-TYPING = list("abcxyz0123456789") + ["enter", "escape", "tab", "backspace", "up", "down", "space",
-                                      "left_square_bracket", "right_square_bracket", "slash"]  # markup: "[/]"
+TYPING = list("abcxyz0123456789") + [
+    "enter",
+    "escape",
+    "tab",
+    "backspace",
+    "up",
+    "down",
+    "space",
+    "left_square_bracket",
+    "right_square_bracket",
+    "slash",
+]  # markup: "[/]"
 CHARS = {"space": " ", "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
 
 
@@ -98,8 +108,16 @@ async def test_thousands_of_random_keys_and_tiny_terminals():
     assert app.return_code in (0, None)
 
 
-BAD_FILES = ["empty.toml", "lr-nan.toml", "binary.toml", "json-syntax.json", "latin1.toml", "gap-W1-W3.toml",
-             "limit-units.toml", "inf-cell.toml"]
+BAD_FILES = [
+    "empty.toml",
+    "lr-nan.toml",
+    "binary.toml",
+    "json-syntax.json",
+    "latin1.toml",
+    "gap-W1-W3.toml",
+    "limit-units.toml",
+    "inf-cell.toml",
+]
 
 
 async def test_picker_bad_files_show_an_error_and_keep_the_scenario():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -60,7 +59,9 @@ def _app_parser() -> argparse.ArgumentParser:
             "gradcheck SCENARIO, serve [SCENARIO]"
         ),
     )
-    p.add_argument("scenario", nargs="?", help="a scenario file or a bundled scenario's name (default: the article's sleep-study)")
+    p.add_argument(
+        "scenario", nargs="?", help="a scenario file or a bundled scenario's name (default: the article's sleep-study)"
+    )
     p.add_argument("--decimals", type=_decimals, default=None, help="decimals shown for values (default 3)")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
@@ -86,8 +87,14 @@ def _sub_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog=PROG)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the bundled scenarios", description="List the bundled scenarios: name, layers, m, description.")
-    c = sub.add_parser("check", help="validate scenario files", description="Validate scenario files; exit 1 if any is invalid.")
+    sub.add_parser(
+        "list",
+        help="list the bundled scenarios",
+        description="List the bundled scenarios: name, layers, m, description.",
+    )
+    c = sub.add_parser(
+        "check", help="validate scenario files", description="Validate scenario files; exit 1 if any is invalid."
+    )
     c.add_argument("files", nargs="+", metavar="FILE")
     t = sub.add_parser("trace", help="print the whole gate-by-gate walk", description="Print every step of the walk.")
     t.add_argument("scenario")
@@ -95,14 +102,24 @@ def _sub_parser() -> argparse.ArgumentParser:
     t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     t.add_argument("--decimals", type=_decimals, default=4)
     t.add_argument("--blank", action="store_true", help="markdown: leave results empty for students to fill in")
-    r = sub.add_parser("train", help="train many epochs without the trace", description="Train without building the trace.")
+    r = sub.add_parser(
+        "train", help="train many epochs without the trace", description="Train without building the trace."
+    )
     r.add_argument("scenario")
     r.add_argument("--epochs", type=_epochs, default=None, help="epochs to train (default: the scenario's)")
     r.add_argument("--json", action="store_true", help="print {epochs, cost, params} as JSON")
-    g = sub.add_parser("gradcheck", help="compare analytic and numerical gradients", description="Central differences for every parameter entry; exit 1 above the tolerance.")
+    g = sub.add_parser(
+        "gradcheck",
+        help="compare analytic and numerical gradients",
+        description="Central differences for every parameter entry; exit 1 above the tolerance.",
+    )
     g.add_argument("scenario")
-    g.add_argument("--tolerance", type=_tolerance, default=TOLERANCE, help=f"max relative error (default {TOLERANCE:g})")
-    s = sub.add_parser("serve", help="serve the app to browsers", description="Serve the app over HTTP with textual-serve.")
+    g.add_argument(
+        "--tolerance", type=_tolerance, default=TOLERANCE, help=f"max relative error (default {TOLERANCE:g})"
+    )
+    s = sub.add_parser(
+        "serve", help="serve the app to browsers", description="Serve the app over HTTP with textual-serve."
+    )
     s.add_argument("scenario", nargs="?")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -198,7 +215,8 @@ def cmd_train(args) -> int:
         doc = {"epochs": len(result.costs), "cost": result.costs, "params": _params_json(params)}
         if result.diverged:
             doc["diverged"] = {
-                "epoch": result.diverged.epoch, "message": str(result.diverged),
+                "epoch": result.diverged.epoch,
+                "message": str(result.diverged),
                 "params": f"at the start of epoch {len(result.costs)}, the last before divergence",
             }
         import json
@@ -240,8 +258,10 @@ def cmd_gradcheck(args) -> int:
 
         kinks = relu_kinks(s.network(), s.params)
         if kinks:
-            print(f"note: {kinks} relu pre-activation{'s are' if kinks > 1 else ' is'} within 1e-3 of 0, where relu "
-                  "has no derivative: central differences straddle the kink there, so a FAIL need not mean a wrong gradient")
+            print(
+                f"note: {kinks} relu pre-activation{'s are' if kinks > 1 else ' is'} within 1e-3 of 0, where relu "
+                "has no derivative: central differences straddle the kink there, so a FAIL need not mean a wrong gradient"
+            )
         _err(f"gradient check failed: max relative error {worst:.3e} > {args.tolerance:g}")
         return 1
     return 0
@@ -294,8 +314,12 @@ def _run_app(args) -> int:
 
 
 COMMANDS = {
-    "list": cmd_list, "check": cmd_check, "trace": cmd_trace, "train": cmd_train,
-    "gradcheck": cmd_gradcheck, "serve": cmd_serve,
+    "list": cmd_list,
+    "check": cmd_check,
+    "trace": cmd_trace,
+    "train": cmd_train,
+    "gradcheck": cmd_gradcheck,
+    "serve": cmd_serve,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -79,7 +79,9 @@ def format_matrix(a: np.ndarray, decimals: int = 4, indent: str = "    ") -> str
 
 def trace_text(session: Session, epochs: int, decimals: int = 4) -> str:
     s = session.scenario
-    lines = [f"{s.name}   layers {s.shape_text}, m = {s.m}, {s.activation}/{s.output_activation}, {s.cost}, η = {s.learning_rate:g}"]
+    lines = [
+        f"{s.name}   layers {s.shape_text}, m = {s.m}, {s.activation}/{s.output_activation}, {s.cost}, η = {s.learning_rate:g}"
+    ]
     for epoch, steps in walk(session, epochs):
         lines.append("")
         lines.append(f"=== epoch {epoch}   J = {session.costs[epoch - 1]:.{decimals + 2}g}")

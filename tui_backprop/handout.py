@@ -96,7 +96,9 @@ def _blank_block(name: str, grid: tuple[int, int], role: str) -> list[str]:
     """An empty grid big enough for any result of the step, so that it does not give the shape away."""
     return [
         f"**{display_name(name)}** (`{BLANK_SHAPE}`), {role} — write it in the grid, which has room for any answer:",
-        "", md_matrix(np.zeros(grid), 0, blank=True), "",
+        "",
+        md_matrix(np.zeros(grid), 0, blank=True),
+        "",
     ]
 
 
@@ -132,7 +134,9 @@ def _terms(values: list[float], decimals: int) -> str:
 
 
 def _products(pairs: list[tuple[float, float]], decimals: int) -> str:
-    parts = [f"{num(a, decimals) if k == 0 else pnum(a, decimals)}·{pnum(b, decimals)}" for k, (a, b) in enumerate(pairs)]
+    parts = [
+        f"{num(a, decimals) if k == 0 else pnum(a, decimals)}·{pnum(b, decimals)}" for k, (a, b) in enumerate(pairs)
+    ]
     return _sum(parts)
 
 
@@ -154,7 +158,7 @@ class _Context:
 
 def _forward_mul(step: Step, c: _Context) -> list[Worked]:
     (a_name, a), (w_name, w) = step.inputs.items()
-    (out_name, out), = step.outputs.items()
+    ((out_name, out),) = step.outputs.items()
     k = range(a.shape[1])
     symbols = _sum([f"{entry(a_name, 0, t)}·{entry(w_name, t, 0)}" for t in k])
     numbers = _products([(a[0, t], w[t, 0]) for t in k], c.d)
@@ -163,14 +167,20 @@ def _forward_mul(step: Step, c: _Context) -> list[Worked]:
 
 def _forward_add(step: Step, c: _Context) -> list[Worked]:
     (p_name, p), (b_name, b) = step.inputs.items()
-    (out_name, out), = step.outputs.items()
-    return [Worked(entry(out_name, 0, 0), f"{entry(p_name, 0, 0)} + {entry(b_name, 0, 0)}",
-                   f"{num(p[0, 0], c.d)} + {pnum(b[0, 0], c.d)}", out[0, 0])]
+    ((out_name, out),) = step.outputs.items()
+    return [
+        Worked(
+            entry(out_name, 0, 0),
+            f"{entry(p_name, 0, 0)} + {entry(b_name, 0, 0)}",
+            f"{num(p[0, 0], c.d)} + {pnum(b[0, 0], c.d)}",
+            out[0, 0],
+        )
+    ]
 
 
 def _forward_act(step: Step, c: _Context) -> list[Worked]:
-    (z_name, z), = step.inputs.items()
-    (out_name, out), = step.outputs.items()
+    ((z_name, z),) = step.inputs.items()
+    ((out_name, out),) = step.outputs.items()
     zs, z0 = entry(z_name, 0, 0), z[0, 0]
     act = c.act(step.layer)
     if act == "sigmoid":
@@ -197,22 +207,28 @@ def _cost(step: Step, c: _Context) -> list[Worked]:
 
 def _cost_prime(step: Step, c: _Context) -> list[Worked]:
     y, yhat = step.inputs["y"], step.inputs["yhat"]
-    (out_name, out), = step.outputs.items()
+    ((out_name, out),) = step.outputs.items()
     m = y.shape[0]
     over_sym, over_num = ("", "") if c.cost == "sse" else ("/m", f"/{m}")
-    return [Worked(entry(out_name, 0, 0), f"{MINUS}({entry('y', 0, 0)} {MINUS} {entry('yhat', 0, 0)}){over_sym}",
-                   f"{MINUS}({num(y[0, 0], c.d)} {MINUS} {pnum(yhat[0, 0], c.d)}){over_num}", out[0, 0])]
+    return [
+        Worked(
+            entry(out_name, 0, 0),
+            f"{MINUS}({entry('y', 0, 0)} {MINUS} {entry('yhat', 0, 0)}){over_sym}",
+            f"{MINUS}({num(y[0, 0], c.d)} {MINUS} {pnum(yhat[0, 0], c.d)}){over_num}",
+            out[0, 0],
+        )
+    ]
 
 
 def _act_prime(step: Step, c: _Context) -> list[Worked]:
     (u_name, u), (z_name, z) = step.inputs.items()
-    (out_name, out), = step.outputs.items()
+    ((out_name, out),) = step.outputs.items()
     act = c.act(step.layer)
     us, zs, u0 = entry(u_name, 0, 0), entry(z_name, 0, 0), pnum(u[0, 0], c.d)
     note = ""
     forward = c.forward_act.get(step.layer)
     if act in ("sigmoid", "tanh") and forward is not None:
-        (a_name, a), = forward.outputs.items()
+        ((a_name, a),) = forward.outputs.items()
         as_, a0 = entry(a_name, 0, 0), a[0, 0]
         if act == "sigmoid":
             symbols = f"{us}·σ'({zs}) = {us}·{as_}·(1 {MINUS} {as_})"
@@ -233,13 +249,19 @@ def _act_prime(step: Step, c: _Context) -> list[Worked]:
 
 
 def _backward_add(step: Step, c: _Context) -> list[Worked]:
-    (d_name, d), = step.inputs.items()
-    (out_name, out), = step.outputs.items()
+    ((d_name, d),) = step.inputs.items()
+    ((out_name, out),) = step.outputs.items()
     rows = range(d.shape[0])
     symbols = _sum([entry(d_name, i, 0) for i in rows])
-    return [Worked(entry(out_name, 0, 0), f"(1ᵀ·{display_name(d_name)})[1,1] = {symbols}",
-                   _terms([d[i, 0] for i in rows], c.d), out[0, 0],
-                   note=f"column 1 of {display_name(d_name)} summed over the {d.shape[0]} observations")]
+    return [
+        Worked(
+            entry(out_name, 0, 0),
+            f"(1ᵀ·{display_name(d_name)})[1,1] = {symbols}",
+            _terms([d[i, 0] for i in rows], c.d),
+            out[0, 0],
+            note=f"column 1 of {display_name(d_name)} summed over the {d.shape[0]} observations",
+        )
+    ]
 
 
 def _backward_mul(step: Step, c: _Context) -> list[Worked]:
@@ -248,21 +270,27 @@ def _backward_mul(step: Step, c: _Context) -> list[Worked]:
     an, dn, wn = display_name(a_name), display_name(d_name), display_name(w_name)
     (gw_name, gw) = outs[0]
     rows = range(a.shape[0])
-    worked = [Worked(
-        entry(gw_name, 0, 0),
-        f"({an}ᵀ·{dn})[1,1] = " + _sum([f"{entry(a_name, i, 0)}·{entry(d_name, i, 0)}" for i in rows]),
-        _products([(a[i, 0], d[i, 0]) for i in rows], c.d), gw[0, 0],
-        note=f"{an}ᵀ[1,i] = {an}[i,1]: one term per observation",
-    )]
+    worked = [
+        Worked(
+            entry(gw_name, 0, 0),
+            f"({an}ᵀ·{dn})[1,1] = " + _sum([f"{entry(a_name, i, 0)}·{entry(d_name, i, 0)}" for i in rows]),
+            _products([(a[i, 0], d[i, 0]) for i in rows], c.d),
+            gw[0, 0],
+            note=f"{an}ᵀ[1,i] = {an}[i,1]: one term per observation",
+        )
+    ]
     if len(outs) > 1:
         (ga_name, ga) = outs[1]
         units = range(d.shape[1])
-        worked.append(Worked(
-            entry(ga_name, 0, 0),
-            f"({dn}·{wn}ᵀ)[1,1] = " + _sum([f"{entry(d_name, 0, j)}·{entry(w_name, 0, j)}" for j in units]),
-            _products([(d[0, j], w[0, j]) for j in units], c.d), ga[0, 0],
-            note=f"{wn}ᵀ[j,1] = {wn}[1,j]",
-        ))
+        worked.append(
+            Worked(
+                entry(ga_name, 0, 0),
+                f"({dn}·{wn}ᵀ)[1,1] = " + _sum([f"{entry(d_name, 0, j)}·{entry(w_name, 0, j)}" for j in units]),
+                _products([(d[0, j], w[0, j]) for j in units], c.d),
+                ga[0, 0],
+                note=f"{wn}ᵀ[j,1] = {wn}[1,j]",
+            )
+        )
     return worked
 
 
@@ -273,10 +301,15 @@ def _update(step: Step, c: _Context) -> list[Worked]:
         name = f"{kind}{step.layer}"
         grad = f"dJ_d{name}"
         before, g, after = step.inputs[name], step.inputs[grad], step.outputs[name]
-        worked.append(Worked(
-            entry(name, 0, 0), f"{entry(name, 0, 0)} {MINUS} η·{entry(grad, 0, 0)}",
-            f"{num(before[0, 0], c.d)} {MINUS} {eta}·{pnum(g[0, 0], c.d)}", after[0, 0], arrow="←",
-        ))
+        worked.append(
+            Worked(
+                entry(name, 0, 0),
+                f"{entry(name, 0, 0)} {MINUS} η·{entry(grad, 0, 0)}",
+                f"{num(before[0, 0], c.d)} {MINUS} {eta}·{pnum(g[0, 0], c.d)}",
+                after[0, 0],
+                arrow="←",
+            )
+        )
     return worked
 
 
@@ -300,6 +333,7 @@ def worked_examples(step: Step, session: Session, steps: list[Step], decimals: i
 
 
 # --- the document ----------------------------------------------------------------------------
+
 
 def _next(n: str) -> int:
     return int(n) + 1
@@ -352,7 +386,9 @@ def _blank_shapes(shapes: str) -> str:
 def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
     s = session.scenario
     n = len(s.params.weights)
-    cost = "J = ½ Σ (y − ŷ)² (sse)" if s.cost == "sse" else "J = (1/2m) Σ (y − ŷ)² (mse, averaged over the m observations)"
+    cost = (
+        "J = ½ Σ (y − ŷ)² (sse)" if s.cost == "sse" else "J = (1/2m) Σ (y − ŷ)² (mse, averaged over the m observations)"
+    )
     if n == 1 or s.activation == s.output_activation:
         acts = s.output_activation if n == 1 else s.activation
     else:
@@ -362,17 +398,24 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> l
     if s.description:
         out += [s.description, ""]
     out += [
-        "## The network", "",
+        "## The network",
+        "",
         f"- Layers {s.shape_text}: {s.layers[0]} input{'s' if s.layers[0] != 1 else ''}, "
-        + (f"a hidden layer of {s.layers[1]} unit{'s' if s.layers[1] != 1 else ''}, " if n == 2
-           else f"hidden layers of {', '.join(str(u) for u in s.layers[1:-1])} units, " if n > 2 else "no hidden layer, ")
+        + (
+            f"a hidden layer of {s.layers[1]} unit{'s' if s.layers[1] != 1 else ''}, "
+            if n == 2
+            else f"hidden layers of {', '.join(str(u) for u in s.layers[1:-1])} units, "
+            if n > 2
+            else "no hidden layer, "
+        )
         + f"{s.layers[-1]} output{'s' if s.layers[-1] != 1 else ''}.",
         f"- A batch of m = {s.m} observation{'s' if s.m != 1 else ''}, one per row.",
         f"- Activation: {acts}.",
         f"- Cost: {cost}.",
         f"- Learning rate η = {s.learning_rate:g}.",
         "",
-        "## Notation", "",
+        "## Notation",
+        "",
         "- Rows are observations: X has one row per observation, and so does every matrix computed from it.",
         "- The input is layer 1. W_l and b_l lead from layer l to layer l+1; z_(l+1) = a_l·W_l + b_l and "
         "a_(l+1) = f(z_(l+1)); a1 = X and the last activation is the prediction ŷ.",
@@ -417,8 +460,16 @@ def _parameters_table(steps: list[Step], decimals: int, blank: bool) -> list[str
 
 def _step(step: Step, n_steps: int, session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
     shapes = _blank_shapes(step.shapes) if blank else step.shapes
-    out = [f"#### Step {step.index}/{n_steps} · {step.title}", "",
-           f"Equation: `{step.equation}`", "", f"Shapes: `{shapes}`", "", step.explanation, ""]
+    out = [
+        f"#### Step {step.index}/{n_steps} · {step.title}",
+        "",
+        f"Equation: `{step.equation}`",
+        "",
+        f"Shapes: `{shapes}`",
+        "",
+        step.explanation,
+        "",
+    ]
     for name, value in step.inputs.items():
         out += _matrix_block(name, value, decimals, "input")
     matrices = [*step.inputs.values(), *step.outputs.values()]
@@ -448,10 +499,16 @@ def trace_markdown(session: Session, epochs: int, decimals: int = 4, blank: bool
                 out += [f"### {PHASES.get(phase, phase)} (epoch {epoch})", ""]
             out += _step(step, len(steps), session, steps, decimals, blank)
         J = BLANK_RESULT if blank else num(session.costs[epoch - 1], decimals)
-        out += [f"### Epoch {epoch}: summary", "",
-                f"Cost before the update: J = {J}", "",
-                "Parameters before and after the update:", "",
-                *_parameters_table(steps, decimals, blank), ""]
+        out += [
+            f"### Epoch {epoch}: summary",
+            "",
+            f"Cost before the update: J = {J}",
+            "",
+            "Parameters before and after the update:",
+            "",
+            *_parameters_table(steps, decimals, blank),
+            "",
+        ]
     if session.diverged is not None:
         out += [f"**Stopped:** {session.diverged}", ""]
     return "\n".join(out).rstrip("\n") + "\n"

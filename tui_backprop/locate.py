@@ -30,11 +30,7 @@ def directory():
 
 
 def names() -> list[str]:
-    return sorted(
-        entry.name.rsplit(".", 1)[0]
-        for entry in directory().iterdir()
-        if entry.name.endswith(SUFFIXES)
-    )
+    return sorted(entry.name.rsplit(".", 1)[0] for entry in directory().iterdir() if entry.name.endswith(SUFFIXES))
 
 
 def bundled_entry(name: str):
@@ -72,7 +68,9 @@ def locate(spec: str | Path | None) -> Location:
         return Location(spec, False, _check_file(spec), Path(spec).suffix)
     found = bundled_entry(spec)
     if found is None:
-        raise ScenarioError(spec, None, f"expected a scenario file or a bundled name ({', '.join(names())}), found neither")
+        raise ScenarioError(
+            spec, None, f"expected a scenario file or a bundled name ({', '.join(names())}), found neither"
+        )
     return Location(spec, True, found[0], found[1])
 
 

@@ -125,50 +125,70 @@ def why(step: Step) -> str:
     if step.gate == "mul" and step.phase == "forward":
         a_name, w_name = list(step.inputs)
         a, w = step.inputs[a_name], step.inputs[w_name]
-        return (f"A matrix product: the inner dimensions cancel, (a×b)·(b×c) → a×c. Here "
-                f"({fmt_shape(_shape(a))})·({fmt_shape(_shape(w))}) → {shape}: one row per observation of "
-                f"{display_name(a_name)}, one column per unit of {w_name}.")
+        return (
+            f"A matrix product: the inner dimensions cancel, (a×b)·(b×c) → a×c. Here "
+            f"({fmt_shape(_shape(a))})·({fmt_shape(_shape(w))}) → {shape}: one row per observation of "
+            f"{display_name(a_name)}, one column per unit of {w_name}."
+        )
     if step.gate == "mul":  # backward
         a_name = next(n for n in step.inputs if not n.startswith(("delta", "W")))
         a, w = step.inputs[a_name], step.inputs[f"W{l}"]
         delta = display_name(f"delta{l + 1}")
         d = step.inputs[f"delta{l + 1}"]
         a_sym = display_name(a_name)
-        text = (f"∂J/∂W{l} has W{l}'s shape {fmt_shape(_shape(w))}, which is why {a_sym} is transposed and put on "
-                f"the left: {a_sym}ᵀ·{delta} is ({fmt_shape(_shape(a.T))})·({fmt_shape(_shape(d))}) → {shape} — "
-                f"the inner dimensions ({a.shape[0]}, the observations) cancel, so the product sums over the batch.")
+        text = (
+            f"∂J/∂W{l} has W{l}'s shape {fmt_shape(_shape(w))}, which is why {a_sym} is transposed and put on "
+            f"the left: {a_sym}ᵀ·{delta} is ({fmt_shape(_shape(a.T))})·({fmt_shape(_shape(d))}) → {shape} — "
+            f"the inner dimensions ({a.shape[0]}, the observations) cancel, so the product sums over the batch."
+        )
         if f"dJ_da{l}" in step.outputs:
-            text += (f" ∂J/∂{a_sym} has {a_sym}'s shape {fmt_shape(_shape(a))}, so W{l} is transposed and goes "
-                     f"on the right: {delta}·W{l}ᵀ.")
+            text += (
+                f" ∂J/∂{a_sym} has {a_sym}'s shape {fmt_shape(_shape(a))}, so W{l} is transposed and goes "
+                f"on the right: {delta}·W{l}ᵀ."
+            )
         return text
     if step.gate == "add" and step.phase == "forward":
         b_name = f"b{l}"
         b = step.inputs[b_name]
-        return (f"Adding {b_name} ({fmt_shape(_shape(b))}) broadcasts its one row to every row, so the shape does "
-                f"not change: {name} has the shape of the product, {shape}.")
+        return (
+            f"Adding {b_name} ({fmt_shape(_shape(b))}) broadcasts its one row to every row, so the shape does "
+            f"not change: {name} has the shape of the product, {shape}."
+        )
     if step.gate == "add":  # backward: the bias gradient
         d = step.inputs[f"delta{l + 1}"]
         delta = display_name(f"delta{l + 1}")
-        return (f"1ᵀ·{delta} sums the {d.shape[0]} rows of {delta} into one row — the sum over the batch, "
-                f"because b{l} was one row broadcast to all {d.shape[0]} observations — so ∂J/∂b{l} has "
-                f"b{l}'s shape 1×{d.shape[1]}.")
+        return (
+            f"1ᵀ·{delta} sums the {d.shape[0]} rows of {delta} into one row — the sum over the batch, "
+            f"because b{l} was one row broadcast to all {d.shape[0]} observations — so ∂J/∂b{l} has "
+            f"b{l}'s shape 1×{d.shape[1]}."
+        )
     if step.gate == "activation":
         if step.phase == "forward":
             z = display_name(next(iter(step.inputs)))
-            return (f"The activation is element-wise: it acts on each entry of {z} on its own, so {name} has "
-                    f"{z}'s shape {shape}.")
+            return (
+                f"The activation is element-wise: it acts on each entry of {z} on its own, so {name} has "
+                f"{z}'s shape {shape}."
+            )
         z = f"z{l + 1}"
-        return (f"f' is applied element-wise: {name} = upstream ⊙ f'({z}) multiplies entry by entry (⊙, not a "
-                f"matrix product), so {name} has {z}'s shape {shape}.")
+        return (
+            f"f' is applied element-wise: {name} = upstream ⊙ f'({z}) multiplies entry by entry (⊙, not a "
+            f"matrix product), so {name} has {z}'s shape {shape}."
+        )
     if step.gate == "cost":
         if step.phase == "forward":
-            return ("The cost is a single number, 1×1: the squared errors of every observation are summed over "
-                    "the batch into one J.")
-        return (f"∂J/∂ŷ is the element-wise derivative of the cost with respect to each prediction, so it has "
-                f"ŷ's shape {shape}: one entry per observation and output.")
+            return (
+                "The cost is a single number, 1×1: the squared errors of every observation are summed over "
+                "the batch into one J."
+            )
+        return (
+            f"∂J/∂ŷ is the element-wise derivative of the cost with respect to each prediction, so it has "
+            f"ŷ's shape {shape}: one entry per observation and output."
+        )
     if step.gate == "update":
-        return (f"W ← W − η·∂J/∂W subtracts a gradient of the same shape, so the new {name} has the "
-                f"parameter's shape {shape} (and the new b{l} has b{l}'s).")
+        return (
+            f"W ← W − η·∂J/∂W subtracts a gradient of the same shape, so the new {name} has the "
+            f"parameter's shape {shape} (and the new b{l} has b{l}'s)."
+        )
     return f"{name} is {shape}."
 
 

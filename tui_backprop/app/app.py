@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -18,8 +19,8 @@ from .. import quiz
 from ..core.errors import BackpropError
 from ..core.lesson import PANELS
 from ..locate import Location, locate, peek_name
-from .keys import ACTIONS, KEYS, bindings, locked_actions
 from ..notation import display_name
+from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
 from .widgets.cost import CostPanel
 from .widgets.explanation import ExplanationPanel
@@ -39,8 +40,22 @@ SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)  # seconds per step while playing
 DEFAULT_SPEED = 1
 RUN_INTERVAL = 0.06  # `e`: run to the end of the epoch
 TRAIN_CHUNK = 500  # epochs per engine call while training: a stop takes effect between two chunks
-STEP_ACTIONS = frozenset({"next", "previous", "first", "last", "run_epoch", "play", "train", "reset", "open", "gradcheck",
-                          "quiz", "quiz_give_up"})
+STEP_ACTIONS = frozenset(
+    {
+        "next",
+        "previous",
+        "first",
+        "last",
+        "run_epoch",
+        "play",
+        "train",
+        "reset",
+        "open",
+        "gradcheck",
+        "quiz",
+        "quiz_give_up",
+    }
+)
 NOT_IN_QUIZ = {"play": "Play", "run_epoch": "Run to the end", "last": "End"}  # they would skip the questions
 PANEL_IDS = {"graph": "graph", "parameters": "params", "cost": "cost", "explanation": "explanation"}
 SIDE_PANELS = ("graph", "parameters", "cost")
@@ -181,7 +196,7 @@ class BackpropApp(App[None]):
             return False
         self._loading = True
         try:
-            self.scenario
+            _ = self.scenario  # loads it
         except BackpropError as exc:
             self.startup_error = str(exc)
             self.exit(return_code=1)
@@ -240,8 +255,9 @@ class BackpropApp(App[None]):
         self.query_one(GraphPanel).show(s)
         self.query_one(ParamsPanel).show(s, self.decimals, hide_current=hidden)
         if history or self.quiz_on:
-            self.query_one(CostPanel).show(s, self.decimals, hide_current=self._cost_hidden(),
-                                           can_train="train" not in self.locked)
+            self.query_one(CostPanel).show(
+                s, self.decimals, hide_current=self._cost_hidden(), can_train="train" not in self.locked
+            )
         self._show_quiz_panel()
         if self.screen is not None and self.screen_stack:
             # Short terminals: the explanation only says "answer first" while a question is open; give its rows away.
@@ -252,8 +268,9 @@ class BackpropApp(App[None]):
         s = self.session
         pos = s.position
         score = f"quiz {self._score(pos.epoch)}" if self.quiz_on else ""
-        self.query_one(StepHeader).show(self.scenario.name, pos.epoch, pos.index, s.n_steps, s.step().phase,
-                                         self.status, score)
+        self.query_one(StepHeader).show(
+            self.scenario.name, pos.epoch, pos.index, s.n_steps, s.step().phase, self.status, score
+        )
 
     def _show_divergence(self) -> None:
         err = self.session.diverged
@@ -284,10 +301,16 @@ class BackpropApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for spec in KEYS:
-            if spec.action in self.locked or spec.action == "quit" or (spec.action == "stop_training" and not self.training) or (self.quiz_on and spec.action in NOT_IN_QUIZ):
+            if (
+                spec.action in self.locked
+                or spec.action == "quit"
+                or (spec.action == "stop_training" and not self.training)
+                or (self.quiz_on and spec.action in NOT_IN_QUIZ)
+            ):
                 continue
-            yield SystemCommand(f"{spec.palette_title} ({spec.display})", spec.help,
-                                lambda a=spec.action: self.run_action(a))
+            yield SystemCommand(
+                f"{spec.palette_title} ({spec.display})", spec.help, lambda a=spec.action: self.run_action(a)
+            )
 
     # --- stepping --------------------------------------------------------------------------------
 
@@ -390,9 +413,8 @@ class BackpropApp(App[None]):
     def action_run_epoch(self) -> None:
         if self._quiz_blocks("run_epoch"):
             return
-        if self.session.position.index == self.session.n_steps:
-            if not self._move(+1):
-                return
+        if self.session.position.index == self.session.n_steps and not self._move(+1):
+            return
         self._start_timer("run", RUN_INTERVAL)
         self._set_status("▶ running to the end of the epoch")
 
@@ -474,11 +496,18 @@ class BackpropApp(App[None]):
         if result is not None:
             self.say(str(result), title="Diverged", severity="error", timeout=10)
         elif epochs is not None and trained < epochs:
-            self.say(f"Stopped after {trained:,} of {epochs:,} epochs: now at epoch {self.session.frontier}, "
-                        f"J = {cost:.6g}.", title="Training stopped", timeout=5)
+            self.say(
+                f"Stopped after {trained:,} of {epochs:,} epochs: now at epoch {self.session.frontier}, "
+                f"J = {cost:.6g}.",
+                title="Training stopped",
+                timeout=5,
+            )
         else:
-            self.say(f"Trained {trained:,} epochs: now at epoch {self.session.frontier}, J = {cost:.6g}.",
-                        title="Training done", timeout=5)
+            self.say(
+                f"Trained {trained:,} epochs: now at epoch {self.session.frontier}, J = {cost:.6g}.",
+                title="Training done",
+                timeout=5,
+            )
 
     def action_reset(self) -> None:
         self.stop_playing()
@@ -608,8 +637,9 @@ class BackpropApp(App[None]):
         self.clear_notifications()
         if self.quiz_on:
             self.quiz_answers.setdefault(self._here(), "seen")  # the step on screen is already revealed
-            self.query_one(QuizPanel).close(Text("Press → : each next result is hidden until you type its shape.",
-                                                 style="italic"))
+            self.query_one(QuizPanel).close(
+                Text("Press → : each next result is hidden until you type its shape.", style="italic")
+            )
             self.say("Quiz mode on: type each result's shape (e.g. 3x1) and press Enter.", timeout=3)
         else:
             self.question = None

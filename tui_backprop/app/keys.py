@@ -33,42 +33,158 @@ class KeySpec:
 
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec("right,l,n", "next", "Next", "Next step: the next gate, forward, then backward, then the update; "
-            "past the last step, into the next epoch.", "→ l n", title="Next step"),
-    KeySpec("left,h,p", "previous", "Prev", "Previous step; from step 1, back across the update into the "
-            "epoch before.", "← h p", title="Previous step"),
+    KeySpec(
+        "right,l,n",
+        "next",
+        "Next",
+        "Next step: the next gate, forward, then backward, then the update; past the last step, into the next epoch.",
+        "→ l n",
+        title="Next step",
+    ),
+    KeySpec(
+        "left,h,p",
+        "previous",
+        "Prev",
+        "Previous step; from step 1, back across the update into the epoch before.",
+        "← h p",
+        title="Previous step",
+    ),
     KeySpec("home", "first", "First", "First step of this epoch.", "Home", show=False, title="First step of the epoch"),
-    KeySpec("end", "last", "Last", "Last step of this epoch (the last update).", "End", show=False,
-            title="Last step of the epoch"),
-    KeySpec("e", "run_epoch", "Run", "Run to the end of the epoch, lighting each gate in turn; at the end "
-            "of an epoch, run through the next one.", "e", show=False, title="Run to the end of the epoch"),
-    KeySpec("space", "play", "Play", "Play / pause: step on a timer until the last available step.",
-            "space", group="Play", title="Play / pause"),
-    KeySpec("plus,equals_sign", "faster", "Faster", "Play faster (shorter interval between steps).", "+",
-            group="Play", show=False, title="Play faster"),
-    KeySpec("minus", "slower", "Slower", "Play slower (longer interval between steps).", "-", group="Play",
-            show=False, title="Play slower"),
-    KeySpec("t", "train", "Train", "Train more epochs without stepping (asks how many, 100 by default), "
-            "then show the new weights and the cost curve.", "t", group="Train", title="Train epochs"),
-    KeySpec("x,escape", "stop_training", "Stop", "While training: stop at the last completed epoch (the epochs "
-            "trained so far are kept).", "x esc", group="Train", lockable=False, title="Stop training"),
-    KeySpec("r", "reset", "Reset", "Back to the scenario's initial weights, epoch 1, step 1.", "r",
-            show=False,
-            group="Train", title="Reset to the initial weights"),
-    KeySpec("k", "quiz", "Quiz", "Quiz mode on / off: before each step's result is shown, type its shape "
-            "(e.g. 3x1; at a cost or bias step optionally one value), Enter to check; Esc gives up. "
-            "A score per epoch.", "k", group="Classroom", title="Quiz mode"),
-    KeySpec("o", "open", "Open", "Open another scenario: a bundled one, or a file by its path.", "o",
-            group="Scenario", title="Open a scenario"),
-    KeySpec("g", "gradcheck", "Check", "Gradient check: analytic against numerical gradients for "
-            "every parameter at this epoch's weights.", "g", group="Scenario", title="Gradient check"),
-    KeySpec("d", "decimals", "Decimals", "Cycle the decimals shown for values: 2, 3, 4, 6.", "d",
-            show=False,
-            group="View", title="Cycle decimals"),
-    KeySpec("v", "panels", "Panels", "Show / hide the graph, parameters and cost panels (narrow terminals).",
-            "v", group="View", title="Toggle side panels"),
-    KeySpec("question_mark,f1", "help", "Help", "This help: every key and what it does.", "? F1",
-            group="App", lockable=False, title="Help"),
+    KeySpec(
+        "end",
+        "last",
+        "Last",
+        "Last step of this epoch (the last update).",
+        "End",
+        show=False,
+        title="Last step of the epoch",
+    ),
+    KeySpec(
+        "e",
+        "run_epoch",
+        "Run",
+        "Run to the end of the epoch, lighting each gate in turn; at the end of an epoch, run through the next one.",
+        "e",
+        show=False,
+        title="Run to the end of the epoch",
+    ),
+    KeySpec(
+        "space",
+        "play",
+        "Play",
+        "Play / pause: step on a timer until the last available step.",
+        "space",
+        group="Play",
+        title="Play / pause",
+    ),
+    KeySpec(
+        "plus,equals_sign",
+        "faster",
+        "Faster",
+        "Play faster (shorter interval between steps).",
+        "+",
+        group="Play",
+        show=False,
+        title="Play faster",
+    ),
+    KeySpec(
+        "minus",
+        "slower",
+        "Slower",
+        "Play slower (longer interval between steps).",
+        "-",
+        group="Play",
+        show=False,
+        title="Play slower",
+    ),
+    KeySpec(
+        "t",
+        "train",
+        "Train",
+        "Train more epochs without stepping (asks how many, 100 by default), "
+        "then show the new weights and the cost curve.",
+        "t",
+        group="Train",
+        title="Train epochs",
+    ),
+    KeySpec(
+        "x,escape",
+        "stop_training",
+        "Stop",
+        "While training: stop at the last completed epoch (the epochs trained so far are kept).",
+        "x esc",
+        group="Train",
+        lockable=False,
+        title="Stop training",
+    ),
+    KeySpec(
+        "r",
+        "reset",
+        "Reset",
+        "Back to the scenario's initial weights, epoch 1, step 1.",
+        "r",
+        show=False,
+        group="Train",
+        title="Reset to the initial weights",
+    ),
+    KeySpec(
+        "k",
+        "quiz",
+        "Quiz",
+        "Quiz mode on / off: before each step's result is shown, type its shape "
+        "(e.g. 3x1; at a cost or bias step optionally one value), Enter to check; Esc gives up. "
+        "A score per epoch.",
+        "k",
+        group="Classroom",
+        title="Quiz mode",
+    ),
+    KeySpec(
+        "o",
+        "open",
+        "Open",
+        "Open another scenario: a bundled one, or a file by its path.",
+        "o",
+        group="Scenario",
+        title="Open a scenario",
+    ),
+    KeySpec(
+        "g",
+        "gradcheck",
+        "Check",
+        "Gradient check: analytic against numerical gradients for every parameter at this epoch's weights.",
+        "g",
+        group="Scenario",
+        title="Gradient check",
+    ),
+    KeySpec(
+        "d",
+        "decimals",
+        "Decimals",
+        "Cycle the decimals shown for values: 2, 3, 4, 6.",
+        "d",
+        show=False,
+        group="View",
+        title="Cycle decimals",
+    ),
+    KeySpec(
+        "v",
+        "panels",
+        "Panels",
+        "Show / hide the graph, parameters and cost panels (narrow terminals).",
+        "v",
+        group="View",
+        title="Toggle side panels",
+    ),
+    KeySpec(
+        "question_mark,f1",
+        "help",
+        "Help",
+        "This help: every key and what it does.",
+        "? F1",
+        group="App",
+        lockable=False,
+        title="Help",
+    ),
     KeySpec("q", "quit", "Quit", "Quit backprop-tui.", "q", group="App", lockable=False, title="Quit"),
 )
 
@@ -78,8 +194,9 @@ ACTIONS = {spec.action: spec for spec in KEYS}
 def bindings() -> list[Binding]:
     """The Textual bindings, one per spec; the first key is the one the footer shows."""
     return [
-        Binding(spec.keys, spec.action, spec.label, show=spec.show, key_display=spec.display.split()[0],
-                tooltip=spec.help)
+        Binding(
+            spec.keys, spec.action, spec.label, show=spec.show, key_display=spec.display.split()[0], tooltip=spec.help
+        )
         for spec in KEYS
     ]
 

@@ -19,6 +19,7 @@ from ..notation import display_name, format_number
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
+
     from ..core import Session, Step
 
 DECIMALS = (2, 3, 4, 6)
@@ -68,8 +69,9 @@ def dims(a: np.ndarray) -> str:
 Piece = tuple[str, str]  # (text, Rich style)
 
 
-def matrix_lines(a: np.ndarray, decimals: int, max_rows: int, max_cols: int,
-                 written: bool = False) -> list[list[Piece]]:
+def matrix_lines(
+    a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False
+) -> list[list[Piece]]:
     """The first rows/cols of a matrix that fit, aligned, with '… N more' lines: one list of pieces per line.
 
     Only the cells shown are formatted."""
@@ -156,8 +158,7 @@ def param_views(session: Session) -> list[ParamView]:
         layer = int(name[1:])
         up = updates.get(layer)
         done = up is not None and up.index <= pos.index
-        out.append(ParamView(name, layer, value, up.outputs[name] if done else None,
-                             done and up.index == pos.index))
+        out.append(ParamView(name, layer, value, up.outputs[name] if done else None, done and up.index == pos.index))
     return out
 
 

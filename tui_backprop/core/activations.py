@@ -7,7 +7,7 @@ values as f'(z), without computing f twice. The z-forms are kept for checks.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .describe import closest, describe as _describe
+from .describe import closest
+from .describe import describe as _describe
 from .errors import ScenarioError
 
 PANELS = ("graph", "parameters", "cost", "explanation")
@@ -46,14 +47,17 @@ def _hint(word: str, valid: tuple[str, ...]) -> str:
 def _names(src: str, key: str, value: Any, valid: tuple[str, ...], what: str) -> tuple[str, ...]:
     field = f"lesson.{key}"
     if not isinstance(value, list):
-        raise ScenarioError(src, field, f"expected a list of {what} names like [\"{valid[0]}\"], got {_describe(value)}")
+        raise ScenarioError(src, field, f'expected a list of {what} names like ["{valid[0]}"], got {_describe(value)}')
     seen: list[str] = []
     for i, item in enumerate(value, start=1):
         if not isinstance(item, str):
-            raise ScenarioError(src, f"{field} item {i}", f"expected a {what} name ({', '.join(valid)}), got {_describe(item)}")
+            raise ScenarioError(
+                src, f"{field} item {i}", f"expected a {what} name ({', '.join(valid)}), got {_describe(item)}"
+            )
         if item not in valid:
             raise ScenarioError(
-                src, f"{field} item {i}",
+                src,
+                f"{field} item {i}",
                 f"expected one of {', '.join(valid)}, got {_describe(item)}{_hint(item, valid)}",
             )
         if item not in seen:
@@ -70,7 +74,8 @@ def parse_lesson(src: str, table: Any) -> Lesson:
     for key in table:
         if key not in LESSON_KEYS:
             raise ScenarioError(
-                src, f"lesson.{key}",
+                src,
+                f"lesson.{key}",
                 f"expected one of the keys {', '.join(LESSON_KEYS)}, got an unknown key{_hint(str(key), LESSON_KEYS)}",
             )
 

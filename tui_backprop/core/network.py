@@ -24,6 +24,7 @@ def quiet_overflow():
     """Overflow and inf − inf are expected in a diverging run; the cost check reports them."""
     return np.errstate(over="ignore", invalid="ignore")
 
+
 # A cost this many times the first epoch's counts as divergence, not just a bad step.
 GROWTH_LIMIT = 1e6
 
@@ -42,7 +43,7 @@ class Params:
             out[f"b{k}"] = b
         return out
 
-    def copy(self) -> "Params":
+    def copy(self) -> Params:
         return Params(tuple(w.copy() for w in self.weights), tuple(b.copy() for b in self.biases))
 
 

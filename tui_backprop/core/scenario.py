@@ -18,8 +18,11 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .describe import closest as _closest
+from .describe import describe as _describe
+from .describe import num_text as _num_text
+from .describe import short as _short
 from .errors import ScenarioError
-from .describe import closest as _closest, describe as _describe, num_text as _num_text, short as _short
 from .lesson import Lesson, parse_lesson
 from .network import COSTS, Network, Params
 
@@ -124,7 +127,8 @@ def parse_matrix(src: str, name: str, value: Any, example: str = "[[0.1, 0.2], [
         raise ScenarioError(src, name, "expected a matrix with at least one row, got an empty list")
     if all(_is_number(v) for v in value):
         raise ScenarioError(
-            src, name,
+            src,
+            name,
             f"expected a matrix (a list of rows, e.g. [{value[0]!r}, ...] written as [[...]]), "
             f"got a flat list of {len(value)} numbers",
         )
@@ -141,14 +145,19 @@ def parse_matrix(src: str, name: str, value: Any, example: str = "[[0.1, 0.2], [
             raise ScenarioError(src, where, f"expected {width} numbers like row 1 (ragged rows), got {len(row)}")
         for j, cell in enumerate(row):
             if isinstance(cell, list):
-                raise ScenarioError(src, f"{where}, column {j + 1}", "expected a number, got a nested list (nesting too deep: a matrix is a list of rows)")
+                raise ScenarioError(
+                    src,
+                    f"{where}, column {j + 1}",
+                    "expected a number, got a nested list (nesting too deep: a matrix is a list of rows)",
+                )
             if not _is_number(cell):
                 raise ScenarioError(src, f"{where}, column {j + 1}", f"expected a number, got {_describe(cell)}")
             if not _is_finite(cell):
                 raise ScenarioError(src, f"{where}, column {j + 1}", f"expected a finite number, got {cell!r}")
             if abs(cell) > MAX_ABS_VALUE:
                 raise ScenarioError(
-                    src, f"{where}, column {j + 1}",
+                    src,
+                    f"{where}, column {j + 1}",
                     f"expected a number between -{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}, got {_num_text(cell)}",
                 )
     return np.array(value, dtype=np.float64)
@@ -166,20 +175,36 @@ def _positive_int(src: str, name: str, value: Any, limit: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ScenarioError(src, name, f"expected a positive integer, got {_describe(value)}")
     if value > limit:
-        raise ScenarioError(src, name, f"expected at most {limit:,}, got {value:,}" if value < 10**15 else f"expected at most {limit:,}, got {_num_text(value)}")
+        raise ScenarioError(
+            src,
+            name,
+            f"expected at most {limit:,}, got {value:,}"
+            if value < 10**15
+            else f"expected at most {limit:,}, got {_num_text(value)}",
+        )
     return value
 
 
 def _initial_params(src: str, network: dict) -> Params:
     _unknown_keys(src, "network", network, NETWORK_KEYS)
     if "layers" not in network:
-        raise ScenarioError(src, "network.layers", "expected a list of at least two positive integers like [2, 3, 1], found none (the key is missing)")
+        raise ScenarioError(
+            src,
+            "network.layers",
+            "expected a list of at least two positive integers like [2, 3, 1], found none (the key is missing)",
+        )
     layers = network["layers"]
     if not isinstance(layers, list) or len(layers) < 2:
-        raise ScenarioError(src, "network.layers", f"expected a list of at least two positive integers like [2, 3, 1], got {_describe(layers)}")
+        raise ScenarioError(
+            src,
+            "network.layers",
+            f"expected a list of at least two positive integers like [2, 3, 1], got {_describe(layers)}",
+        )
     for i, n in enumerate(layers):
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ScenarioError(src, f"network.layers[{i}]", f"expected a positive integer (units in layer {i + 1}), got {_describe(n)}")
+            raise ScenarioError(
+                src, f"network.layers[{i}]", f"expected a positive integer (units in layer {i + 1}), got {_describe(n)}"
+            )
     seed = network.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ScenarioError(src, "network.seed", f"expected a non-negative integer, got {_describe(seed)}")
@@ -188,17 +213,23 @@ def _initial_params(src: str, network: dict) -> Params:
     _check_sizes(src, layers, "network.layers")
     # LeCun normal: W ~ N(0, 1/n_in) keeps z of order one for any width; biases start at zero.
     rng = np.random.default_rng(seed)
-    weights = tuple(rng.normal(0.0, 1.0 / math.sqrt(n_in), size=(n_in, n_out)) for n_in, n_out in zip(layers, layers[1:]))
+    weights = tuple(
+        rng.normal(0.0, 1.0 / math.sqrt(n_in), size=(n_in, n_out)) for n_in, n_out in zip(layers, layers[1:])
+    )
     biases = tuple(np.zeros((1, n_out)) for n_out in layers[1:])
     return Params(weights, biases)
 
 
 def _check_sizes(src: str, layers: list[int], field_name: str) -> None:
     if len(layers) - 1 > MAX_WEIGHT_LAYERS:
-        raise ScenarioError(src, field_name, f"expected at most {MAX_WEIGHT_LAYERS} weight layers, got {len(layers) - 1}")
+        raise ScenarioError(
+            src, field_name, f"expected at most {MAX_WEIGHT_LAYERS} weight layers, got {len(layers) - 1}"
+        )
     for i, n in enumerate(layers, start=1):
         if n > MAX_UNITS:
-            raise ScenarioError(src, field_name, f"expected at most {MAX_UNITS:,} units in layer {i}, got {_num_text(n)}")
+            raise ScenarioError(
+                src, field_name, f"expected at most {MAX_UNITS:,} units in layer {i}, got {_num_text(n)}"
+            )
     total = sum(a * b + b for a, b in zip(layers, layers[1:]))
     if total > MAX_PARAMETERS:
         raise ScenarioError(src, field_name, f"expected at most {MAX_PARAMETERS:,} parameters, got {total:,}")
@@ -214,11 +245,14 @@ def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
         match = _LAYER_KEY.match(key)
         if match and (len(match.group(2)) > 4 or int(match.group(2)) > MAX_WEIGHT_LAYERS):
             raise ScenarioError(
-                src, f"weights.{_short(key)}",
+                src,
+                f"weights.{_short(key)}",
                 f"expected at most {MAX_WEIGHT_LAYERS} weight layers (W1..W{MAX_WEIGHT_LAYERS}, b1..b{MAX_WEIGHT_LAYERS}), got {_short(key)}",
             )
         if not match:
-            wanted = [f"W{i}" for i in range(1, MAX_WEIGHT_LAYERS + 1)] + [f"b{i}" for i in range(1, MAX_WEIGHT_LAYERS + 1)]
+            wanted = [f"W{i}" for i in range(1, MAX_WEIGHT_LAYERS + 1)] + [
+                f"b{i}" for i in range(1, MAX_WEIGHT_LAYERS + 1)
+            ]
             close = _closest(key, wanted)
             if key in ("W0", "b0"):
                 hint = f"; layers are numbered from 1: did you mean '{key[0]}1'?"
@@ -232,10 +266,16 @@ def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
     for i in range(1, count + 1):
         if i not in found["W"]:
             present = ", ".join(f"W{j}" for j in sorted(found["W"]))
-            raise ScenarioError(src, f"weights.W{i}", f"expected W1..W{count} numbered with no gaps, got {present} (W{i} is missing)")
+            raise ScenarioError(
+                src, f"weights.W{i}", f"expected W1..W{count} numbered with no gaps, got {present} (W{i} is missing)"
+            )
     for i in sorted(found["b"]):
         if i not in found["W"]:
-            raise ScenarioError(src, f"weights.b{i}", f"expected a W{i} for b{i} (biases go with weight matrices W1..W{count}), found no W{i}")
+            raise ScenarioError(
+                src,
+                f"weights.b{i}",
+                f"expected a W{i} for b{i} (biases go with weight matrices W1..W{count}), found no W{i}",
+            )
     for i in range(1, count + 1):
         if i not in found["b"]:
             raise ScenarioError(src, f"weights.b{i}", f"expected a bias b{i} (1×n) for W{i}, found none")
@@ -246,13 +286,16 @@ def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
         if w.shape[0] != rows_expected:
             source = "X has" if i == 1 else f"W{i - 1} has"
             raise ScenarioError(
-                src, f"W{i}",
+                src,
+                f"W{i}",
                 f"expected {rows_expected}×{w.shape[1]} ({source} {rows_expected} column{'s' if rows_expected != 1 else ''}, one row of W{i} per unit of layer {i}), got {_dims(w.shape)}",
             )
         _check_sizes(src, [n_inputs] + [v.shape[1] for v in ws] + [w.shape[1]], f"W{i}")
         b = parse_matrix(src, f"b{i}", found["b"][i], example="[[0.0, 0.0]]")
         if b.shape != (1, w.shape[1]):
-            raise ScenarioError(src, f"b{i}", f"expected 1×{w.shape[1]} (one bias per unit of layer {i + 1}), got {_dims(b.shape)}")
+            raise ScenarioError(
+                src, f"b{i}", f"expected 1×{w.shape[1]} (one bias per unit of layer {i + 1}), got {_dims(b.shape)}"
+            )
         ws.append(w)
         bs.append(b)
         rows_expected = w.shape[1]
@@ -264,11 +307,17 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     if not isinstance(doc, dict):
         raise ScenarioError(src, None, f"expected a table of keys at the top level, got {_describe(doc)}")
     if not doc:
-        raise ScenarioError(src, None, "expected a scenario, got an empty document (add name, [data], [weights], [training])")
+        raise ScenarioError(
+            src, None, "expected a scenario, got an empty document (add name, [data], [weights], [training])"
+        )
     _unknown_keys(src, "", doc, TOP_KEYS)
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ScenarioError(src, "name", f"expected a non-empty string, got {_describe(name) if 'name' in doc else 'nothing (the key is missing)'}")
+        raise ScenarioError(
+            src,
+            "name",
+            f"expected a non-empty string, got {_describe(name) if 'name' in doc else 'nothing (the key is missing)'}",
+        )
     if len(name) > MAX_NAME_CHARS:
         raise ScenarioError(src, "name", f"expected at most {MAX_NAME_CHARS} characters, got {len(name):,}")
     if _control_characters(name):
@@ -277,9 +326,13 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     if not isinstance(description, str):
         raise ScenarioError(src, "description", f"expected a string, got {_describe(description)}")
     if len(description) > MAX_DESCRIPTION_CHARS:
-        raise ScenarioError(src, "description", f"expected at most {MAX_DESCRIPTION_CHARS:,} characters, got {len(description):,}")
+        raise ScenarioError(
+            src, "description", f"expected at most {MAX_DESCRIPTION_CHARS:,} characters, got {len(description):,}"
+        )
     if _control_characters(description, allowed="\n\t"):
-        raise ScenarioError(src, "description", "expected printable text (tabs and newlines allowed), got control characters")
+        raise ScenarioError(
+            src, "description", "expected printable text (tabs and newlines allowed), got control characters"
+        )
 
     data = _table(src, doc, "data", required=True)
     _unknown_keys(src, "data", data, DATA_KEYS)
@@ -293,26 +346,44 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     if X.shape[1] > MAX_UNITS:
         raise ScenarioError(src, "X", f"expected at most {MAX_UNITS} columns (input units), got {X.shape[1]:,}")
     if y.shape[0] != X.shape[0]:
-        raise ScenarioError(src, "y", f"expected {X.shape[0]}×{y.shape[1]} ({X.shape[0]} rows, one target row per observation of X), got {_dims(y.shape)}")
+        raise ScenarioError(
+            src,
+            "y",
+            f"expected {X.shape[0]}×{y.shape[1]} ({X.shape[0]} rows, one target row per observation of X), got {_dims(y.shape)}",
+        )
 
     weights = _table(src, doc, "weights", required=False)
     network = _table(src, doc, "network", required=False)
     if weights is not None and network is not None:
         raise ScenarioError(src, "[network]", "expected either [weights] or [network], got both")
     if weights is None and network is None:
-        raise ScenarioError(src, "[weights]", "expected a [weights] table (W1, b1, ...) or a [network] table (layers, seed), found neither")
+        raise ScenarioError(
+            src,
+            "[weights]",
+            "expected a [weights] table (W1, b1, ...) or a [network] table (layers, seed), found neither",
+        )
     if weights is not None:
         params = _explicit_params(src, weights, X.shape[1])
     else:
         params = _initial_params(src, network)
         if params.weights[0].shape[0] != X.shape[1]:
-            raise ScenarioError(src, "network.layers", f"expected {X.shape[1]} input units first (X has {X.shape[1]} columns), got {network['layers'][0]}")
+            raise ScenarioError(
+                src,
+                "network.layers",
+                f"expected {X.shape[1]} input units first (X has {X.shape[1]} columns), got {network['layers'][0]}",
+            )
     n_out = params.weights[-1].shape[1]
     if y.shape[1] != n_out:
-        raise ScenarioError(src, "y", f"expected {X.shape[0]}×{n_out} (one column per unit of the last layer), got {_dims(y.shape)}")
+        raise ScenarioError(
+            src, "y", f"expected {X.shape[0]}×{n_out} (one column per unit of the last layer), got {_dims(y.shape)}"
+        )
     cells = X.shape[0] * max(w.shape[1] for w in params.weights)
     if cells > 50 * MAX_OBSERVATIONS:
-        raise ScenarioError(src, "X", f"expected a batch small enough to step through (rows × widest layer ≤ {50 * MAX_OBSERVATIONS:,}), got {X.shape[0]:,} × {cells // X.shape[0]:,} = {cells:,}")
+        raise ScenarioError(
+            src,
+            "X",
+            f"expected a batch small enough to step through (rows × widest layer ≤ {50 * MAX_OBSERVATIONS:,}), got {X.shape[0]:,} × {cells // X.shape[0]:,} = {cells:,}",
+        )
 
     training = _table(src, doc, "training", required=True)
     _unknown_keys(src, "training", training, TRAINING_KEYS)
@@ -322,11 +393,15 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
         raise ScenarioError(src, "training.learning_rate", f"expected a finite number > 0, got {_describe(lr)}")
     if lr > MAX_LEARNING_RATE:
-        raise ScenarioError(src, "training.learning_rate", f"expected at most {MAX_LEARNING_RATE:,.0f}, got {_num_text(lr)}")
+        raise ScenarioError(
+            src, "training.learning_rate", f"expected at most {MAX_LEARNING_RATE:,.0f}, got {_num_text(lr)}"
+        )
     cost = _choice(src, "training.cost", training.get("cost", "sse"), COSTS)
     valid_acts = tuple(ACTIVATIONS)
     activation = _choice(src, "training.activation", training.get("activation", "sigmoid"), valid_acts)
-    output_activation = _choice(src, "training.output_activation", training.get("output_activation", activation), valid_acts)
+    output_activation = _choice(
+        src, "training.output_activation", training.get("output_activation", activation), valid_acts
+    )
     epochs = _positive_int(src, "training.epochs", training.get("epochs", 1), MAX_EPOCHS)
 
     lesson = parse_lesson(src, doc.get("lesson"))
@@ -347,7 +422,9 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     )
 
 
-_TOML_WHERE = re.compile(r"^(?P<msg>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|(?P<end>end of document))\)$", re.S)
+_TOML_WHERE = re.compile(
+    r"^(?P<msg>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|(?P<end>end of document))\)$", re.S
+)
 
 
 def _toml_error(text: str, exc: Exception) -> str:
@@ -375,20 +452,27 @@ def parse_text(text: str, src: str, suffix: str) -> Scenario:
         raise ScenarioError(src, None, "expected a scenario, got an empty file")
     kind = "JSON" if suffix == ".json" else "TOML"
     try:
-        if suffix == ".json":
-            doc = json.loads(text)
-        else:
-            doc = tomllib.loads(text)
+        doc = json.loads(text) if suffix == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:
-        raise ScenarioError(src, None, f"expected valid JSON, got a syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg[:1].lower() + exc.msg[1:]}") from None
+        raise ScenarioError(
+            src,
+            None,
+            f"expected valid JSON, got a syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg[:1].lower() + exc.msg[1:]}",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(src, None, _toml_error(text, exc)) from None
     except RecursionError:
-        raise ScenarioError(src, None, f"expected valid {kind} nested at most a few levels deep, got nesting too deep to read") from None
+        raise ScenarioError(
+            src, None, f"expected valid {kind} nested at most a few levels deep, got nesting too deep to read"
+        ) from None
     except ValueError as exc:
         # Integers of more than 4,300 digits: Python refuses to convert them.
         if "digits" in str(exc):
-            raise ScenarioError(src, None, f"expected valid {kind} with numbers of sensible size, got an integer of more than 4,300 digits") from None
+            raise ScenarioError(
+                src,
+                None,
+                f"expected valid {kind} with numbers of sensible size, got an integer of more than 4,300 digits",
+            ) from None
         raise ScenarioError(src, None, f"expected valid {kind}, got an error: {_short(str(exc), 200)}") from None
     return scenario_from_document(doc, src)
 
@@ -418,7 +502,9 @@ def load_file(path: str | Path) -> Scenario:
     except PermissionError:
         raise ScenarioError(src, None, "expected a readable file, but permission was denied") from None
     except OSError as exc:
-        raise ScenarioError(src, None, f"expected a readable file, got an error: {_short(exc.strerror or str(exc), 200)}") from None
+        raise ScenarioError(
+            src, None, f"expected a readable file, got an error: {_short(exc.strerror or str(exc), 200)}"
+        ) from None
     except ValueError as exc:  # e.g. a path with a NUL character in it
         raise ScenarioError(src, None, f"expected a usable file path, got {_short(str(exc), 100)}") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -434,7 +520,8 @@ def load_file(path: str | Path) -> Scenario:
         line = body.count(b"\n", 0, start) + 1
         column = start - (body.rfind(b"\n", 0, start) + 1) + 1
         raise ScenarioError(
-            src, None,
+            src,
+            None,
             f"expected UTF-8 text, got the byte 0x{body[start]:02x} at line {line}, column {column} "
             "(save the file as UTF-8)",
         ) from None

@@ -65,7 +65,6 @@ class Session:
         if len(self.costs) < epoch:
             self.costs.append(cost)
 
-
     def epoch_pass(self, epoch: int) -> tuple[Params, Pass, list[Step]]:
         """The parameters, full pass and steps of one epoch; the last one asked for is cached."""
         if self._cached and self._cached[0] == epoch:
@@ -134,7 +133,7 @@ class Session:
             next_checkpoint = ((self.frontier - 1) // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY + 1
             chunk = min(epochs - done, next_checkpoint - self.frontier)
             offset = done
-            report = (lambda i: progress(offset + i)) if progress else None
+            report = (lambda i, offset=offset: progress(offset + i)) if progress else None
             first = self.costs[0] if self.costs else None
             start = self.frontier
             result = train(self.net, self._frontier_params, self.scenario.learning_rate, chunk, first, start, report)

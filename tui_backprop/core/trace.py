@@ -81,7 +81,10 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
         a_out, a_out_sym = a_name(l + 1, last), a_symbol(l + 1, last)
         x, w, b = p.activations[k], params.weights[k], params.biases[k]
         add(
-            phase="forward", gate="mul", layer=l, node=f"mul{l}",
+            phase="forward",
+            gate="mul",
+            layer=l,
+            node=f"mul{l}",
             title=f"mulGate: {prod_sym} = {a_in_sym} · W{l}",
             equation=f"{prod_sym} = {a_in_sym} · W{l}",
             shapes=f"({_d(x)})·({_d(w)}) → {_d(p.products[k])}",
@@ -94,19 +97,24 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
             outputs={prod: p.products[k]},
         )
         add(
-            phase="forward", gate="add", layer=l, node=f"add{l}",
+            phase="forward",
+            gate="add",
+            layer=l,
+            node=f"add{l}",
             title=f"addGate: z{l + 1} = {prod_sym} + b{l}",
             equation=f"z{l + 1} = {prod_sym} + b{l}",
             shapes=f"({_d(p.products[k])})+({_d(b)}) → {_d(p.zs[k])}",
             explanation=(
-                f"b{l} is one row, broadcast to all {m} rows: every observation gets the same bias "
-                f"added to each unit."
+                f"b{l} is one row, broadcast to all {m} rows: every observation gets the same bias added to each unit."
             ),
             inputs={prod: p.products[k], f"b{l}": b},
             outputs={z_out: p.zs[k]},
         )
         add(
-            phase="forward", gate="activation", layer=l, node=f"act{l}",
+            phase="forward",
+            gate="activation",
+            layer=l,
+            node=f"act{l}",
             title=f"activation: {a_out_sym} = {act}(z{l + 1})",
             equation=f"{a_out_sym} = f(z{l + 1}),  {FORMULAS[act][0]}",
             shapes=f"f({_d(p.zs[k])}) → {_d(p.activations[k + 1])} (element-wise)",
@@ -123,13 +131,20 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
     J = np.array([[p.cost]])
     half = "½" if cost == "sse" else "1/(2m)"
     add(
-        phase="forward", gate="cost", layer=0, node="cost",
+        phase="forward",
+        gate="cost",
+        layer=0,
+        node="cost",
         title="cost: J",
         equation=f"J = {half} Σ (y − ŷ)²",
         shapes=f"({_d(y)}),({_d(yhat)}) → 1×1",
         explanation=(
             "The cost adds up the squared errors of every observation and output into one number"
-            + (" (sse: half the sum)." if cost == "sse" else f", averaged over the {_count(m, 'observation')} (mse: divided by m = {m}).")
+            + (
+                " (sse: half the sum)."
+                if cost == "sse"
+                else f", averaged over the {_count(m, 'observation')} (mse: divided by m = {m})."
+            )
         ),
         inputs={"y": y, "yhat": yhat},
         outputs={"J": J},
@@ -138,7 +153,10 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
     # Backward.
     over_m = "" if cost == "sse" else " / m"
     add(
-        phase="backward", gate="cost", layer=0, node="cost",
+        phase="backward",
+        gate="cost",
+        layer=0,
+        node="cost",
         title="cost': ∂J/∂ŷ",
         equation=f"∂J/∂ŷ = −(y − ŷ){over_m}",
         shapes=f"({_d(y)}) → {_d(p.dJ_dyhat)}",
@@ -157,15 +175,17 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
         delta, delta_sym = f"delta{l + 1}", f"δ{l + 1}"
         upstream = p.dJ_dyhat if k == n - 1 else p.dJ_da[k + 1]
         add(
-            phase="backward", gate="activation", layer=l, node=f"act{l}",
+            phase="backward",
+            gate="activation",
+            layer=l,
+            node=f"act{l}",
             title=f"f': {delta_sym} = {upstream_sym} ⊙ f'(z{l + 1})",
             equation=f"{delta_sym} = {upstream_sym} ⊙ f'(z{l + 1}),  {FORMULAS[act][1]}",
             shapes=f"({_d(upstream)})⊙({_d(p.zs[k])}) → {_d(p.deltas[k])}",
             explanation=(
                 "The activation worked entry by entry, so its gradient does too: an element-wise "
                 f"product (⊙) with {act}'(z{l + 1}), never a matrix product. {delta_sym} is the error "
-                f"back-propagated to layer {l + 1}."
-                + _dead_units(act, p.zs[k], l + 1)
+                f"back-propagated to layer {l + 1}." + _dead_units(act, p.zs[k], l + 1)
             ),
             inputs={upstream_name: upstream, f"z{l + 1}": p.zs[k]},
             outputs={delta: p.deltas[k]},
@@ -173,7 +193,10 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
         ones_shape = f"1×{m}"
         prod_sym = f"{a_symbol(l, last)}W{l}"
         add(
-            phase="backward", gate="add", layer=l, node=f"add{l}",
+            phase="backward",
+            gate="add",
+            layer=l,
+            node=f"add{l}",
             title=f"addGate: ∂J/∂b{l} = 1ᵀ · {delta_sym}",
             equation=f"∂J/∂b{l} = 1ᵀ · {delta_sym},  ∂J/∂({prod_sym}) = {delta_sym}",
             shapes=f"({ones_shape})·({_d(p.deltas[k])}) → {_d(p.grad_b[k])}",
@@ -210,9 +233,14 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
                 "parameter, so the backward walk ends at ∂J/∂W1."
             )
         add(
-            phase="backward", gate="mul", layer=l, node=f"mul{l}",
+            phase="backward",
+            gate="mul",
+            layer=l,
+            node=f"mul{l}",
             title=f"mulGate: ∂J/∂W{l} = {a_in_sym}ᵀ · {delta_sym}",
-            equation=equation, shapes=shapes, explanation=explanation,
+            equation=equation,
+            shapes=shapes,
+            explanation=explanation,
             inputs=inputs,
             outputs=outputs,
         )
@@ -224,7 +252,10 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
     for k in range(n - 1, -1, -1):
         l = k + 1
         add(
-            phase="update", gate="update", layer=l, node=f"update{l}",
+            phase="update",
+            gate="update",
+            layer=l,
+            node=f"update{l}",
             title=f"update: W{l} and b{l}",
             equation=f"W{l} ← W{l} − η · ∂J/∂W{l},  b{l} ← b{l} − η · ∂J/∂b{l}   (η = {eta:g})",
             shapes=f"{_d(new.weights[k])} − η·{_d(p.grad_w[k])};  {_d(new.biases[k])} − η·{_d(p.grad_b[k])}",
@@ -233,8 +264,10 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list
                 "All gradients were computed with the weights as they were at the start of this epoch."
             ),
             inputs={
-                f"W{l}": params.weights[k], f"dJ_dW{l}": p.grad_w[k],
-                f"b{l}": params.biases[k], f"dJ_db{l}": p.grad_b[k],
+                f"W{l}": params.weights[k],
+                f"dJ_dW{l}": p.grad_w[k],
+                f"b{l}": params.biases[k],
+                f"dJ_db{l}": p.grad_b[k],
             },
             outputs={f"W{l}": new.weights[k], f"b{l}": new.biases[k]},
         )

@@ -26,9 +26,11 @@ class GradCheckScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="grad-box"):
-            yield Static(f"Weights at the start of epoch {self.epoch}; analytic gradients against central "
-                         "differences (ε = 1e-5), at each parameter's worst entry.",
-                         id="grad-intro")
+            yield Static(
+                f"Weights at the start of epoch {self.epoch}; analytic gradients against central "
+                "differences (ε = 1e-5), at each parameter's worst entry.",
+                id="grad-intro",
+            )
             yield DataTable(id="grad-table", cursor_type="row", zebra_stripes=True)
             yield Static("computing…", id="grad-summary")
             yield Static("esc or g to close", id="grad-close")
@@ -58,13 +60,18 @@ class GradCheckScreen(ModalScreen[None]):
             else:
                 where = analytic = numerical = "—"
             table.add_row(
-                e.name, dims(e.analytic), Text(where), Text(analytic, justify="right"),
-                Text(numerical, justify="right"), Text(f"{e.max_error:.2e}", justify="right"),
+                e.name,
+                dims(e.analytic),
+                Text(where),
+                Text(analytic, justify="right"),
+                Text(numerical, justify="right"),
+                Text(f"{e.max_error:.2e}", justify="right"),
                 "ok" if ok else Text("FAIL", style="bold red"),
             )
         verdict = "all ok" if worst <= TOLERANCE else "FAIL: some gradients disagree"
         self.query_one("#grad-summary", Static).update(
-            f"max relative error {worst:.2e} — {verdict} (tolerance {TOLERANCE:g})")
+            f"max relative error {worst:.2e} — {verdict} (tolerance {TOLERANCE:g})"
+        )
         self.add_class("-done")
 
     def action_close(self) -> None:

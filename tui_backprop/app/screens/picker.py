@@ -12,7 +12,6 @@ from textual.widgets.option_list import Option
 
 from ...core import Scenario, ScenarioError, load_bundled, names, resolve
 
-
 DESCRIPTION_CHARS = 72  # the picker's second line per scenario: one row of the box at 100 columns
 
 

@@ -49,8 +49,7 @@ class CostPanel(Vertical):
         t = Text(no_wrap=True, overflow="ellipsis")
         current = costs[epoch - 1] if 0 < epoch <= len(costs) else None
         t.append("J = ", style="bold")
-        t.append(fmt(current, max(decimals, 4)) if current is not None else "?" if hide_current else "—",
-                 style="bold")
+        t.append(fmt(current, max(decimals, 4)) if current is not None else "?" if hide_current else "—", style="bold")
         t.append(f"  at epoch {epoch}", style=DIM)
         if hide_current and len(costs) <= 1:
             t.append("\n")

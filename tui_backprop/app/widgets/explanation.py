@@ -8,7 +8,8 @@ panel above it, and lay the whole screen out a second time, on every key.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -67,8 +68,11 @@ class ExplanationPanel(VerticalScroll, can_focus=False):
         if not width or not self._texts:
             return False
         max_height = self.styles.max_height
-        cap = int(max_height.value) - self.styles.gutter.height if max_height is not None and max_height.is_cells \
+        cap = (
+            int(max_height.value) - self.styles.gutter.height
+            if max_height is not None and max_height.is_cells
             else 10**6
+        )
         key = (self._texts, width, cap)
         if key == self._fitted:
             return True

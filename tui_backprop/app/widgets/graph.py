@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from ..view import BACKWARD, DIM, FORWARD, UPDATE, LinesVisual, NodeState, node_state, step_index, ACT_SYMBOL
+from ..view import ACT_SYMBOL, BACKWARD, DIM, FORWARD, UPDATE, LinesVisual, NodeState, node_state, step_index
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Session

@@ -12,8 +12,9 @@ class StepHeader(Static):
     _parts: tuple[Text, Text] | None = None
     _drawn: tuple | None = None
 
-    def show(self, name: str, epoch: int, index: int, n_steps: int, phase: str, status: str = "",
-             score: str = "") -> None:
+    def show(
+        self, name: str, epoch: int, index: int, n_steps: int, phase: str, status: str = "", score: str = ""
+    ) -> None:
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(name, style="bold")
         right = Text(no_wrap=True, justify="right")

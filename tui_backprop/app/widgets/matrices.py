@@ -16,9 +16,9 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.text import Span, Text
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Span, Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -29,6 +29,7 @@ from ..view import PHASE_STYLE, Piece, dims, matrix_lines
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
+
     from ...core import Step
 
 GREY = "#808080"
@@ -74,8 +75,10 @@ def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str) 
 def _arrowed(box: Box, colour: str) -> Box:
     """The arrow into the first output, centred beside it (it travels with the box when rows wrap)."""
     mid = (box.height - 1) // 2
-    lines = [[("─▶ " if y == mid else "   ", f"bold {colour}" if y == mid else ""), *line]
-             for y, line in enumerate(box.lines)]
+    lines = [
+        [("─▶ " if y == mid else "   ", f"bold {colour}" if y == mid else ""), *line]
+        for y, line in enumerate(box.lines)
+    ]
     return Box(lines, box.width + 3)
 
 
@@ -251,8 +254,10 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             return Size(0, 0)
         width, height = self._drawing.size
         styles = self.styles
-        return Size(max(width, self.size.width - styles.scrollbar_size_vertical),
-                    max(height, self.size.height - styles.scrollbar_size_horizontal))
+        return Size(
+            max(width, self.size.width - styles.scrollbar_size_vertical),
+            max(height, self.size.height - styles.scrollbar_size_horizontal),
+        )
 
     def render_lines(self, crop):
         self._base = self.rich_style  # once per pass, not once per line (it walks the ancestors)

@@ -27,8 +27,9 @@ class ParamsPanel(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.border_title = "Parameters"
 
-    def show(self, session: Session, decimals: int, max_rows: int = 6, max_cols: int = 4,
-             hide_current: bool = False) -> None:
+    def show(
+        self, session: Session, decimals: int, max_rows: int = 6, max_cols: int = 4, hide_current: bool = False
+    ) -> None:
         """`hide_current`: quiz mode, the current update's new values are not shown yet."""
         views = param_views(session)
         if hide_current:
@@ -77,5 +78,6 @@ class ParamsPanel(VerticalScroll, can_focus=False):
 def _same(a: tuple, b: tuple) -> bool:
     """The same arrays (by identity: an array's values are never changed in place) and settings."""
     (va, *ra), (vb, *rb) = a, b
-    return ra == rb and len(va) == len(vb) and all(
-        x[0] is y[0] and x[1] is y[1] and x[2] == y[2] for x, y in zip(va, vb))
+    return (
+        ra == rb and len(va) == len(vb) and all(x[0] is y[0] and x[1] is y[1] and x[2] == y[2] for x, y in zip(va, vb))
+    )

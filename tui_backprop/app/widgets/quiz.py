@@ -84,8 +84,10 @@ class QuizPanel(Vertical):
         ask.display = hint.display = feedback.display = False
         self.mount(feedback, ask, hint)
         # Disabled (so never focused) unless a question is open.
-        ask.mount(Label("", id="quiz-prompt"),
-                  QuizInput(id="quiz-input", compact=True, max_length=40, placeholder="rows x cols", disabled=True))
+        ask.mount(
+            Label("", id="quiz-prompt"),
+            QuizInput(id="quiz-input", compact=True, max_length=40, placeholder="rows x cols", disabled=True),
+        )
 
     def on_mount(self) -> None:
         self.border_title = "Quiz"
