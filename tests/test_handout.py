@@ -101,9 +101,11 @@ def test_the_update_line_and_the_cost_with_independent_numbers(sleep_md):
     assert f"= {f4(ref['W2_new'][0, 0])}\n" in sleep_md
     sum_line = " + ".join(f"({f4(t)} − {f4(p)})²" for t, p in zip([0.75, 0.82, 0.93, 0.70], ref["yhat"].ravel()))
     assert f"= ½·({sum_line})\n  = {f4(ref['J'])}\n" in sleep_md
-    # δ3 through σ' = ŷ(1 − ŷ), with the forward pass's ŷ
+    # δ3 = ∂J/∂ŷ ⊙ f'(z3), with σ'(z3) = ŷ(1 − ŷ) from the forward pass's ŷ
     yh, up = ref["yhat"][0, 0], -(0.75 - ref["yhat"][0, 0])
-    assert f"= ({f4(up)})·{f4(yh)}·(1 − {f4(yh)})\n        = {f4(ref['d3'][0, 0])}" in sleep_md
+    fz = yh * (1 - yh)
+    assert f"δ3[1,1] = ∂J/∂ŷ[1,1]·f'(z3)[1,1]\n        = {f4(up)}·{f4(fz)}\n        = {f4(ref['d3'][0, 0])}" in sleep_md
+    assert f"= {f4(yh)}·(1 − {f4(yh)}) = {f4(fz)}" in sleep_md
 
 
 def test_parameters_before_and_after(sleep_md):

@@ -128,7 +128,7 @@ def test_masked_shapes_hide_the_result_only():
     assert quiz.masked_shapes(s[0]) == "(4×2)·(2×3) → ?"
     assert quiz.masked_shapes(s[2]) == "f(4×3) → ?"  # not even "(element-wise)"
     assert quiz.masked_shapes(s[10]) == "(3×4)·(4×1) → ?;  (4×1)·(1×3) → ?"
-    assert quiz.masked_shapes(s[14]) == "? − η·3×1;  ? − η·1×1"
+    assert quiz.masked_shapes(s[14]) == "(?) − η·(3×1) → ?;  (?) − η·(1×1) → ?"
     for st in s:
         if st.phase != "update":  # an update's gradient has the answer's shape: that is the point
             assert quiz.fmt_shape(quiz.expected_shape(st)) not in quiz.masked_shapes(st).split("→")[-1]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .core import Scenario, Session, Step
-from .notation import display_name, format_number
+from .notation import dims, display_name, format_number
 
 
 def matrix_rows(a: np.ndarray) -> list[list[float]]:
@@ -44,6 +44,7 @@ def step_json(step: Step) -> dict:
         "explanation": step.explanation,
         "inputs": {k: matrix_rows(v) for k, v in step.inputs.items()},
         "outputs": {k: matrix_rows(v) for k, v in step.outputs.items()},
+        "operations": [op.json() for op in step.operations],
     }
 
 
@@ -93,7 +94,7 @@ def trace_text(session: Session, epochs: int, decimals: int = 4) -> str:
             lines.append(f"  {step.explanation}")
             for label, group in (("in", step.inputs), ("out", step.outputs)):
                 for name, value in group.items():
-                    lines.append(f"  {label} {display_name(name)} ({value.shape[0]}×{value.shape[1]}):")
+                    lines.append(f"  {label} {display_name(name)} ({dims(value.shape)}):")
                     lines.append(format_matrix(value, decimals))
     if session.diverged is not None:
         lines += ["", f"stopped: {session.diverged}"]

@@ -23,15 +23,13 @@ import numpy as np
 
 from .core import Session, Step
 from .export import walk
-from .notation import display_name, format_number
+from .notation import dims, display_name, signed_number
 
 BLANK_CELL = "______"
 BLANK_SHAPE = "__×__"
 BLANK_RESULT = "____"
-MINUS = "−"
 MAX_ROWS = 16  # longer matrices show their first rows, a "⋮" row and the last row
 MAX_COLS = 10
-MAX_TERMS = 8  # sums with more terms are abbreviated with "…"
 MAX_PARAMETER_ROWS = 64  # entries listed in an epoch's before/after table
 
 PHASES = {"forward": "Forward pass", "backward": "Backward pass", "update": "Update"}
@@ -43,20 +41,7 @@ GIVEN = re.compile(r"^(X|y|W\d+|b\d+)$")
 
 def num(v: float, decimals: int) -> str:
     """A number as printed: fixed decimals, a true minus sign, no negative zero."""
-    text = format_number(v, decimals)
-    if text.startswith("-"):
-        text = text[1:] if float(text[1:]) == 0 else MINUS + text[1:]
-    return text
-
-
-def pnum(v: float, decimals: int) -> str:
-    """A number as a factor or a later term: negative ones in parentheses."""
-    text = num(v, decimals)
-    return f"({text})" if text.startswith(MINUS) else text
-
-
-def dims(shape: tuple[int, ...]) -> str:
-    return f"{shape[0]}×{shape[1]}"
+    return signed_number(v, decimals)
 
 
 def entry(name: str, i: int, j: int) -> str:
@@ -105,231 +90,17 @@ def _blank_block(name: str, grid: tuple[int, int], role: str) -> list[str]:
 # --- worked examples -------------------------------------------------------------------------
 
 
-class Worked:
-    """One entry's equation: left side, the symbols, the numbers plugged in, the engine's result."""
-
-    def __init__(self, lhs: str, symbols: str, numbers: str, result: float, note: str = "", arrow: str = "=") -> None:
-        self.lhs, self.symbols, self.numbers, self.result = lhs, symbols, numbers, result
-        self.note, self.arrow = note, arrow
-
-    def render(self, decimals: int, blank: bool) -> list[str]:
-        pad = " " * len(self.lhs)
-        result = BLANK_RESULT if blank else num(self.result, decimals)
-        lines = [f"{self.lhs} {self.arrow} {self.symbols}", f"{pad} = {self.numbers}", f"{pad} = {result}"]
-        if self.note:
-            lines.append(f"{pad}   ({self.note})")
-        return lines
-
-
-def _sum(terms: list[str]) -> str:
-    """Terms joined by +, abbreviated to the first three and the last when there are many."""
-    if len(terms) > MAX_TERMS:
-        return " + ".join(terms[:3]) + " + … + " + terms[-1]
-    return " + ".join(terms)
-
-
-def _terms(values: list[float], decimals: int) -> str:
-    parts = [num(values[0], decimals)] + [pnum(v, decimals) for v in values[1:]]
-    return _sum(parts)
-
-
-def _products(pairs: list[tuple[float, float]], decimals: int) -> str:
-    parts = [
-        f"{num(a, decimals) if k == 0 else pnum(a, decimals)}·{pnum(b, decimals)}" for k, (a, b) in enumerate(pairs)
-    ]
-    return _sum(parts)
-
-
-class _Context:
-    """What a worked example may look up besides its own step: settings and the epoch's forward outputs."""
-
-    def __init__(self, session: Session, steps: list[Step], decimals: int) -> None:
-        s = session.scenario
-        self.d = decimals
-        self.n_layers = len(s.params.weights)
-        self.hidden, self.output = s.activation, s.output_activation
-        self.cost = s.cost
-        self.eta = s.learning_rate
-        self.forward_act = {st.layer: st for st in steps if st.phase == "forward" and st.gate == "activation"}
-
-    def act(self, layer: int) -> str:
-        return self.output if layer == self.n_layers else self.hidden
-
-
-def _forward_mul(step: Step, c: _Context) -> list[Worked]:
-    (a_name, a), (w_name, w) = step.inputs.items()
-    ((out_name, out),) = step.outputs.items()
-    k = range(a.shape[1])
-    symbols = _sum([f"{entry(a_name, 0, t)}·{entry(w_name, t, 0)}" for t in k])
-    numbers = _products([(a[0, t], w[t, 0]) for t in k], c.d)
-    return [Worked(entry(out_name, 0, 0), symbols, numbers, out[0, 0])]
-
-
-def _forward_add(step: Step, c: _Context) -> list[Worked]:
-    (p_name, p), (b_name, b) = step.inputs.items()
-    ((out_name, out),) = step.outputs.items()
-    return [
-        Worked(
-            entry(out_name, 0, 0),
-            f"{entry(p_name, 0, 0)} + {entry(b_name, 0, 0)}",
-            f"{num(p[0, 0], c.d)} + {pnum(b[0, 0], c.d)}",
-            out[0, 0],
-        )
-    ]
-
-
-def _forward_act(step: Step, c: _Context) -> list[Worked]:
-    ((z_name, z),) = step.inputs.items()
-    ((out_name, out),) = step.outputs.items()
-    zs, z0 = entry(z_name, 0, 0), z[0, 0]
-    act = c.act(step.layer)
-    if act == "sigmoid":
-        symbols, numbers = f"σ({zs}) = 1/(1 + e^(−{zs}))", f"1/(1 + e^({num(-z0, c.d)}))"
-    elif act == "tanh":
-        symbols, numbers = f"tanh({zs})", f"tanh({num(z0, c.d)})"
-    elif act == "relu":
-        symbols, numbers = f"max(0, {zs})", f"max(0, {num(z0, c.d)})"
-    else:
-        symbols, numbers = zs, num(z0, c.d)
-    return [Worked(entry(out_name, 0, 0), symbols, numbers, out[0, 0])]
-
-
-def _cost(step: Step, c: _Context) -> list[Worked]:
-    y, yhat = step.inputs["y"], step.inputs["yhat"]
-    J = step.outputs["J"]
-    m = y.shape[0]
-    count = y.size
-    scale_sym, scale_num = ("½", "½") if c.cost == "sse" else ("1/(2m)", f"(1/(2·{m}))")
-    squares = [f"({num(a, c.d)} {MINUS} {pnum(b, c.d)})²" for a, b in zip(y.ravel(), yhat.ravel())]
-    symbols = f"{scale_sym}·Σ (y[i,j] {MINUS} ŷ[i,j])², over all {count} entr{'y' if count == 1 else 'ies'}"
-    return [Worked("J", symbols, f"{scale_num}·({_sum(squares)})", J[0, 0])]
-
-
-def _cost_prime(step: Step, c: _Context) -> list[Worked]:
-    y, yhat = step.inputs["y"], step.inputs["yhat"]
-    ((out_name, out),) = step.outputs.items()
-    m = y.shape[0]
-    over_sym, over_num = ("", "") if c.cost == "sse" else ("/m", f"/{m}")
-    return [
-        Worked(
-            entry(out_name, 0, 0),
-            f"{MINUS}({entry('y', 0, 0)} {MINUS} {entry('yhat', 0, 0)}){over_sym}",
-            f"{MINUS}({num(y[0, 0], c.d)} {MINUS} {pnum(yhat[0, 0], c.d)}){over_num}",
-            out[0, 0],
-        )
-    ]
-
-
-def _act_prime(step: Step, c: _Context) -> list[Worked]:
-    (u_name, u), (z_name, z) = step.inputs.items()
-    ((out_name, out),) = step.outputs.items()
-    act = c.act(step.layer)
-    us, zs, u0 = entry(u_name, 0, 0), entry(z_name, 0, 0), pnum(u[0, 0], c.d)
-    note = ""
-    forward = c.forward_act.get(step.layer)
-    if act in ("sigmoid", "tanh") and forward is not None:
-        ((a_name, a),) = forward.outputs.items()
-        as_, a0 = entry(a_name, 0, 0), a[0, 0]
-        if act == "sigmoid":
-            symbols = f"{us}·σ'({zs}) = {us}·{as_}·(1 {MINUS} {as_})"
-            numbers = f"{u0}·{pnum(a0, c.d)}·(1 {MINUS} {pnum(a0, c.d)})"
-            note = f"σ'(z) = σ(z)(1 − σ(z)), and σ({zs}) = {as_} from the forward pass"
-        else:
-            symbols = f"{us}·tanh'({zs}) = {us}·(1 {MINUS} {as_}²)"
-            numbers = f"{u0}·(1 {MINUS} {pnum(a0, c.d)}²)"
-            note = f"tanh'(z) = 1 − tanh²(z), and tanh({zs}) = {as_} from the forward pass"
-    elif act == "relu":
-        positive = z[0, 0] > 0
-        symbols = f"{us}·relu'({zs})"
-        numbers = f"{u0}·{1 if positive else 0}"
-        note = f"{zs} = {num(z[0, 0], c.d)} {'>' if positive else '≤'} 0, so relu' = {1 if positive else 0}"
-    else:
-        symbols, numbers = f"{us}·1", f"{u0}·1"
-    return [Worked(entry(out_name, 0, 0), symbols, numbers, out[0, 0], note=note)]
-
-
-def _backward_add(step: Step, c: _Context) -> list[Worked]:
-    ((d_name, d),) = step.inputs.items()
-    ((out_name, out),) = step.outputs.items()
-    rows = range(d.shape[0])
-    symbols = _sum([entry(d_name, i, 0) for i in rows])
-    return [
-        Worked(
-            entry(out_name, 0, 0),
-            f"(1ᵀ·{display_name(d_name)})[1,1] = {symbols}",
-            _terms([d[i, 0] for i in rows], c.d),
-            out[0, 0],
-            note=f"column 1 of {display_name(d_name)} summed over the {d.shape[0]} observations",
-        )
-    ]
-
-
-def _backward_mul(step: Step, c: _Context) -> list[Worked]:
-    (a_name, a), (d_name, d), (w_name, w) = step.inputs.items()
-    outs = list(step.outputs.items())
-    an, dn, wn = display_name(a_name), display_name(d_name), display_name(w_name)
-    (gw_name, gw) = outs[0]
-    rows = range(a.shape[0])
-    worked = [
-        Worked(
-            entry(gw_name, 0, 0),
-            f"({an}ᵀ·{dn})[1,1] = " + _sum([f"{entry(a_name, i, 0)}·{entry(d_name, i, 0)}" for i in rows]),
-            _products([(a[i, 0], d[i, 0]) for i in rows], c.d),
-            gw[0, 0],
-            note=f"{an}ᵀ[1,i] = {an}[i,1]: one term per observation",
-        )
-    ]
-    if len(outs) > 1:
-        (ga_name, ga) = outs[1]
-        units = range(d.shape[1])
-        worked.append(
-            Worked(
-                entry(ga_name, 0, 0),
-                f"({dn}·{wn}ᵀ)[1,1] = " + _sum([f"{entry(d_name, 0, j)}·{entry(w_name, 0, j)}" for j in units]),
-                _products([(d[0, j], w[0, j]) for j in units], c.d),
-                ga[0, 0],
-                note=f"{wn}ᵀ[j,1] = {wn}[1,j]",
-            )
-        )
-    return worked
-
-
-def _update(step: Step, c: _Context) -> list[Worked]:
-    worked = []
-    eta = f"{c.eta:g}"
-    for kind in ("W", "b"):
-        name = f"{kind}{step.layer}"
-        grad = f"dJ_d{name}"
-        before, g, after = step.inputs[name], step.inputs[grad], step.outputs[name]
-        worked.append(
-            Worked(
-                entry(name, 0, 0),
-                f"{entry(name, 0, 0)} {MINUS} η·{entry(grad, 0, 0)}",
-                f"{num(before[0, 0], c.d)} {MINUS} {eta}·{pnum(g[0, 0], c.d)}",
-                after[0, 0],
-                arrow="←",
-            )
-        )
-    return worked
-
-
-_WORKED = {
-    ("forward", "mul"): _forward_mul,
-    ("forward", "add"): _forward_add,
-    ("forward", "activation"): _forward_act,
-    ("forward", "cost"): _cost,
-    ("backward", "cost"): _cost_prime,
-    ("backward", "activation"): _act_prime,
-    ("backward", "add"): _backward_add,
-    ("backward", "mul"): _backward_mul,
-    ("update", "update"): _update,
-}
-
-
-def worked_examples(step: Step, session: Session, steps: list[Step], decimals: int) -> list[Worked]:
-    """The worked examples of one step (empty for a gate without one)."""
-    make = _WORKED.get((step.phase, step.gate))
-    return make(step, _Context(session, steps, decimals)) if make else []
+def worked_lines(step: Step, decimals: int, blank: bool) -> list[str]:
+    """Entry [1,1] of each of the step's results written out: symbols, numbers plugged in, the engine's value."""
+    lines: list[str] = []
+    for op in step.operations:
+        e = op.expand(0, 0)
+        pad = " " * len(e.label)
+        result = BLANK_RESULT if blank else num(e.value, decimals)
+        lines += [f"{e.label} {e.arrow} {e.symbols()}", f"{pad} = {e.numbers(decimals)}", f"{pad} = {result}"]
+        if note := step.note(op, decimals):
+            lines.append(f"{pad}   ({note})")
+    return lines
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -376,11 +147,6 @@ def _shapes_table(steps: list[Step], blank: bool) -> list[str]:
         shown = dims(shape) if not blank or GIVEN.match(name) else f"`{BLANK_SHAPE}`"
         rows.append(f"| {display_name(name)} | {meaning(name)} | {shown} |")
     return rows
-
-
-def _blank_shapes(shapes: str) -> str:
-    """A step's shapes with every result shape (after →) blanked."""
-    return re.sub(r"→ \d+×\d+", f"→ {BLANK_SHAPE}", shapes)
 
 
 def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
@@ -443,23 +209,21 @@ def _parameters_table(steps: list[Step], decimals: int, blank: bool) -> list[str
     rows = ["| parameter | before | after |", "|---|---:|---:|"]
     updates = sorted((st for st in steps if st.phase == "update"), key=lambda st: st.layer)
     listed = total = 0
-    for st in updates:
-        for kind in ("W", "b"):
-            name = f"{kind}{st.layer}"
-            before, after = st.inputs[name], st.outputs[name]
-            for (i, j), v in np.ndenumerate(before):
-                total += 1
-                if listed < MAX_PARAMETER_ROWS:
-                    listed += 1
-                    shown = BLANK_CELL if blank else num(after[i, j], decimals)
-                    rows.append(f"| {entry(name, i, j)} | {num(v, decimals)} | {shown} |")
+    for op in (op for st in updates for op in st.operations):
+        before = op.operands[0].matrix
+        for (i, j), v in np.ndenumerate(before):
+            total += 1
+            if listed < MAX_PARAMETER_ROWS:
+                listed += 1
+                shown = BLANK_CELL if blank else num(op.value[i, j], decimals)
+                rows.append(f"| {entry(op.result, i, j)} | {num(v, decimals)} | {shown} |")
     if total > listed:
         rows.append(f"| … {total - listed} more | | |")
     return rows
 
 
-def _step(step: Step, n_steps: int, session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
-    shapes = _blank_shapes(step.shapes) if blank else step.shapes
+def _step(step: Step, n_steps: int, decimals: int, blank: bool) -> list[str]:
+    shapes = ";  ".join(op.shapes_text(BLANK_SHAPE) for op in step.operations) if blank else step.shapes
     out = [
         f"#### Step {step.index}/{n_steps} · {step.title}",
         "",
@@ -477,12 +241,7 @@ def _step(step: Step, n_steps: int, session: Session, steps: list[Step], decimal
     for name, value in step.outputs.items():
         role = "result (after the update)" if step.phase == "update" else "result"
         out += _blank_block(name, grid, role) if blank else _matrix_block(name, value, decimals, role)
-    worked = worked_examples(step, session, steps, decimals)
-    if worked:
-        out += ["Worked example, entry [1,1]:", "", "```text"]
-        for w in worked:
-            out += w.render(decimals, blank)
-        out += ["```", ""]
+    out += ["Worked example, entry [1,1]:", "", "```text", *worked_lines(step, decimals, blank), "```", ""]
     return out
 
 
@@ -497,7 +256,7 @@ def trace_markdown(session: Session, epochs: int, decimals: int = 4, blank: bool
             if step.phase != phase:
                 phase = step.phase
                 out += [f"### {PHASES.get(phase, phase)} (epoch {epoch})", ""]
-            out += _step(step, len(steps), session, steps, decimals, blank)
+            out += _step(step, len(steps), decimals, blank)
         J = BLANK_RESULT if blank else num(session.costs[epoch - 1], decimals)
         out += [
             f"### Epoch {epoch}: summary",

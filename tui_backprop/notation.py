@@ -13,6 +13,8 @@ def display_name(name: str) -> str:
         return _SPECIAL[name]
     if m := re.fullmatch(r"delta(\d+)", name):
         return f"δ{m.group(1)}"
+    if m := re.fullmatch(r"fprime_(.+)", name):
+        return f"f'({display_name(m.group(1))})"
     if m := re.fullmatch(r"dJ_d(.+)", name):
         return f"∂J/∂{display_name(m.group(1))}"
     return name
@@ -28,3 +30,25 @@ def format_number(x: float, decimals: int) -> str:
     if abs(x) >= SCIENTIFIC_FROM:
         return f"{x:.{decimals}e}"
     return f"{x:.{decimals}f}"
+
+
+MINUS = "−"
+
+
+def dims(shape: tuple[int, ...]) -> str:
+    """A matrix shape as rows×cols."""
+    return f"{shape[0]}×{shape[1]}"
+
+
+def signed_number(x: float, decimals: int) -> str:
+    """A number as printed in equations: a true minus sign and no negative zero."""
+    text = format_number(x, decimals)
+    if text.startswith("-"):
+        text = text[1:] if float(text[1:]) == 0 else MINUS + text[1:]
+    return text
+
+
+def factor_number(x: float, decimals: int) -> str:
+    """A number as a factor or a later term: a negative one in parentheses."""
+    text = signed_number(x, decimals)
+    return f"({text})" if text.startswith(MINUS) else text

@@ -91,7 +91,7 @@ def render_graph(session: Session) -> Text:
     def state(node: str) -> NodeState:
         return node_state(index, node, pos.index, current_node)
 
-    from ...core.trace import a_symbol  # here: importing the engine waits until after the first frame
+    from ...core.gates import a_symbol  # here: importing the engine waits until after the first frame
 
     names = [a_symbol(l, last) for l in range(1, last + 1)]
     pad = max(len(s) for s in names)

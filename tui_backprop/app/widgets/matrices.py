@@ -276,25 +276,23 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         return drawing.strip(y, base).crop_extend(scroll_x, scroll_x + width, base)
 
-    def _box(self, name: str, a: np.ndarray, written: bool, colour: str) -> Box:
+    def _box(self, label: str, a: np.ndarray, written: bool, colour: str) -> Box:
         if written and self._hide_outputs:
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
-            title = f"✎ {display_name(name)}  ?×?"
+            title = f"✎ {label}  ?×?"
         else:
             body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written=written)
-            title = f"{'✎ ' if written else ''}{display_name(name)}  {dims(a)}"
+            title = f"{'✎ ' if written else ''}{label}  {dims(a)}"
         return matrix_box(title, body, written, colour)
 
     def render_lines_of(self, step: Step, available: int) -> list[list[Piece]]:
+        """One row per operation: its operands as they enter (a2ᵀ, 1ᵀ, f'(z2)) → its result."""
         colour = PHASE_STYLE.get(step.phase, "")
-        groups: list[tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray]]]]
-        if step.phase == "update":
-            # One row per parameter: old value and its gradient → the new value.
-            groups = []
-            for name, new in step.outputs.items():
-                groups.append(([(name, step.inputs[name]), (f"dJ_d{name}", step.inputs[f"dJ_d{name}"])], [(name, new)]))
-        else:
-            groups = [(list(step.inputs.items()), list(step.outputs.items()))]
+        context = [(display_name(n), a) for n, a in step.context.items()]
+        groups = [
+            (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
+            for k, op in enumerate(step.operations)
+        ]
         lines: list[list[Piece]] = []
         for inputs, outputs in groups:
             items = [self._box(n, a, False, colour) for n, a in inputs]

@@ -1,0 +1,592 @@
+"""Every kind of gate of the walk, defined once: its operations, its words, its questions.
+
+A kind builds the operations of its gate for one layer from a full pass (which matrices enter, and
+how), and owns the words a student reads about it: title, equation, explanation, the why of each
+result's shape, and a note for the worked example of an entry. Views — the app's panels, the
+text/markdown/JSON trace, the handout, the quiz — render a Step through its kind; none of them
+chooses words by comparing gate names or parses a formatted string.
+
+A new kind of gate is a new subclass here, listed in KINDS, providing `build` and every method of
+GateKind that raises NotImplementedError; tests/test_gates.py checks that each kind provides all parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..notation import dims, display_name, signed_number
+from .activations import ACTIVATIONS, FORMULAS
+from .network import Params, Pass
+from .operations import (
+    ADD,
+    APPLY,
+    AS_IS,
+    BROADCAST,
+    COST,
+    ELEMENTWISE,
+    MATMUL,
+    ONES,
+    SUM_ROWS,
+    TRANSPOSED,
+    UPDATE,
+    Operand,
+    Operation,
+)
+
+Array = np.ndarray
+
+
+# --- names of the walk's matrices -------------------------------------------------------------------
+
+
+def a_name(level: int, last: int) -> str:
+    """ASCII name of the activation of layer `level` (1-based; layer 1 is X)."""
+    if level == 1:
+        return "X"
+    return "yhat" if level == last else f"a{level}"
+
+
+def a_symbol(level: int, last: int) -> str:
+    return display_name(a_name(level, last))
+
+
+def product_name(level: int, last: int) -> str:
+    """The forward mulGate's result: XW1, a2W2, …"""
+    return f"{a_name(level, last)}W{level}"
+
+
+def count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def each(n: int, word: str) -> str:
+    """`each of the 3 units` — or `the single unit` when there is one."""
+    return f"the single {word}" if n == 1 else f"each of the {n} {word}s"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the words need besides the matrices: the scenario's settings."""
+
+    m: int
+    n_layers: int  # weight layers
+    hidden: str
+    output: str
+    cost: str
+    eta: float
+
+    def activation(self, layer: int) -> str:
+        return self.output if layer == self.n_layers else self.hidden
+
+    @property
+    def last(self) -> int:
+        return self.n_layers + 1
+
+
+@dataclass(frozen=True)
+class Walk:
+    """One epoch's numbers for the kinds to build from: the parameters at its start and their pass."""
+
+    facts: Facts
+    params: Params
+    p: Pass
+    y: Array
+    new: Params  # after the update
+    ones: Array  # 1ᵀ, 1×m
+
+
+class GateKind:
+    """One kind of gate. Subclasses set the class attributes and implement the methods."""
+
+    key = ""  # a stable identifier
+    phase = ""  # forward | backward | update
+    gate = ""  # the JSON trace's gate: mul | add | activation | cost | update
+    node_prefix = ""  # the graph node it lights: mul1, add1, act1, cost, update1
+    asks_value = False  # the quiz may also ask one value of its result
+
+    def node(self, layer: int) -> str:
+        return self.node_prefix if not layer else f"{self.node_prefix}{layer}"
+
+    def build(self, walk: Walk, layer: int) -> tuple[tuple[Operation, ...], dict[str, Array]]:
+        """The gate's operations at `layer`, and inputs shown beside the operands (context)."""
+        raise NotImplementedError
+
+    def title(self, step) -> str:
+        raise NotImplementedError
+
+    def explanation(self, step) -> str:
+        raise NotImplementedError
+
+    def why(self, step, op: Operation) -> str:
+        """Why `op`'s result has the shape it has."""
+        raise NotImplementedError
+
+    def note(self, step, op: Operation, decimals: int) -> str:
+        """A line under the worked example of entry [1,1] of `op` ("" for none)."""
+        raise NotImplementedError
+
+    def equation(self, step) -> str:
+        return ",  ".join(op.equation() for op in step.operations)
+
+    def inputs(self, step) -> dict[str, Array]:
+        """Operands as stored (the row of ones aside) and the context, in the order they enter."""
+        out: dict[str, Array] = {}
+        for op in step.operations:
+            for o in op.operands:
+                if o.how != ONES:
+                    out.setdefault(o.name, o.matrix)
+        out.update(step.context)
+        return out
+
+
+# --- forward ----------------------------------------------------------------------------------------
+
+
+class Product(GateKind):
+    key, phase, gate, node_prefix = "product", "forward", "mul", "mul"
+
+    def build(self, walk, layer):
+        k, last = layer - 1, walk.facts.last
+        x, w = walk.p.activations[k], walk.params.weights[k]
+        op = Operation(
+            product_name(layer, last),
+            walk.p.products[k],
+            MATMUL,
+            (Operand(a_name(layer, last), x), Operand(f"W{layer}", w)),
+        )
+        return (op,), {}
+
+    def title(self, step):
+        return f"mulGate: {step.operations[0].equation()}"
+
+    def explanation(self, step):
+        (op,) = step.operations
+        a, w = op.operands
+        return (
+            f"A matrix product: each of the {count(step.facts.m, 'row')} of {a.symbol} (one observation each) is "
+            f"multiplied by {w.symbol}, giving every observation's weighted sum for "
+            f"{each(w.shape[1], 'unit')} of layer {step.layer + 1}. The inner sizes ({a.shape[1]}) must agree."
+        )
+
+    def why(self, step, op):
+        a, w = op.operands
+        return (
+            f"A matrix product: the inner dimensions cancel, (a×b)·(b×c) → a×c. Here "
+            f"({dims(a.shape)})·({dims(w.shape)}) → {dims(op.shape)}: one row per observation of "
+            f"{a.symbol}, one column per unit of {w.symbol}."
+        )
+
+    def note(self, step, op, decimals):
+        return f"row 1 of {op.operands[0].symbol} times column 1 of {op.operands[1].symbol}"
+
+
+class BiasAdd(GateKind):
+    key, phase, gate, node_prefix = "bias_add", "forward", "add", "add"
+
+    def build(self, walk, layer):
+        k, last = layer - 1, walk.facts.last
+        op = Operation(
+            f"z{layer + 1}",
+            walk.p.zs[k],
+            ADD,
+            (
+                Operand(product_name(layer, last), walk.p.products[k]),
+                Operand(f"b{layer}", walk.params.biases[k], BROADCAST),
+            ),
+        )
+        return (op,), {}
+
+    def title(self, step):
+        return f"addGate: {step.operations[0].equation()}"
+
+    def explanation(self, step):
+        b = step.operations[0].operands[1]
+        return (
+            f"{b.symbol} is one row, broadcast to all {step.facts.m} rows: every observation gets the same bias "
+            f"added to each unit."
+        )
+
+    def why(self, step, op):
+        b = op.operands[1]
+        return (
+            f"Adding {b.symbol} ({dims(b.shape)}) broadcasts its one row to every row, so the shape does "
+            f"not change: {op.symbol} has the shape of the product, {dims(op.shape)}."
+        )
+
+    def note(self, step, op, decimals):
+        return f"the same {op.operands[1].symbol}[1,1] is added in every row"
+
+
+class Activation(GateKind):
+    key, phase, gate, node_prefix = "activation", "forward", "activation", "act"
+
+    def build(self, walk, layer):
+        k, last = layer - 1, walk.facts.last
+        op = Operation(
+            a_name(layer + 1, last),
+            walk.p.activations[k + 1],
+            APPLY,
+            (Operand(f"z{layer + 1}", walk.p.zs[k]),),
+            function=walk.facts.activation(layer),
+        )
+        return (op,), {}
+
+    def title(self, step):
+        op = step.operations[0]
+        return f"activation: {op.symbol} = {op.function}({op.operands[0].symbol})"
+
+    def equation(self, step):
+        op = step.operations[0]
+        return f"{op.equation()},  {FORMULAS[op.function][0]}"
+
+    def explanation(self, step):
+        op = step.operations[0]
+        output = step.layer == step.facts.n_layers
+        return f"{op.function} acts on each entry separately, so the shape does not change" + (
+            ": these are the network's predictions." if output else "."
+        )
+
+    def why(self, step, op):
+        z = op.operands[0].symbol
+        return (
+            f"The activation is element-wise: it acts on each entry of {z} on its own, so {op.symbol} has "
+            f"{z}'s shape {dims(op.shape)}."
+        )
+
+    def note(self, step, op, decimals):
+        return FORMULAS[op.function][0]
+
+
+class Cost(GateKind):
+    key, phase, gate, node_prefix = "cost", "forward", "cost", "cost"
+    asks_value = True
+
+    def build(self, walk, layer):
+        f = walk.facts
+        scale = 0.5 if f.cost == "sse" else 0.5 / f.m
+        yhat = walk.p.activations[-1]
+        op = Operation(
+            "J",
+            np.array([[walk.p.cost]]),
+            COST,
+            (Operand("y", walk.y), Operand("yhat", yhat)),
+            coefficient=scale,
+        )
+        return (op,), {}
+
+    def title(self, step):
+        return "cost: J"
+
+    def explanation(self, step):
+        m = step.facts.m
+        return "The cost adds up the squared errors of every observation and output into one number" + (
+            " (sse: half the sum)."
+            if step.facts.cost == "sse"
+            else f", averaged over the {count(m, 'observation')} (mse: divided by m = {m})."
+        )
+
+    def why(self, step, op):
+        return (
+            "The cost is a single number, 1×1: the squared errors of every observation are summed over "
+            "the batch into one J."
+        )
+
+    def note(self, step, op, decimals):
+        return "" if step.facts.cost == "sse" else f"m = {step.facts.m}"
+
+
+# --- backward ---------------------------------------------------------------------------------------
+
+
+class CostPrime(GateKind):
+    key, phase, gate, node_prefix = "cost_prime", "backward", "cost", "cost"
+    asks_value = True
+
+    def build(self, walk, layer):
+        f = walk.facts
+        op = Operation(
+            "dJ_dyhat",
+            walk.p.dJ_dyhat,
+            ELEMENTWISE,
+            (Operand("y", walk.y), Operand("yhat", walk.p.activations[-1])),
+            coefficient=1.0 if f.cost == "sse" else 1.0 / f.m,
+            difference=True,
+        )
+        return (op,), {}
+
+    def title(self, step):
+        return "cost': ∂J/∂ŷ"
+
+    def explanation(self, step):
+        m = step.facts.m
+        return (
+            "The first gradient: how the cost changes with each prediction. It has ŷ's shape, "
+            "one entry per observation and output"
+            + ("." if step.facts.cost == "sse" else f", divided by m = {m} because the cost is an average.")
+        )
+
+    def why(self, step, op):
+        return (
+            f"∂J/∂ŷ is the element-wise derivative of the cost with respect to each prediction, so it has "
+            f"ŷ's shape {dims(op.shape)}: one entry per observation and output."
+        )
+
+    def note(self, step, op, decimals):
+        return "−(y − ŷ) is ŷ − y" + ("" if step.facts.cost == "sse" else f", divided by m = {step.facts.m}")
+
+
+class FPrime(GateKind):
+    key, phase, gate, node_prefix = "f_prime", "backward", "activation", "act"
+
+    def build(self, walk, layer):
+        k, f = layer - 1, walk.facts
+        act = f.activation(layer)
+        if layer == f.n_layers:
+            upstream = Operand("dJ_dyhat", walk.p.dJ_dyhat)
+        else:
+            upstream = Operand(f"dJ_da{layer + 1}", walk.p.dJ_da[k + 1])
+        fprime = ACTIVATIONS[act][1](walk.p.activations[k + 1])
+        op = Operation(
+            f"delta{layer + 1}",
+            walk.p.deltas[k],
+            ELEMENTWISE,
+            (upstream, Operand(f"fprime_z{layer + 1}", fprime)),
+            function=act,
+        )
+        return (op,), {f"z{layer + 1}": walk.p.zs[k]}
+
+    def inputs(self, step):
+        op = step.operations[0]
+        upstream, fprime = op.operands
+        return {upstream.name: upstream.matrix, **step.context, fprime.name: fprime.matrix}
+
+    def title(self, step):
+        return f"f': {step.operations[0].equation()}"
+
+    def equation(self, step):
+        op = step.operations[0]
+        return f"{op.equation()},  {FORMULAS[op.function][1]}"
+
+    def explanation(self, step):
+        op = step.operations[0]
+        z = op.operands[1].symbol[3:-1]  # the z of f'(z)
+        return (
+            "The activation worked entry by entry, so its gradient does too: an element-wise "
+            f"product (⊙) with {op.function}'({z}), never a matrix product. {op.symbol} is the error "
+            f"back-propagated to layer {step.layer + 1}." + _dead_units(op.function, step.context, step.layer + 1)
+        )
+
+    def why(self, step, op):
+        z = f"z{step.layer + 1}"
+        return (
+            f"f' is applied element-wise: {op.symbol} = upstream ⊙ f'({z}) multiplies entry by entry (⊙, not a "
+            f"matrix product), so {op.symbol} has {z}'s shape {dims(op.shape)}."
+        )
+
+    def note(self, step, op, decimals):
+        z_name = f"z{step.layer + 1}"
+        z = float(step.context[z_name][0, 0])
+        fz = float(op.operands[1].matrix[0, 0])
+        a = float(ACTIVATIONS[op.function][0](np.array([[z]]))[0, 0])
+        d = decimals
+        if op.function == "sigmoid":
+            return f"σ'({z_name}[1,1]) = σ(z)(1 − σ(z)) = {signed_number(a, d)}·(1 − {signed_number(a, d)}) = {signed_number(fz, d)}"
+        if op.function == "tanh":
+            return f"tanh'({z_name}[1,1]) = 1 − tanh²(z) = 1 − {signed_number(a, d)}² = {signed_number(fz, d)}"
+        if op.function == "relu":
+            return f"{z_name}[1,1] = {signed_number(z, d)} {'>' if z > 0 else '≤'} 0, so relu' = {fz:g}"
+        return "identity' = 1"
+
+
+class BiasGradient(GateKind):
+    key, phase, gate, node_prefix = "bias_gradient", "backward", "add", "add"
+    asks_value = True
+
+    def build(self, walk, layer):
+        k = layer - 1
+        op = Operation(
+            f"dJ_db{layer}",
+            walk.p.grad_b[k],
+            SUM_ROWS,
+            (Operand("ones", walk.ones, ONES), Operand(f"delta{layer + 1}", walk.p.deltas[k])),
+        )
+        return (op,), {}
+
+    def title(self, step):
+        return f"addGate: {step.operations[0].equation()}"
+
+    def equation(self, step):
+        delta = step.operations[0].operands[1].symbol
+        prod = display_name(product_name(step.layer, step.facts.last))
+        return f"{step.operations[0].equation()},  ∂J/∂({prod}) = {delta}"
+
+    def explanation(self, step):
+        delta = step.operations[0].operands[1].symbol
+        m, l = step.facts.m, step.layer
+        return (
+            f"The addGate is a distributor: its local derivative is 1, so {delta} passes unchanged "
+            f"to both inputs. b{l} was one row broadcast to all {count(m, 'row')}, so its gradient adds up the "
+            f"{count(m, 'row')} of {delta}: that is what the row of ones 1ᵀ does — it sums the batch."
+        )
+
+    def why(self, step, op):
+        d = op.operands[1]
+        m, l = d.shape[0], step.layer
+        return (
+            f"1ᵀ·{d.symbol} sums the {m} rows of {d.symbol} into one row — the sum over the batch, "
+            f"because b{l} was one row broadcast to all {m} observations — so ∂J/∂b{l} has "
+            f"b{l}'s shape 1×{d.shape[1]}."
+        )
+
+    def note(self, step, op, decimals):
+        d = op.operands[1]
+        return f"column 1 of {d.symbol} summed over the {count(d.shape[0], 'observation')}"
+
+
+class ProductGradients(GateKind):
+    key, phase, gate, node_prefix = "product_gradients", "backward", "mul", "mul"
+
+    def build(self, walk, layer):
+        k, last = layer - 1, walk.facts.last
+        a = a_name(layer, last)
+        delta = Operand(f"delta{layer + 1}", walk.p.deltas[k])
+        w = walk.params.weights[k]
+        ops = [
+            Operation(f"dJ_dW{layer}", walk.p.grad_w[k], MATMUL, (Operand(a, walk.p.activations[k], TRANSPOSED), delta))
+        ]
+        context = {}
+        if k > 0:
+            ops.append(
+                Operation(f"dJ_da{layer}", walk.p.dJ_da[k], MATMUL, (delta, Operand(f"W{layer}", w, TRANSPOSED)))
+            )
+        else:
+            context[f"W{layer}"] = w  # shown: ∂J/∂X would need it, and the explanation says why it is not computed
+        return tuple(ops), context
+
+    def title(self, step):
+        return f"mulGate: {step.operations[0].equation()}"
+
+    def explanation(self, step):
+        l, m = step.layer, step.facts.m
+        a, delta = step.operations[0].operands
+        a_sym = display_name(a.name)
+        text = (
+            f"The mulGate is a switcher: the gradient for one factor is the upstream gradient times the "
+            f"other factor. {a_sym} is transposed so that the shapes fit — ∂J/∂W{l} must have W{l}'s "
+            f"shape {dims(step.operations[0].shape)} — and the product over the {count(m, 'observation')} adds up "
+            "each one's contribution."
+        )
+        if len(step.operations) > 1:
+            units = step.operations[1].shape[1]
+            return text + (
+                f" For {a_sym} it is {delta.symbol} times W{l}ᵀ, which splits each observation's error among "
+                f"{'the single unit' if units == 1 else f'the {units} units'} of layer {l}."
+            )
+        return text + (
+            f" W{l} is not needed here: ∂J/∂X would be {delta.symbol} · W{l}ᵀ, but X is data, not a "
+            "parameter, so the backward walk ends at ∂J/∂W1."
+        )
+
+    def why(self, step, op):
+        first, second = op.operands
+        if first.transposed:  # ∂J/∂W = aᵀ·δ
+            a = display_name(first.name)
+            return (
+                f"{op.symbol} has W{step.layer}'s shape {dims(op.shape)}, which is why {a} is transposed and put on "
+                f"the left: {a}ᵀ·{second.symbol} is ({dims(first.shape)})·({dims(second.shape)}) → {dims(op.shape)} — "
+                f"the inner dimensions ({first.shape[1]}, the observations) cancel, so the product sums over the batch."
+            )
+        a = display_name(op.result)[4:]  # ∂J/∂a2 → a2
+        return (
+            f"{op.symbol} has {a}'s shape {dims(op.shape)}, so W{step.layer} is transposed and goes on the right: "
+            f"{first.symbol}·{second.symbol} is ({dims(first.shape)})·({dims(second.shape)}) → {dims(op.shape)} — "
+            f"the inner dimensions ({first.shape[1]}, the units of layer {step.layer + 1}) cancel."
+        )
+
+    def note(self, step, op, decimals):
+        first, second = op.operands
+        if first.transposed:
+            a = display_name(first.name)
+            return f"{a}ᵀ[1,i] = {a}[i,1]: one term per observation"
+        w = display_name(second.name)
+        return f"{w}ᵀ[j,1] = {w}[1,j]"
+
+
+# --- update -----------------------------------------------------------------------------------------
+
+
+class Update(GateKind):
+    key, phase, gate, node_prefix = "update", "update", "update", "update"
+
+    def build(self, walk, layer):
+        k, eta = layer - 1, walk.facts.eta
+        ops = tuple(
+            Operation(
+                f"{kind}{layer}",
+                new[k],
+                UPDATE,
+                (Operand(f"{kind}{layer}", old[k], AS_IS), Operand(f"dJ_d{kind}{layer}", grad[k])),
+                coefficient=eta,
+            )
+            for kind, old, new, grad in (
+                ("W", walk.params.weights, walk.new.weights, walk.p.grad_w),
+                ("b", walk.params.biases, walk.new.biases, walk.p.grad_b),
+            )
+        )
+        return ops, {}
+
+    def title(self, step):
+        return f"update: W{step.layer} and b{step.layer}"
+
+    def equation(self, step):
+        return super().equation(step) + f"   (η = {step.facts.eta:g})"
+
+    def explanation(self, step):
+        return (
+            "Gradient descent: each weight moves a step of size η against its gradient, downhill on J. "
+            "All gradients were computed with the weights as they were at the start of this epoch."
+        )
+
+    def why(self, step, op):
+        return (
+            f"W ← W − η·∂J/∂W subtracts a gradient of the same shape, so the new {op.symbol} has the "
+            f"parameter's shape {dims(op.shape)}."
+        )
+
+    def note(self, step, op, decimals):
+        return f"η = {step.facts.eta:g}"
+
+
+PRODUCT, BIAS_ADD, ACTIVATION, COST_GATE = Product(), BiasAdd(), Activation(), Cost()
+COST_PRIME, F_PRIME, BIAS_GRADIENT, PRODUCT_GRADIENTS = CostPrime(), FPrime(), BiasGradient(), ProductGradients()
+UPDATE_GATE = Update()
+KINDS: tuple[GateKind, ...] = (
+    PRODUCT,
+    BIAS_ADD,
+    ACTIVATION,
+    COST_GATE,
+    COST_PRIME,
+    F_PRIME,
+    BIAS_GRADIENT,
+    PRODUCT_GRADIENTS,
+    UPDATE_GATE,
+)
+
+
+def _dead_units(act: str, context: dict[str, Array], layer: int) -> str:
+    """A sentence naming the relu units whose f' is 0 for the whole batch, or nothing."""
+    if act != "relu":
+        return ""
+    z = context[f"z{layer}"]
+    dead = [j + 1 for j in range(z.shape[1]) if (z[:, j] <= 0).all()]
+    if not dead:
+        return ""
+    units = ", ".join(str(j) for j in dead)
+    plural = len(dead) > 1
+    return (
+        f" Unit{'s' if plural else ''} {units} of layer {layer} {'are' if plural else 'is'} dead: z ≤ 0 for "
+        f"every observation, so relu' = 0 and {'their' if plural else 'its'} column of δ{layer} is exactly "
+        "zero — no gradient reaches the weights feeding it, and they will not change."
+    )
