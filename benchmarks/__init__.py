@@ -1,1 +1,1 @@
-"""Benchmarks for backprop-tui (issue 5). Run: python -m benchmarks.run"""
+"""Benchmarks for backprop-tui, each figure a ratio against a same-run baseline. Run: python -m benchmarks.run"""

@@ -1,4 +1,4 @@
-"""backprop-tui benchmarks (issue 5): every figure a ratio against a baseline measured in the same run.
+"""backprop-tui benchmarks: every figure a ratio against a baseline measured in the same run.
 
     python -m benchmarks.run                  # 5 runs, medians; from the repo root
     python benchmarks/run.py --quick          # tiny counts (the test suite runs this)

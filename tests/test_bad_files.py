@@ -1,4 +1,4 @@
-"""Issue 4, section 1: every malformed scenario file gets one specific line and exit 1.
+"""Every malformed scenario file gets one specific line and exit 1.
 
 The corpus lives in tests/bad/ (one small file per case). Each case names the words
 its message must contain: the field, what was expected and what was found. Every

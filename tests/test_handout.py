@@ -84,7 +84,7 @@ def test_every_step_title_equation_and_explanation(sleep_md):
         assert heading in sleep_md
 
 
-def test_the_issue_example_line_with_independent_numbers(sleep_md):
+def test_the_first_worked_example_with_independent_numbers(sleep_md):
     ref = article_pass()
     X, W1 = ref["X"], ref["W1"]
     numbers = f"= {f4(X[0, 0])}·{f4(W1[0, 0])} + {f4(X[0, 1])}·{f4(W1[1, 0])}"

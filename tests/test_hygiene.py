@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-ENGINE_MODULES = [
+HEADLESS_MODULES = [  # the engine and the views that need no terminal
     "tui_backprop",
     "tui_backprop.core",
     "tui_backprop.core.activations",
@@ -16,6 +16,9 @@ ENGINE_MODULES = [
     "tui_backprop.core.scenario",
     "tui_backprop.core.session",
     "tui_backprop.core.trace",
+    "tui_backprop.core.gates",
+    "tui_backprop.core.operations",
+    "tui_backprop.quiz",
     "tui_backprop.notation",
     "tui_backprop.export",
     "tui_backprop.handout",
@@ -33,8 +36,8 @@ def imported_after(code: str) -> set[str]:
     return set(out.split())
 
 
-@pytest.mark.parametrize("module", ENGINE_MODULES)
-def test_engine_module_does_not_import_textual(module):
+@pytest.mark.parametrize("module", HEADLESS_MODULES)
+def test_headless_module_does_not_import_textual(module):
     modules = imported_after(f"import {module}")
     assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
 

@@ -1,4 +1,4 @@
-"""Issue 4, section 2: activations stay finite, divergence is caught, dead units show as zeros."""
+"""Activations stay finite, divergence is caught, dead units show as zeros."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4, section 3: property-based tests of the loader and the gradient.
+"""Property-based tests of the loader and the gradient.
 
 Loading any document, valid or broken, returns a Scenario or raises the project's
 own ScenarioError, never anything else; random valid networks pass the gradient check.

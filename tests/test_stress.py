@@ -1,4 +1,4 @@
-"""Issue 4, the app-driven part: random keys, tiny terminals, bad files, divergence — the app stays up and sane."""
+"""Random keys, tiny terminals, bad files, divergence — the app stays up and sane."""
 
 from __future__ import annotations
 

@@ -17,11 +17,11 @@ the shapes of every computed matrix are blank.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from .core import Session, Step
+from .core.gates import glossary
+from .core.trace import facts_of
 from .export import walk
 from .notation import dims, display_name, signed_number
 
@@ -33,7 +33,6 @@ MAX_COLS = 10
 MAX_PARAMETER_ROWS = 64  # entries listed in an epoch's before/after table
 
 PHASES = {"forward": "Forward pass", "backward": "Backward pass", "update": "Update"}
-GIVEN = re.compile(r"^(X|y|W\d+|b\d+)$")
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -106,46 +105,17 @@ def worked_lines(step: Step, decimals: int, blank: bool) -> list[str]:
 # --- the document ----------------------------------------------------------------------------
 
 
-def _next(n: str) -> int:
-    return int(n) + 1
-
-
-_MEANINGS = [
-    (r"X", lambda: "inputs, one observation per row (a1)"),
-    (r"y", lambda: "targets, one row per observation"),
-    (r"W(\d+)", lambda l: f"weights, layer {l} → layer {_next(l)}"),
-    (r"b(\d+)", lambda l: f"biases of layer {_next(l)} (one row, broadcast to every row)"),
-    (r"(X|a\d+)W(\d+)", lambda a, l: f"the product {a} · W{l}"),
-    (r"z(\d+)", lambda l: f"pre-activation of layer {l}"),
-    (r"a(\d+)", lambda l: f"activation of layer {l}"),
-    (r"yhat", lambda: "predictions (the last layer's activation)"),
-    (r"J", lambda: "cost, one number (1×1)"),
-    (r"dJ_dyhat", lambda: "gradient of J with respect to the predictions"),
-    (r"delta(\d+)", lambda l: f"error back-propagated to layer {l}, ∂J/∂z{l}"),
-    (r"dJ_dW(\d+)", lambda l: f"gradient of J with respect to W{l}"),
-    (r"dJ_db(\d+)", lambda l: f"gradient of J with respect to b{l}"),
-    (r"dJ_da(\d+)", lambda l: f"gradient of J with respect to a{l}"),
-]
-
-
-def meaning(name: str) -> str:
-    for pattern, text in _MEANINGS:
-        if m := re.fullmatch(pattern, name):
-            return text(*m.groups())
-    return ""
-
-
-def _shapes_table(steps: list[Step], blank: bool) -> list[str]:
-    seen: dict[str, tuple[int, ...]] = {}
+def _shapes_table(session: Session, steps: list[Step], blank: bool) -> list[str]:
+    shapes: dict[str, tuple[int, ...]] = {}
     for step in steps:
-        if step.phase == "update":
-            continue
-        for name, value in [*step.inputs.items(), *step.outputs.items()]:
-            seen.setdefault(name, value.shape)
+        if step.phase != "update":
+            for name, value in [*step.inputs.items(), *step.outputs.items()]:
+                shapes.setdefault(name, value.shape)
     rows = ["| matrix | meaning | shape |", "|---|---|---|"]
-    for name, shape in seen.items():
-        shown = dims(shape) if not blank or GIVEN.match(name) else f"`{BLANK_SHAPE}`"
-        rows.append(f"| {display_name(name)} | {meaning(name)} | {shown} |")
+    for name, (meaning, given) in glossary(facts_of(session.scenario)).items():
+        if name in shapes:
+            shown = dims(shapes[name]) if given or not blank else f"`{BLANK_SHAPE}`"
+            rows.append(f"| {display_name(name)} | {meaning} | {shown} |")
     return rows
 
 
@@ -201,7 +171,7 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> l
             "checked against the inputs of the steps after it.",
             "",
         ]
-    out += ["## Shapes", "", *_shapes_table(steps, blank), ""]
+    out += ["## Shapes", "", *_shapes_table(session, steps, blank), ""]
     return out
 
 

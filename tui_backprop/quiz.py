@@ -59,10 +59,7 @@ def expected_shape(step: Step) -> Shape:
 
 
 def shape_question(step: Step) -> str:
-    name = display_name(asked_output(step))
-    if step.phase == "update":
-        name = f"the new {name}"
-    return f"Shape of {name}? ({SHAPE_EXAMPLE})"
+    return f"Shape of {step.operation(asked_output(step)).symbol}? ({SHAPE_EXAMPLE})"
 
 
 def masked_shapes(step: Step) -> str:

@@ -85,6 +85,36 @@ class Facts:
         return self.n_layers + 1
 
 
+def glossary(facts: Facts) -> dict[str, tuple[str, bool]]:
+    """Every matrix of the walk: name → (what it is, given by the scenario?), in the order the walk meets them."""
+    last = facts.last
+    g: dict[str, tuple[str, bool]] = {
+        "X": ("inputs, one observation per row (a1)", True),
+        "y": ("targets, one row per observation", True),
+    }
+    for l in range(1, facts.n_layers + 1):
+        a_in = a_symbol(l, last)
+        g[f"W{l}"] = (f"weights, layer {l} → layer {l + 1}", True)
+        g[f"b{l}"] = (f"biases of layer {l + 1} (one row, broadcast to every row)", True)
+        g[product_name(l, last)] = (f"the product {a_in} · W{l}", False)
+        g[f"z{l + 1}"] = (f"pre-activation of layer {l + 1}", False)
+        out = a_name(l + 1, last)
+        g[out] = (
+            "predictions (the last layer's activation)" if out == "yhat" else f"activation of layer {l + 1}",
+            False,
+        )
+    g["J"] = ("cost, one number (1×1)", False)
+    g["dJ_dyhat"] = ("gradient of J with respect to the predictions", False)
+    for l in range(facts.n_layers, 0, -1):
+        g[f"fprime_z{l + 1}"] = (f"f' of z{l + 1}, entry by entry", False)
+        g[f"delta{l + 1}"] = (f"error back-propagated to layer {l + 1}, ∂J/∂z{l + 1}", False)
+        g[f"dJ_db{l}"] = (f"gradient of J with respect to b{l}", False)
+        g[f"dJ_dW{l}"] = (f"gradient of J with respect to W{l}", False)
+        if l > 1:
+            g[f"dJ_da{l}"] = (f"gradient of J with respect to a{l}", False)
+    return g
+
+
 @dataclass(frozen=True)
 class Walk:
     """One epoch's numbers for the kinds to build from: the parameters at its start and their pass."""
@@ -529,6 +559,7 @@ class Update(GateKind):
                 UPDATE,
                 (Operand(f"{kind}{layer}", old[k], AS_IS), Operand(f"dJ_d{kind}{layer}", grad[k])),
                 coefficient=eta,
+                symbol_override=f"new {kind}{layer}",
             )
             for kind, old, new, grad in (
                 ("W", walk.params.weights, walk.new.weights, walk.p.grad_w),
@@ -551,7 +582,7 @@ class Update(GateKind):
 
     def why(self, step, op):
         return (
-            f"W ← W − η·∂J/∂W subtracts a gradient of the same shape, so the new {op.symbol} has the "
+            f"W ← W − η·∂J/∂W subtracts a gradient of the same shape, so the {op.symbol} has the "
             f"parameter's shape {dims(op.shape)}."
         )
 
