@@ -15,7 +15,7 @@ from tui_backprop.core import Session, names, parse_text, resolve
 from tui_backprop.handout import BLANK_RESULT, BLANK_SHAPE, num, trace_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
-BLOCK = re.compile(r"Worked example, entry \[1,1\]:\n\n```text\n(.*?)\n```", re.S)
+BLOCK = re.compile(r"Worked example, entry \[1,1\]:\n```text\n(.*?)\n```", re.S)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -119,9 +119,10 @@ def test_parameters_before_and_after(sleep_md):
 
 
 def test_matrices_are_tables_with_names_and_shapes(sleep_md):
-    assert "**X** (4×2), input:" in sleep_md
-    assert "**XW1** (4×3), result:" in sleep_md
-    assert "**∂J/∂W2** (3×1), result:" in sleep_md
+    assert "| **X** 4×2 | 1 | 2 |" in sleep_md
+    assert "| **XW1** 4×3 | 1 | 2 | 3 |" in sleep_md
+    assert "| **∂J/∂W2** 3×1 | 1 |" in sleep_md
+    assert "| **f'(z2)** 4×3 (on the way) | 1 | 2 | 3 |" in sleep_md
     assert "| **1** | 0.1000 | −0.2000 | 0.3000 |" in sleep_md  # W1's first row
     assert "| X | inputs, one observation per row (a1) | 4×2 |" in sleep_md
     assert "| δ2 | error back-propagated to layer 2, ∂J/∂z2 | 4×3 |" in sleep_md
@@ -217,14 +218,13 @@ def test_blank_hides_every_result(sleep_blank, sleep_md):
     # every result shape is blank; the given ones (X, y, W, b) stay
     assert "→ 4×3" not in sleep_blank and "→ 1×1" not in sleep_blank
     assert f"`(4×2)·(2×3) → {BLANK_SHAPE}`" in sleep_blank
-    assert f"**XW1** (`{BLANK_SHAPE}`)" in sleep_blank
-    assert "**XW1** (4×3), result" not in sleep_blank
+    assert f"| **XW1** `{BLANK_SHAPE}` |" in sleep_blank
+    assert "**XW1** 4×3" not in sleep_blank
     assert f"| XW1 | the product X · W1 | `{BLANK_SHAPE}` |" in sleep_blank
     assert "| X | inputs, one observation per row (a1) | 4×2 |" in sleep_blank
-    # each worked example keeps its numbers and loses its result
-    assert (
-        sleep_blank.count(f"= {BLANK_RESULT}\n") == sleep_md.count("Worked example") + 3 + 1
-    )  # 3 steps with two, and J
+    # each worked example keeps the given numbers and loses its result
+    steps = Session(resolve("sleep-study")).epoch_pass(1)[2]
+    assert sleep_blank.count(f"= {BLANK_RESULT}\n") == sum(len(st.operations) for st in steps)
     assert "= 0.3000·0.1000 + 1.0000·0.4000" in sleep_blank
     assert "= 0.4300\n" not in sleep_blank.split("Step 2/16")[0]
     assert "| W2[1,1] | 0.7000 | ______ |" in sleep_blank
@@ -232,17 +232,17 @@ def test_blank_hides_every_result(sleep_blank, sleep_md):
 
 def test_blank_grids_do_not_give_the_shape_away(sleep_blank):
     # J is 1×1 but its grid has the cost step's largest size, 4×1
-    part = sleep_blank.split("**J** (")[1].split("Worked example")[0]
+    part = sleep_blank.split("| **J** `")[1].split("Worked example")[0]
     assert part.count("| ______ |") == 4
 
 
 def test_blank_output_matrices_have_no_numbers():
     session = Session(resolve("sleep-study"))
     md = trace_markdown(session, 1, blank=True)
-    for block in md.split("**")[1:]:
-        if "), result" in block.split("\n")[0]:
-            table = block.split("\n\n")[1]
-            assert not re.search(r"\d\.\d", table), table
+    grids = [t for t in md.split("\n\n") if t.startswith("| **") and f"`{BLANK_SHAPE}` |" in t.split("\n")[0]]
+    assert len(grids) >= 16
+    for table in grids:
+        assert not re.search(r"\d\.\d", table), table
 
 
 @pytest.mark.parametrize("name", ["deep", "and"])

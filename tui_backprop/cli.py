@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 # The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
 PROG = "backprop-tui"
-SUBCOMMANDS = ("list", "check", "trace", "train", "gradcheck", "serve")
+SUBCOMMANDS = ("list", "check", "trace", "train", "gradcheck", "serve", "sheets")
+MAX_STUDENTS = 500
 
 
 def _epochs(text: str) -> int:
@@ -34,6 +35,23 @@ def _epochs(text: str) -> int:
     if not 1 <= value <= MAX_EPOCHS:
         raise argparse.ArgumentTypeError(f"expected an integer from 1 to {MAX_EPOCHS:,}, got {value}")
     return value
+
+
+def _whole(low: int, high: int):
+    """An argparse type: a whole number from low to high."""
+
+    def parse(text: str) -> int:
+        import argparse
+
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low:,} to {high:,}, got {value:,}")
+        return value
+
+    return parse
 
 
 def _decimals(text: str) -> int:
@@ -102,6 +120,25 @@ def _sub_parser() -> argparse.ArgumentParser:
     t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     t.add_argument("--decimals", type=_decimals, default=4)
     t.add_argument("--blank", action="store_true", help="markdown: leave results empty for students to fill in")
+    t.add_argument("--fade", action="store_true", help="markdown: work the first half of the steps, leave the rest")
+    t.add_argument(
+        "--variant",
+        type=_whole(0, 2**64 - 1),
+        metavar="K",
+        help="initial weights drawn reproducibly from K (LeCun normal): one set of numbers per student",
+    )
+    h = sub.add_parser(
+        "sheets",
+        help="write a blank sheet and its answer key per student",
+        description="Write sheet-NN.md (blank) and answers-NN.md (worked) for each student, each with its own "
+        "initial weights (variant NN), and index.md.",
+    )
+    h.add_argument("scenario")
+    h.add_argument("--students", type=_whole(1, MAX_STUDENTS), required=True, metavar="N")
+    h.add_argument("--out", required=True, metavar="DIR", help="folder to write to (made if missing)")
+    h.add_argument("--fade", action="store_true", help="work the first half of each sheet's steps")
+    h.add_argument("--epochs", type=_epochs, default=1)
+    h.add_argument("--decimals", type=_decimals, default=4)
     r = sub.add_parser(
         "train", help="train many epochs without the trace", description="Train without building the trace."
     )
@@ -165,15 +202,21 @@ def cmd_trace(args) -> int:
     from . import export
     from .core import Session, resolve
 
-    if args.blank and args.format != "markdown":
-        _usage_error("trace", "--blank goes with --format markdown (a handout to fill in)")
-    session = Session(resolve(args.scenario))
+    for flag in ("blank", "fade"):
+        if getattr(args, flag) and args.format != "markdown":
+            _usage_error("trace", f"--{flag} goes with --format markdown (a handout to fill in)")
+    scenario = resolve(args.scenario)
+    if args.variant is not None:
+        from .core.scenario import variant
+
+        scenario = variant(scenario, args.variant)
+    session = Session(scenario)
     if args.format == "json":
         print(export.dumps(export.trace_json(session, args.epochs)))
     elif args.format == "markdown":
         from . import handout
 
-        print(handout.trace_markdown(session, args.epochs, args.decimals, blank=args.blank), end="")
+        print(handout.trace_markdown(session, args.epochs, args.decimals, blank=args.blank, fade=args.fade), end="")
     else:
         print(export.trace_text(session, args.epochs, args.decimals), end="")
     if session.diverged is not None:
@@ -313,6 +356,52 @@ def _run_app(args) -> int:
     return app.return_code or 0
 
 
+def cmd_sheets(args) -> int:
+    from pathlib import Path
+
+    from . import handout
+    from .core import Session, resolve
+    from .core.scenario import variant
+
+    scenario = resolve(args.scenario)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _err(f"{args.out}: cannot make the folder: {exc.strerror or exc}")
+        return 1
+    width = max(2, len(str(args.students)))
+    index = [
+        f"# {scenario.name}: one sheet per student",
+        "",
+        "| student | variant | sheet | answer key |",
+        "|---|---|---|---|",
+    ]
+    for k in range(1, args.students + 1):
+        n = f"{k:0{width}d}"
+        sheet, key = f"sheet-{n}.md", f"answers-{n}.md"
+        s = variant(scenario, k)
+        tag = f"*Variant {k}: the answer key is `{key}`.*"
+        files = {
+            sheet: handout.trace_markdown(
+                Session(s), args.epochs, args.decimals, blank=not args.fade, fade=args.fade, header=tag
+            ),
+            key: handout.trace_markdown(
+                Session(s), args.epochs, args.decimals, header=f"*Variant {k}: answer key to `{sheet}`.*"
+            ),
+        }
+        try:
+            for name, text in files.items():
+                (out / name).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _err(f"{out / sheet}: cannot write: {exc.strerror or exc}")
+            return 1
+        index.append(f"| {k} | {k} | [{sheet}]({sheet}) | [{key}]({key}) |")
+    (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    print(f"wrote {args.students} sheet{'s' if args.students != 1 else ''} and answer keys to {out}/ (see index.md)")
+    return 0
+
+
 COMMANDS = {
     "list": cmd_list,
     "check": cmd_check,
@@ -320,6 +409,7 @@ COMMANDS = {
     "train": cmd_train,
     "gradcheck": cmd_gradcheck,
     "serve": cmd_serve,
+    "sheets": cmd_sheets,
 }
 
 

@@ -103,7 +103,7 @@ def glossary(facts: Facts) -> dict[str, tuple[str, bool]]:
             "predictions (the last layer's activation)" if out == "yhat" else f"activation of layer {l + 1}",
             False,
         )
-    g["J"] = ("cost, one number (1×1)", False)
+    g["J"] = ("the cost, one number for the whole batch", False)
     g["dJ_dyhat"] = ("gradient of J with respect to the predictions", False)
     for l in range(facts.n_layers, 0, -1):
         g[f"fprime_z{l + 1}"] = (f"f' of z{l + 1}, entry by entry", False)
@@ -505,8 +505,7 @@ class ProductGradients(GateKind):
         text = (
             f"The mulGate is a switcher: the gradient for one factor is the upstream gradient times the "
             f"other factor. {a_sym} is transposed so that the shapes fit — ∂J/∂W{l} must have W{l}'s "
-            f"shape {dims(step.operations[0].shape)} — and the product over the {count(m, 'observation')} adds up "
-            "each one's contribution."
+            f"shape — and the product over the {count(m, 'observation')} adds up each one's contribution."
         )
         if len(step.operations) > 1:
             units = step.operations[1].shape[1]

@@ -9,6 +9,7 @@ from text.
 from __future__ import annotations
 
 import math
+from collections.abc import Container
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,8 @@ FUNCTION_NUMBERS = {
 }
 
 Shape = tuple[int, int]
+
+BLANK = "____"  # a number left for the student
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,8 +113,11 @@ class Factor:
         entry = f"{display_name(self.name)}[{self.index[0] + 1},{self.index[1] + 1}]"
         return f"{FUNCTION_SYMBOL[self.function]}({entry})" if self.function else entry
 
-    def numbers(self, decimals: int, first: bool) -> str:
-        """The entry's number (in parentheses when negative, unless it leads), through its function if any."""
+    def numbers(self, decimals: int, first: bool, hidden: bool = False) -> str:
+        """The entry's number (in parentheses when negative, unless it leads), through its function if any;
+        `hidden`: a blank for the student to fill in."""
+        if hidden:
+            return FUNCTION_NUMBERS[self.function](BLANK) if self.function else BLANK
         if self.function is None:
             return signed_number(self.value, decimals) if first else factor_number(self.value, decimals)
         return FUNCTION_NUMBERS[self.function](signed_number(self.value, decimals))
@@ -167,6 +173,7 @@ class Expansion:
     terms: tuple[Term, ...] | None  # None: the cost, given by value and equation alone
     squares: tuple[tuple[float, float], ...] = ()  # the cost's (y, ŷ) pairs
     scale: float = 1.0  # the cost's factor in front of the sum of squares
+    square_names: tuple[str, str] = ("y", "yhat")  # the cost's two operands
     arrow: str = "="
 
     @property
@@ -197,19 +204,28 @@ class Expansion:
             ]
         )
 
-    def numbers(self, decimals: int) -> str:
-        """The right-hand side with the numbers plugged in (negative factors in parentheses, but a leading one)."""
+    def numbers(self, decimals: int, hide: Container[str] = ()) -> str:
+        """The right-hand side with the numbers plugged in (negative factors in parentheses, but a leading one);
+        entries of the matrices named in `hide` are left blank."""
         if self.terms is None:
+            y_name, yhat_name = self.square_names
+
+            def shown(name: str, v: float, first: bool) -> str:
+                if name in hide:
+                    return BLANK
+                return signed_number(v, decimals) if first else factor_number(v, decimals)
+
             squares = [
-                (False, f"({signed_number(y, decimals)} − {factor_number(yhat, decimals)})²")
-                for y, yhat in self.squares
+                (False, f"({shown(y_name, y, True)} − {shown(yhat_name, yhat, False)})²") for y, yhat in self.squares
             ]
             scale = "½" if self.scale == 0.5 else f"(1/(2·{round(0.5 / self.scale)}))"
             return f"{scale}·({sum_text(squares)})"
         parts = []
         for k, t in enumerate(self.terms):
             lead = k == 0 and t.coefficient == 1
-            body = "·".join(f.numbers(decimals, first=lead and n == 0) for n, f in enumerate(t.factors))
+            body = "·".join(
+                f.numbers(decimals, first=lead and n == 0, hidden=f.name in hide) for n, f in enumerate(t.factors)
+            )
             parts.append((t.coefficient < 0, _coefficient(t.coefficient) + body))
         return sum_text(parts)
 
@@ -338,7 +354,7 @@ class Operation:
             half = "½" if self.coefficient == 0.5 else "1/(2m)"
             n = len(pairs)
             eq = f"J = {half}·Σ (y[i,j] − ŷ[i,j])², over all {n} entr{'y' if n == 1 else 'ies'}"
-            return Expansion(self.result, (0, 0), value, eq, None, pairs, self.coefficient)
+            return Expansion(self.result, (0, 0), value, eq, None, pairs, self.coefficient, (a.name, b.name))
         return Expansion(self.result, (i, j), value, eq, terms)
 
     def json(self) -> dict:

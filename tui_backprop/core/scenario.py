@@ -11,7 +11,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -211,13 +211,25 @@ def _initial_params(src: str, network: dict) -> Params:
     if seed >= 2**64:
         raise ScenarioError(src, "network.seed", f"expected an integer below 2**64, got {_num_text(seed)}")
     _check_sizes(src, layers, "network.layers")
-    # LeCun normal: W ~ N(0, 1/n_in) keeps z of order one for any width; biases start at zero.
+    return lecun_normal(layers, seed)
+
+
+def lecun_normal(layers: list[int], seed: int) -> Params:
+    """W_l ~ N(0, 1/n_l) drawn layer by layer from default_rng(seed); biases zero.
+
+    LeCun normal keeps z of order one for any width.
+    """
     rng = np.random.default_rng(seed)
     weights = tuple(
         rng.normal(0.0, 1.0 / math.sqrt(n_in), size=(n_in, n_out)) for n_in, n_out in zip(layers, layers[1:])
     )
     biases = tuple(np.zeros((1, n_out)) for n_out in layers[1:])
     return Params(weights, biases)
+
+
+def variant(scenario: Scenario, k: int) -> Scenario:
+    """The same network and data with initial weights drawn reproducibly from `k` (one sheet per student)."""
+    return replace(scenario, params=lecun_normal(scenario.layers, k), name=f"{scenario.name} (variant {k})")
 
 
 def _check_sizes(src: str, layers: list[int], field_name: str) -> None:
