@@ -101,6 +101,20 @@ CASES: dict[str, list[str]] = {
         "training.output_activation: expected one of sigmoid, tanh, relu, identity, got the number 1"
     ],
     "lr-zero.toml": ["training.learning_rate: expected a finite number > 0, got the number 0"],
+    # a lesson's questions
+    "lesson-values-unknown.toml": [
+        "lesson.values item 1",
+        "the name of a result of the walk",
+        "'dJ_dw2'",
+        "did you mean 'dJ_dW2'",
+    ],
+    "lesson-values-entry.toml": [
+        "lesson.values item 1",
+        "an entry of dJ_dW2 (3×1), rows 1–3 and columns 1–1, got [4,1]",
+    ],
+    "lesson-values-syntax.toml": ["lesson.values item 1", "like 'dJ_dW2[2,1]'", "'dJ_dW2(2,1)'"],
+    "lesson-tolerance.toml": ["lesson.tolerance: expected a number > 0, got the number -0.1"],
+    "lesson-fade.toml": ["lesson.fade: expected true or false, got the string 'yes'"],
     "lr-negative.toml": ["training.learning_rate: expected a finite number > 0, got the number -1"],
     "lr-string.toml": ["training.learning_rate: expected a finite number > 0, got the string 'fast'"],
     "lr-boolean.toml": ["training.learning_rate: expected a finite number > 0, got the boolean true"],

@@ -115,6 +115,24 @@ def glossary(facts: Facts) -> dict[str, tuple[str, bool]]:
     return g
 
 
+def result_shapes(layers: list[int], m: int) -> dict[str, tuple[int, int]]:
+    """The shape of every result of the walk, from the layer widths and the batch size alone."""
+    last = len(layers)
+    out: dict[str, tuple[int, int]] = {}
+    for l in range(1, last):
+        width = layers[l]
+        out[product_name(l, last)] = out[f"z{l + 1}"] = out[a_name(l + 1, last)] = (m, width)
+    out["J"] = (1, 1)
+    out["dJ_dyhat"] = (m, layers[-1])
+    for l in range(last - 1, 0, -1):
+        out[f"fprime_z{l + 1}"] = out[f"delta{l + 1}"] = (m, layers[l])
+        out[f"dJ_db{l}"] = (1, layers[l])
+        out[f"dJ_dW{l}"] = (layers[l - 1], layers[l])
+        if l > 1:
+            out[f"dJ_da{l}"] = (m, layers[l - 1])
+    return out
+
+
 @dataclass(frozen=True)
 class Walk:
     """One epoch's numbers for the kinds to build from: the parameters at its start and their pass."""

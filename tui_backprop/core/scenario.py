@@ -23,6 +23,7 @@ from .describe import describe as _describe
 from .describe import num_text as _num_text
 from .describe import short as _short
 from .errors import ScenarioError
+from .gates import result_shapes
 from .lesson import Lesson, parse_lesson
 from .network import COSTS, Network, Params
 
@@ -416,7 +417,8 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     )
     epochs = _positive_int(src, "training.epochs", training.get("epochs", 1), MAX_EPOCHS)
 
-    lesson = parse_lesson(src, doc.get("lesson"))
+    layers = [X.shape[1]] + [w.shape[1] for w in params.weights]
+    lesson = parse_lesson(src, doc.get("lesson"), result_shapes(layers, X.shape[0]))
 
     return Scenario(
         name=name.strip(),
