@@ -91,3 +91,20 @@ def test_cost_expansion_gives_value_and_equation():
     assert e.terms is None and e.json().keys() == {"name", "index", "value", "equation"}
     assert math.isclose(e.total, e.value, rel_tol=1e-12)
     assert e.numbers(4).startswith("(1/(2·16))·(")
+
+
+def test_backward_mulgates_ask_how_the_product_is_formed():
+    steps = epoch_one("deep")
+    asked = 0
+    for s in steps:
+        for op in s.operations:
+            options, right = s.kind.arrangements(s, op)
+            if s.kind.key != "product_gradients":
+                assert options == () and right == -1
+                continue
+            asked += 1
+            assert len(options) == 4 and len(set(options)) == 4
+            assert options[right].replace(" ", "") == op.expression().replace(" ", "")
+    assert asked == 5  # three ∂J/∂W and two ∂J/∂a in [2, 4, 3, 1]
+    places = {s.kind.arrangements(s, op)[1] for s in steps for op in s.operations if s.kind.key == "product_gradients"}
+    assert len(places) > 1  # the right answer is not always in the same place

@@ -178,6 +178,13 @@ class GateKind:
     def equation(self, step) -> str:
         return ",  ".join(op.equation() for op in step.operations)
 
+    def arrangements(self, step, op: Operation) -> tuple[tuple[str, ...], int]:
+        """A choice of how `op`'s product is formed: (plausible arrangements, index of the right one).
+
+        Empty where the gate poses no such question; the why of the answer is `why(step, op)`.
+        """
+        return (), -1
+
     def inputs(self, step) -> dict[str, Array]:
         """Operands as stored (the row of ones aside) and the context, in the order they enter."""
         out: dict[str, Array] = {}
@@ -551,6 +558,17 @@ class ProductGradients(GateKind):
             f"{first.symbol}·{second.symbol} is ({dims(first.shape)})·({dims(second.shape)}) → {dims(op.shape)} — "
             f"the inner dimensions ({first.shape[1]}, the units of layer {step.layer + 1}) cancel."
         )
+
+    def arrangements(self, step, op):
+        # The four ways to put the two stored matrices together with one transpose; the right one's place
+        # varies with the layer and the result, so that "always 1" is not a strategy.
+        first, second = op.operands
+        a, b = display_name(first.name), display_name(second.name)
+        options = [f"{a}ᵀ · {b}", f"{b}ᵀ · {a}", f"{a} · {b}ᵀ", f"{b} · {a}ᵀ"]
+        right = op.expression().replace(" ", "")
+        shift = (step.layer + len(op.result)) % len(options)
+        options = options[shift:] + options[:shift]
+        return tuple(options), next(k for k, o in enumerate(options) if o.replace(" ", "") == right)
 
     def note(self, step, op, decimals):
         first, second = op.operands
