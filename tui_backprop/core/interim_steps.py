@@ -27,6 +27,8 @@ def _d(a: Array) -> str:
 def adapt_steps(
     steps: list[Step], s: Scenario, p: Pass, before: OptState | None, after: OptState | None, new: Params
 ) -> list[Step]:
+    """The steps with the new rules' words; each changed step gets its own gate kind (named after the
+    cost, "softmax", "fused", or the optimizer), so views that explain the classic gates leave it alone."""
     n = len(new.weights)
     out = []
     for st in steps:
@@ -34,6 +36,8 @@ def adapt_steps(
             st = _cost_words(st, s) if st.phase == "forward" else _cost_prime_words(st, s)
         elif p.output_rule != CHAIN and st.phase == "backward" and st.gate == "activation" and st.layer == n:
             st = _fused_step(st, s, p)
+        elif st.phase == "forward" and st.gate == "activation" and st.layer == n and s.output_activation == "softmax":
+            st = replace(st, gate="softmax")
         elif st.phase == "update" and before is not None and after is not None:
             st = _update_step(st, s.optimizer, s.learning_rate, before, after, new)
         out.append(st)
@@ -55,20 +59,17 @@ def _cost_words(st: Step, s: Scenario) -> Step:
             f"1 − ŷ for a 0), averaged over the {s.m} observations. It is computed from z as "
             "log(1 + eᶻ) − y·z, so a ŷ that rounds to 0 or 1 never reaches the log."
         )
-    return replace(st, equation=equation, explanation=explanation)
+    return replace(st, gate=s.cost, equation=equation, explanation=explanation)
 
 
 def _cost_prime_words(st: Step, s: Scenario) -> Step:
-    if s.cost == "cross_entropy":
-        equation = "∂J/∂ŷ = −y / (m ŷ)"
-    else:
-        equation = "∂J/∂ŷ = (ŷ − y) / (m ŷ (1 − ŷ))"
+    equation = "∂J/∂ŷ = −y / (m ŷ)" if s.cost == "cross_entropy" else "∂J/∂ŷ = (ŷ − y) / (m ŷ (1 − ŷ))"
     explanation = (
         "How the cost changes with each prediction: large where a right answer got a small probability. "
         "It is shown for the next step, which does not multiply by it: the output activation's derivative "
         "cancels the 1/ŷ exactly, leaving δ = (ŷ − y)/m."
     )
-    return replace(st, equation=equation, explanation=explanation)
+    return replace(st, gate=s.cost, equation=equation, explanation=explanation)
 
 
 def _fused_step(st: Step, s: Scenario, p: Pass) -> Step:
@@ -85,6 +86,7 @@ def _fused_step(st: Step, s: Scenario, p: Pass) -> Step:
         why = "σ'(z) = ŷ(1 − ŷ) cancels the denominator of ∂J/∂ŷ = (ŷ − y)/(m ŷ(1 − ŷ))"
     return replace(
         st,
+        gate="fused",
         title=f"fused: {sym} = (ŷ − y) / m",
         equation=f"{sym} = ∂J/∂z = (ŷ − y) / m",
         shapes=f"({_d(yhat)})−({_d(s.y)}) → {_d(delta)}",
@@ -103,9 +105,7 @@ def _update_step(st: Step, opt: Optimizer, lr: float, before: OptState, after: O
     old_state = {name: a for name, a in before.named().items() if name.endswith((f"_{w}", f"_{b}"))}
     new_state = {name: a for name, a in after.named().items() if name.endswith((f"_{w}", f"_{b}"))}
     if opt.name == "momentum":
-        equation = (
-            f"v ← μ v + ∂J/∂θ,  θ ← θ − η v   for θ = {w}, {b}  (μ = {opt.momentum:g}, η = {lr:g})"
-        )
+        equation = f"v ← μ v + ∂J/∂θ,  θ ← θ − η v   for θ = {w}, {b}  (μ = {opt.momentum:g}, η = {lr:g})"
         explanation = (
             "Momentum: v is a running sum of past gradients, each older one weighted by a further μ. "
             "Steps grow while the gradients agree and cancel where they zig-zag. v started at 0."
@@ -123,6 +123,7 @@ def _update_step(st: Step, opt: Optimizer, lr: float, before: OptState, after: O
         )
     return replace(
         st,
+        gate=opt.name,
         equation=equation,
         explanation=explanation,
         inputs={**st.inputs, **old_state},

@@ -46,9 +46,7 @@ class Optimizer:
     eps: float = 1e-8
 
     def initial_state(self, params: Params) -> OptState:
-        zeros = Params(
-            tuple(np.zeros_like(w) for w in params.weights), tuple(np.zeros_like(b) for b in params.biases)
-        )
+        zeros = Params(tuple(np.zeros_like(w) for w in params.weights), tuple(np.zeros_like(b) for b in params.biases))
         return OptState(0, {slot: zeros for slot in SLOTS[self.name]})
 
     def step(
@@ -80,4 +78,3 @@ class Optimizer:
             new_b = [b - lr * (m1 / c1) / (np.sqrt(s1 / c2) + eps) for b, m1, s1 in zip(params.biases, mb, sb)]
             slots["m"], slots["s"] = Params(tuple(mw), tuple(mb)), Params(tuple(sw), tuple(sb))
         return Params(tuple(new_w), tuple(new_b)), OptState(t, slots)
-

@@ -425,7 +425,10 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         )
     activation = _choice(src, "training.activation", activation, valid_acts)
     output_activation = _choice(
-        src, "training.output_activation", training.get("output_activation", activation), valid_acts + tuple(OUTPUT_ONLY)
+        src,
+        "training.output_activation",
+        training.get("output_activation", activation),
+        valid_acts + tuple(OUTPUT_ONLY),
     )
     _check_output_pairing(src, cost, output_activation, n_out)
     _check_targets(src, cost, y)
@@ -488,7 +491,9 @@ def _check_targets(src: str, cost: str, y: np.ndarray) -> None:
     for (i, j), v in np.ndenumerate(y):
         if not 0.0 <= v <= 1.0:
             raise ScenarioError(
-                src, f"y row {i + 1}, column {j + 1}", f"expected {what} between 0 and 1 for {cost}, got {_num_text(float(v))}"
+                src,
+                f"y row {i + 1}, column {j + 1}",
+                f"expected {what} between 0 and 1 for {cost}, got {_num_text(float(v))}",
             )
     if cost == "cross_entropy":
         for i, row in enumerate(y):
