@@ -289,10 +289,13 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         colour = PHASE_STYLE.get(step.phase, "")
         groups: list[tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray]]]]
         if step.phase == "update":
-            # One row per parameter: old value and its gradient → the new value.
+            # One row per parameter: old value and its gradient → the new value; an optimizer's
+            # state (v_W2, m_W2, …) has no gradient of its own: old → new.
             groups = []
             for name, new in step.outputs.items():
-                groups.append(([(name, step.inputs[name]), (f"dJ_d{name}", step.inputs[f"dJ_d{name}"])], [(name, new)]))
+                grad = f"dJ_d{name}"
+                old = [(name, step.inputs[name])] + ([(grad, step.inputs[grad])] if grad in step.inputs else [])
+                groups.append((old, [(name, new)]))
         else:
             groups = [(list(step.inputs.items()), list(step.outputs.items()))]
         lines: list[list[Piece]] = []
