@@ -206,7 +206,7 @@ def test_binary_cross_entropy_is_finite_where_sigmoid_rounds_to_0_or_1(z, y, exp
     assert np.isfinite(p.dJ_dyhat).all() and np.isfinite(p.deltas[-1]).all()
 
 
-@pytest.mark.parametrize("name", ["softmax-classes", "xor-bce", "sleep-study-momentum", "sleep-study-adam"])
+@pytest.mark.parametrize("name", ["softmax-classes", "xor-bce", "sleep-momentum", "sleep-adam"])
 def test_stepping_and_fast_training_agree_to_the_last_bit(name):
     s = load_bundled(name)
     walked = Session(s)

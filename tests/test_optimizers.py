@@ -188,8 +188,8 @@ def test_stepping_back_through_checkpoints_restores_the_state_exactly(name):
     "name,keys",
     [
         ("sleep-study", []),
-        ("sleep-study-momentum", ["v_W1", "v_b1", "v_W2", "v_b2"]),
-        ("sleep-study-adam", ["m_W1", "m_b1", "m_W2", "m_b2", "s_W1", "s_b1", "s_W2", "s_b2"]),
+        ("sleep-momentum", ["v_W1", "v_b1", "v_W2", "v_b2"]),
+        ("sleep-adam", ["m_W1", "m_b1", "m_W2", "m_b2", "s_W1", "s_b1", "s_W2", "s_b2"]),
     ],
 )
 def test_the_json_trace_carries_the_state_after_each_epoch(name, keys):
@@ -209,7 +209,7 @@ def test_the_json_trace_carries_the_state_after_each_epoch(name, keys):
 
 def test_trace_cli_json_has_the_state_and_names_the_rule():
     r = subprocess.run(
-        [sys.executable, "-m", "tui_backprop", "trace", "sleep-study-adam", "--epochs", "2", "--format", "json"],
+        [sys.executable, "-m", "tui_backprop", "trace", "sleep-adam", "--epochs", "2", "--format", "json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
