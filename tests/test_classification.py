@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from tui_backprop.core import Session, gradient_check, load_bundled, scenario_from_document, train
-from tui_backprop.core.network import Params, relative_error
+from tui_backprop.core.activations import softmax_jacobian
+from tui_backprop.core.network import Network, Params, relative_error
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -273,3 +274,24 @@ def test_train_cli_json_for_cross_entropy():
     expected = train(*(lambda s: (s.network(), s.params, s.learning_rate, 50))(load_bundled("softmax-classes")))
     assert out["cost"] == expected.costs
     np.testing.assert_array_equal(np.array(out["params"]["W2"]), expected.params.weights[1])
+
+
+def test_the_softmax_jacobian_expands_the_fused_step_for_one_observation():
+    s = load_bundled("softmax-classes")
+    p = s.network().full_pass(s.params)
+    for i in range(s.m):
+        jac = softmax_jacobian(p.activations[-1][i : i + 1])
+        row = p.activations[-1][i]
+        # written out entry by entry, independently
+        expected = np.array([[row[a] * ((a == b) - row[b]) for b in range(3)] for a in range(3)])
+        np.testing.assert_allclose(jac, expected, rtol=1e-15)
+        # ∂J/∂z_j = Σ_i ∂J/∂ŷ_i ∂ŷ_i/∂z_j: the Jacobian route gives the fused δ row
+        np.testing.assert_allclose(p.dJ_dyhat[i] @ jac, p.deltas[-1][i], rtol=1e-12, atol=1e-15)
+
+
+def test_the_network_refuses_a_pairing_the_loader_would_refuse():
+    s = load_bundled("softmax-classes")
+    with pytest.raises(ValueError):
+        Network(s.X, s.y, "tanh", "sigmoid", "cross_entropy")
+    with pytest.raises(ValueError):
+        Network(s.X, s.y, "tanh", "softmax", "sse")

@@ -79,6 +79,15 @@ def log_softmax(z: Array) -> Array:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def softmax_jacobian(yhat_row: Array) -> Array:
+    """∂ŷᵢ/∂zⱼ = ŷᵢ(1[i = j] − ŷⱼ) for one observation (a 1 × c row of softmax's output): c × c.
+
+    What the fused cross-entropy step skips: this matrix times ∂J/∂ŷ gives the same δ row.
+    """
+    r = yhat_row.reshape(-1)
+    return np.diag(r) - np.outer(r, r)
+
+
 def softplus(z: Array) -> Array:
     """log(1 + eᶻ) without overflow: max(z, 0) + log1p(e^(−|z|))."""
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
