@@ -97,7 +97,7 @@ async def memory(epochs: int, scenario: str | None) -> dict:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         session = find_session(app)
-        n = steps_per_epoch(len(session.scenario.params.weights))
+        n = steps_per_epoch(session.scenario)
         by_key = min(epochs, 2) * n
         await press_right(pilot, by_key)
         moved = 0

@@ -149,6 +149,8 @@ def evaluate(numbers: str) -> float:
         .replace("½", "0.5")
         .replace("e^(", "math.exp(")
         .replace("tanh(", "math.tanh(")
+        .replace("log(", "math.log(")
+        .replace("√(", "math.sqrt(")
     )
     assert re.fullmatch(r"[-+*/().,\d\s a-z]*", expr), expr
     return eval(expr, {"math": math, "max": max, "__builtins__": {}})

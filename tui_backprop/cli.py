@@ -250,7 +250,7 @@ def cmd_train(args) -> int:
     s = resolve(args.scenario)
     epochs = args.epochs or s.epochs
     report, finish = _progress_bar(epochs)
-    result = train(s.network(), s.params, s.learning_rate, epochs, progress=report)
+    result = train(s.network(), s.params, s.learning_rate, epochs, progress=report, optimizer=s.optimizer)
     finish()
     # After divergence, the last sane parameters: those that start the last recorded epoch.
     params = result.params if result.diverged is None else (result.previous or s.params)

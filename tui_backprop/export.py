@@ -26,6 +26,7 @@ def scenario_summary(s: Scenario) -> dict:
         "cost": s.cost,
         "activation": s.activation,
         "output_activation": s.output_activation,
+        "optimizer": vars(s.optimizer),
         "X": matrix_rows(s.X),
         "y": matrix_rows(s.y),
         "params": {k: matrix_rows(v) for k, v in s.params.named().items()},
@@ -65,7 +66,9 @@ def trace_json(session: Session, epochs: int) -> dict:
             if step.phase == "update":
                 updated.update({k: matrix_rows(v) for k, v in step.outputs.items()})
         params = {k: updated[k] for k in session.scenario.params.named()}
-        out_epochs.append({"epoch": epoch, "cost": session.costs[epoch - 1], "params": params})
+        state = session.update_at(epoch).state_after
+        named_state = {k: matrix_rows(v) for k, v in state.named().items()} if state else {}
+        out_epochs.append({"epoch": epoch, "cost": session.costs[epoch - 1], "params": params, "state": named_state})
     doc = {"scenario": scenario_summary(session.scenario), "epochs": out_epochs, "steps": out_steps}
     if session.diverged is not None:
         doc["diverged"] = {"epoch": session.diverged.epoch, "message": str(session.diverged)}

@@ -606,7 +606,7 @@ class BackpropApp(App[None]):
         if not self.quiz_on:
             return False
         epoch, index = self._here()
-        cost = next(s.index for s in self.session.epoch_pass(epoch)[2] if s.gate == "cost")
+        cost = next(s.index for s in self.session.epoch_pass(epoch)[2] if s.phase == "forward" and s.node == "cost")
         return index <= cost and self.quiz_answers.get((epoch, cost)) is None
 
     def _quiz_leave(self) -> None:

@@ -33,15 +33,20 @@ class PickerScreen(ModalScreen[Scenario | None]):
     def compose(self) -> ComposeResult:
         options = []
         pad = max((len(n) for n in names()), default=12)
+        loaded: dict[str, Scenario | ScenarioError] = {}
         for name in names():
             try:
-                s = load_bundled(name)
+                loaded[name] = load_bundled(name)
             except ScenarioError as err:  # a broken bundled file is listed, not fatal
-                options.append(Option(Text(f"{name}  ({err})", style="dim"), id=name, disabled=True))
+                loaded[name] = err
+        shapes = max((len(s.shape_text) for s in loaded.values() if isinstance(s, Scenario)), default=14)
+        for name, s in loaded.items():
+            if isinstance(s, ScenarioError):
+                options.append(Option(Text(f"{name}  ({s})", style="dim"), id=name, disabled=True))
                 continue
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append(name.ljust(pad), style="bold")
-            label.append(f" {s.shape_text:<14} m={s.m:<4}", style="#87afff")
+            label.append(f" {s.shape_text:<{shapes}} m={s.m:<4}", style="#87afff")
             label.append(s.name)
             if s.description:  # the format's "shown in the app": a second, dim line (all of it in the help)
                 label.append("\n" + " " * (pad + 1) + _cut(s.description, DESCRIPTION_CHARS), style="dim")
