@@ -27,12 +27,14 @@ def test_check_accepts_every_bundled_file(run_cli):
     r = run_cli("check", *files)
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.splitlines()) == len(files)
-    assert "layers [2, 4, 3, 1], m = 4" in r.stdout
+    assert "layers [2, 4, 3, 1], m = 5" in r.stdout
 
 
 def test_check_reports_each_bad_file_on_one_line_and_exits_1(run_cli, tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text((SCENARIOS / "sleep-study.toml").read_text().replace("b1 = [[0.0, 0.0, 0.0]]", "b1 = [[0.0, 0.0]]"))
+    bad.write_text(
+        (SCENARIOS / "sleep-study.toml").read_text().replace("b1 = [[0.2, -0.1, 0.1]]", "b1 = [[0.2, -0.1]]")
+    )
     r = run_cli("check", SCENARIOS / "xor.toml", bad, tmp_path / "missing.toml")
     assert r.returncode == 1
     errors = r.stderr.strip().splitlines()
