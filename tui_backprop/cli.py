@@ -177,7 +177,7 @@ def cmd_list(args) -> int:
         print(head + _cut(title, WIDTH - len(head)))
         if args.long and i and described[i - 1]:
             print(_wrapped(described[i - 1], "    "))
-    print(f"* the default. `{PROG} show NAME` describes one{'' if args.long else '; list --long describes all'}.")
+    print(f"* the default · `{PROG} show NAME` describes one" + ("" if args.long else ", `list --long` all"))
     return 0
 
 
@@ -311,7 +311,8 @@ def cmd_train(args) -> int:
         print(json.dumps(doc, allow_nan=False))
     else:
         every = max(1, len(result.costs) // 10)
-        print(f"{s.name}: layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
+        print(s.name)
+        print(f"layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
         wide = len(count(len(result.costs)))
         for i, cost in enumerate(result.costs, start=1):
             if i == 1 or i % every == 0 or i == len(result.costs):
