@@ -55,7 +55,9 @@ def article_pass():
     J = 0.5 * np.sum((y - yhat) ** 2)
     d3 = -(y - yhat) * yhat * (1 - yhat)
     gW2 = a2.T @ d3
-    return dict(X=X, W1=W1, W2=W2, a2=a2, yhat=yhat, J=J, d3=d3, gW2=gW2, W2_new=W2 - 0.5 * gW2, b2_new=-0.3 - 0.5 * d3.sum())
+    return dict(
+        X=X, W1=W1, W2=W2, a2=a2, yhat=yhat, J=J, d3=d3, gW2=gW2, W2_new=W2 - 0.5 * gW2, b2_new=-0.3 - 0.5 * d3.sum()
+    )
 
 
 def f4(v: float) -> str:

@@ -60,8 +60,6 @@ class ScrollCue:
     def on_resize(self) -> None:
         self.update_cue()
 
-    def on_focus(self) -> None:
-        self.update_cue()
-
-    def on_blur(self) -> None:
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
         self.update_cue()
