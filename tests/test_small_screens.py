@@ -135,6 +135,31 @@ async def test_the_parameters_scroll_by_keyboard_in_the_side_view():
         assert params.scroll_y == 2
 
 
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+async def test_the_side_panels_fit_a_short_screen_and_the_graph_scrolls(size):
+    """deep's graph is taller than a short screen allows: it is cut with the cue and scrolls, and the
+    parameters and cost panels below it stay on screen."""
+    from tui_backprop.app.widgets.graph import GraphPanel
+
+    app = BackpropApp("deep")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        bottom = app.query_one("#side").region.bottom
+        for panel in ("#graph", "#params", "#cost"):
+            assert app.query_one(panel).region.bottom <= bottom, panel
+        graph = app.query_one(GraphPanel)
+        hidden = graph.max_scroll_y
+        if size == (60, 20):
+            assert hidden > 0
+        if hidden:
+            assert graph.border_subtitle.startswith(f"▼ {hidden} more line")
+            graph.focus()
+            await pilot.press("down")
+            await pilot.pause()
+            assert graph.scroll_y == 1
+
+
 async def test_a_cut_explanation_says_so_and_scrolls_by_keyboard():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=(60, 20)) as pilot:
