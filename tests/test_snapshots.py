@@ -77,3 +77,27 @@ def test_lesson_message(snap_compare):
         await pilot.pause()
 
     assert snap_compare(BackpropApp("lesson-shapes"), terminal_size=(120, 40), run_before=run_before)
+
+
+# --- small terminals: what is cut says so, and the keys scroll it ------------------------------------
+
+
+def test_small_result_below_is_announced(snap_compare):
+    """60×20, step 1: the result XW1 is below the fold; the matrices panel's border names it."""
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(60, 20))
+
+
+def test_small_explanation_scrolls_by_keyboard(snap_compare):
+    """60×20, step 11: Tab to the cut explanation, ↓ scrolls it; its border counts the lines below."""
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(60, 20), press=["right"] * 10 + ["tab", "down"])
+
+
+def test_matrices_scroll_after_v_twice(snap_compare):
+    """80×24, step 12: side panels shown and hidden again, then PgDn scrolls the matrices without Tab."""
+    keys = ["right"] * 11 + ["v", "v", "pagedown"]
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(80, 24), press=keys)
+
+
+def test_small_side_panels_deep(snap_compare):
+    """60×20, deep, `v`: the graph is cut with its cue so that the parameters and cost stay on screen."""
+    assert snap_compare(BackpropApp("deep"), terminal_size=(60, 20), press=["v"])
