@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tui_backprop.app import BackpropApp
 
@@ -55,12 +56,15 @@ def test_big_scenario(snap_compare):
 
 
 def without_toasts(*keys: str):
-    """Press the keys, then clear the notifications: whether a 3-second toast is still up when the
-    screen is taken depends on how busy the machine is."""
+    """Press the keys, then clear the notifications and stop the answer field's cursor blinking: whether
+    a 3-second toast is still up, or the cursor lit, when the screen is taken depends on how busy the
+    machine is."""
 
     async def run_before(pilot) -> None:
         await pilot.press(*keys)
         pilot.app.clear_notifications()
+        for field in pilot.app.query(Input):
+            field.cursor_blink = False
         await pilot.pause()
 
     return run_before
