@@ -123,6 +123,23 @@ async def test_after_v_twice_the_keys_still_scroll_the_matrices_at_80x24():
         assert matrices.scroll_y == down - 1
 
 
+async def test_after_v_twice_an_open_quiz_question_keeps_the_keyboard():
+    app = BackpropApp("lesson-shapes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")  # the lesson's message
+        await pilot.pause()
+        field = app.query_one("#quiz-input")
+        assert app.focused is field
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.focused is field
+        await pilot.press("4", "x", "3", "enter")
+        await pilot.pause()
+        assert app.quiz_answers[(1, 1)] == "right"
+
+
 async def test_the_parameters_scroll_by_keyboard_in_the_side_view():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=(80, 24)) as pilot:

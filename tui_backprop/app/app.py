@@ -748,10 +748,18 @@ class BackpropApp(App[None]):
             return
         self.side_shown = not self.side_shown
         self.screen.set_class(self.side_shown, "-side-toggled")
-        # A hidden panel loses the keyboard: give it to the one now shown, so ↓ PgDn still scroll without Tab.
-        narrow = self.screen.has_class("-narrow")
-        panel = ParamsPanel if self.side_shown and narrow else MatricesPanel
-        self.call_after_refresh(self.query_one(panel).focus)
+        self.call_after_refresh(self._keep_keyboard)
+
+    def _keep_keyboard(self) -> None:
+        """A hidden panel loses the keyboard: give it to one on screen (the open question's field, else the
+        matrices, the parameters, the graph), so that ↓ PgDn still scroll without Tab."""
+        chain = self.screen.focus_chain
+        if self.focused in chain:
+            return
+        for widget in (*self.query("#quiz-input"), *map(self.query_one, (MatricesPanel, ParamsPanel, GraphPanel))):
+            if widget in chain:
+                widget.focus()
+                return
 
     def action_gradcheck(self) -> None:
         self.stop_playing()
