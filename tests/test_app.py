@@ -230,7 +230,7 @@ async def test_panels_show_the_step():
         assert "switcher" in body(app, "#explanation-text")
         graph = body(app, "#graph")
         assert "◀─" in graph and "─▶" in graph and "∂" in graph and "✓" in graph
-        assert "J = 0.0943" in body(app, "#cost-text")
+        assert "J = 0.1446" in body(app, "#cost-text")
 
 
 async def test_update_step_shows_old_new_and_change():

@@ -26,7 +26,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def sleep_md() -> str:
-    r = run("trace", "sleep-study", "--format", "markdown")
+    r = run("trace", "sleep-study", "--format", "markdown", "--decimals", "4")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     return r.stdout
@@ -34,7 +34,7 @@ def sleep_md() -> str:
 
 @pytest.fixture(scope="module")
 def sleep_blank() -> str:
-    r = run("trace", "sleep-study", "--format", "markdown", "--blank")
+    r = run("trace", "sleep-study", "--format", "markdown", "--decimals", "4", "--blank")
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -49,12 +49,15 @@ def article_pass():
     y = np.array([[0.75], [0.82], [0.93], [0.70]])
     W1 = np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]])
     W2 = np.array([[0.7], [-0.8], [0.9]])
-    a2 = sigmoid(X @ W1)
-    yhat = sigmoid(a2 @ W2)
+    b1, b2 = np.array([[0.2, -0.1, 0.1]]), np.array([[-0.3]])
+    a2 = sigmoid(X @ W1 + b1)
+    yhat = sigmoid(a2 @ W2 + b2)
     J = 0.5 * np.sum((y - yhat) ** 2)
     d3 = -(y - yhat) * yhat * (1 - yhat)
     gW2 = a2.T @ d3
-    return dict(X=X, W1=W1, W2=W2, a2=a2, yhat=yhat, J=J, d3=d3, gW2=gW2, W2_new=W2 - 0.5 * gW2, b2_new=-0.5 * d3.sum())
+    return dict(
+        X=X, W1=W1, W2=W2, a2=a2, yhat=yhat, J=J, d3=d3, gW2=gW2, W2_new=W2 - 0.5 * gW2, b2_new=-0.3 - 0.5 * d3.sum()
+    )
 
 
 def f4(v: float) -> str:
@@ -114,13 +117,13 @@ def test_parameters_before_and_after(sleep_md):
     assert "| parameter | before | after |" in sleep_md
     assert f"| W2[1,1] | 0.7000 | {f4(ref['W2_new'][0, 0])} |" in sleep_md
     assert f"| W2[2,1] | −0.8000 | {f4(ref['W2_new'][1, 0])} |" in sleep_md
-    assert f"| b2[1,1] | 0.0000 | {f4(ref['b2_new'])} |" in sleep_md
+    assert f"| b2[1,1] | −0.3000 | {f4(ref['b2_new'])} |" in sleep_md
     assert f"J = {f4(ref['J'])}" in sleep_md
 
 
 def test_matrices_are_tables_with_names_and_shapes(sleep_md):
     assert "| **X** 4×2 | 1 | 2 |" in sleep_md
-    assert "| **XW1** 4×3 | 1 | 2 | 3 |" in sleep_md
+    assert "| **XW1** 4×3 (0 = exactly 0) | 1 | 2 | 3 |" in sleep_md  # 0.5·0 + 0.2·0: exact zeros, marked
     assert "| **∂J/∂W2** 3×1 | 1 |" in sleep_md
     assert "| **f'(z2)** 4×3 (on the way) | 1 | 2 | 3 |" in sleep_md
     assert "| **1** | 0.1000 | −0.2000 | 0.3000 |" in sleep_md  # W1's first row

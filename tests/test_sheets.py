@@ -35,7 +35,8 @@ def test_the_blank_sheet_contains_no_result_value_and_no_result_shape(name):
     steps = session.epoch_pass(1)[2]
     sheet = trace_markdown(session, 1, blank=True)
     given = rendered(scenario.X) | rendered(scenario.y)
-    for a in scenario.params.named().values():
+    state = session.state_at(1)  # an optimizer's memory starts at zero: given too
+    for a in [*scenario.params.named().values(), *(state.named().values() if state else ())]:
         given |= rendered(a)
     results: set[str] = set()
     for st in steps:
@@ -67,7 +68,7 @@ def test_a_later_step_refers_to_earlier_results_by_name():
     full = trace_markdown(session, 1)
     assert "δ3 (4×1) from step 9" in full.split("Step 11/16")[1]
     # each matrix is printed once: δ3's table appears at step 9 only
-    assert full.count("| **δ3** 4×1 |") == 1
+    assert full.count("| **δ3** 4×1") == 1
 
 
 def test_fading_works_the_first_half_and_leaves_the_rest():

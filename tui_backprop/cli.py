@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .core.errors import BackpropError
+from .notation import EXACT_ZERO, count, matrix_cells
 
 if TYPE_CHECKING:
     import argparse
@@ -19,8 +20,10 @@ if TYPE_CHECKING:
 # The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
 PROG = "backprop-tui"
-SUBCOMMANDS = ("list", "check", "trace", "train", "gradcheck", "serve", "sheets")
+SUBCOMMANDS = ("list", "show", "check", "trace", "train", "gradcheck", "serve", "sheets")
 MAX_STUDENTS = 500
+WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
+EDGE = 3  # a large matrix prints its first and last EDGE rows and columns, as numpy does
 
 
 def _epochs(text: str) -> int:
@@ -73,8 +76,8 @@ def _app_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Step through one training iteration of a small neural network, gate by gate.",
         epilog=(
-            "subcommands (each has --help): list, check FILE..., trace SCENARIO, train SCENARIO, "
-            "gradcheck SCENARIO, serve [SCENARIO]"
+            "subcommands (each has --help): list, show SCENARIO, check FILE..., trace SCENARIO, "
+            "train SCENARIO, gradcheck SCENARIO, serve [SCENARIO]"
         ),
     )
     p.add_argument(
@@ -102,14 +105,22 @@ def _sub_parser() -> argparse.ArgumentParser:
     import argparse
 
     from .core.network import TOLERANCE
+    from .notation import DEFAULT_DECIMALS
 
     p = argparse.ArgumentParser(prog=PROG)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser(
+    li = sub.add_parser(
         "list",
         help="list the bundled scenarios",
-        description="List the bundled scenarios: name, layers, m, description.",
+        description="List the bundled scenarios as a table: name, layers, m and title.",
     )
+    li.add_argument("--long", action="store_true", help="each with its description")
+    sh = sub.add_parser(
+        "show",
+        help="describe one scenario",
+        description="Describe a scenario (a bundled name or a file): network, training and its description.",
+    )
+    sh.add_argument("scenario")
     c = sub.add_parser(
         "check", help="validate scenario files", description="Validate scenario files; exit 1 if any is invalid."
     )
@@ -118,7 +129,12 @@ def _sub_parser() -> argparse.ArgumentParser:
     t.add_argument("scenario")
     t.add_argument("--epochs", type=_epochs, default=1, help="epochs to trace (default 1)")
     t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    t.add_argument("--decimals", type=_decimals, default=4)
+    t.add_argument(
+        "--decimals",
+        type=_decimals,
+        default=DEFAULT_DECIMALS,
+        help=f"decimals (default {DEFAULT_DECIMALS}, as the app)",
+    )
     t.add_argument("--blank", action="store_true", help="markdown: leave results empty for students to fill in")
     t.add_argument("--fade", action="store_true", help="markdown: work the first half of the steps, leave the rest")
     t.add_argument(
@@ -173,13 +189,54 @@ def _err(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def cmd_list(_args) -> int:
-    from .core import load_bundled, names
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
+
+def _wrapped(text: str, indent: str = "") -> str:
+    import textwrap
+
+    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def cmd_list(args) -> int:
+    from .core import DEFAULT, load_bundled, names
+
+    rows = [("name", "layers", "m", "title")]
+    described = []
     for name in names():
         s = load_bundled(name)
-        summary = " ".join(s.description.split())
-        print(f"{name:<14} {s.shape_text:<14} m={s.m:<4} {s.name}: {summary}")
+        rows.append((name + (" *" if name == DEFAULT else ""), s.shape_text, str(s.m), s.name))
+        described.append(s.description)
+    widths = [max(len(r[k]) for r in rows) for k in range(3)]
+    for i, (name, layers, m, title) in enumerate(rows):
+        head = f"{name:<{widths[0]}}  {layers:<{widths[1]}}  {m:>{widths[2]}}  "
+        print(head + _cut(title, WIDTH - len(head)))
+        if args.long and i and described[i - 1]:
+            print(_wrapped(described[i - 1], "    "))
+    print(f"* the default · `{PROG} show NAME` describes one" + ("" if args.long else ", `list --long` all"))
+    return 0
+
+
+def cmd_show(args) -> int:
+    from .core import resolve
+
+    s = resolve(args.scenario)
+    acts = s.activation if s.activation == s.output_activation else f"{s.activation}, output {s.output_activation}"
+    print(s.name)
+    print(f"layers {s.shape_text}, m = {s.m}; {acts}; cost {s.cost}; η = {s.learning_rate:g}; {count(s.epochs)} epochs")
+    if s.description:
+        print()
+        print(_wrapped(s.description))
+    lesson = s.lesson
+    if lesson.message or lesson.quiz or lesson.hide_panels or lesson.lock_keys:
+        print()
+        parts = ["quiz mode"] if lesson.quiz else []
+        if lesson.lock_keys:
+            parts.append("locks " + ", ".join(lesson.lock_keys))
+        if lesson.hide_panels:
+            parts.append("hides " + ", ".join(lesson.hide_panels))
+        print(_wrapped("A lesson" + (f" ({'; '.join(parts)})" if parts else "") + f": {lesson.message}".rstrip(": ")))
     return 0
 
 
@@ -243,9 +300,39 @@ def _params_json(params: Params) -> dict:
     return {k: v.tolist() for k, v in params.named().items()}
 
 
+def _edges(n: int) -> list[int | None]:
+    return list(range(n)) if n <= 2 * EDGE else [*range(EDGE), None, *range(n - EDGE, n)]
+
+
+def matrix_summary(name: str, value, decimals: int = 6) -> list[str]:
+    """A parameter as `train` prints it: a title, then one line per row; a large matrix as numpy
+    summarises it, its first and last rows and columns around `…` (`--json` prints every value)."""
+    rows, cols = value.shape
+    keep_r, keep_c = _edges(rows), _edges(cols)
+    shown = [[value[i, j] for j in keep_c if j is not None] for i in keep_r if i is not None]
+    cells = matrix_cells(shown, decimals, float(abs(value).max()) if value.size else 0.0)
+    title = f"  {name} ({rows}×{cols})"
+    if cells.scale:
+        title += f" {cells.scale_text}"
+    cut = [w for w, n, kept in (("rows", rows, keep_r), ("columns", cols, keep_c)) if len(kept) < n]
+    if cut:
+        title += f", first and last {' and '.join(cut)} (--json: all)"
+    if cells.exact_zero:
+        title += f"; {EXACT_ZERO}"
+    lines = [title]
+    blank = " " * len(cells.text[0][0]) if cells.text and cells.text[0] else ""
+    it = iter(cells.text)
+    for i in keep_r:
+        if i is None:
+            lines.append("    " + " ".join("⋮".rjust(len(blank)) if j is not None else " " for j in keep_c))
+            continue
+        row = iter(next(it))
+        lines.append("    " + " ".join(next(row) if j is not None else "…" for j in keep_c))
+    return lines
+
+
 def cmd_train(args) -> int:
     from .core import resolve, train
-    from .notation import format_number
 
     s = resolve(args.scenario)
     epochs = args.epochs or s.epochs
@@ -267,17 +354,18 @@ def cmd_train(args) -> int:
         print(json.dumps(doc, allow_nan=False))
     else:
         every = max(1, len(result.costs) // 10)
-        print(f"{s.name}: layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
+        print(s.name)
+        print(f"layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
+        wide = len(count(len(result.costs)))
         for i, cost in enumerate(result.costs, start=1):
             if i == 1 or i % every == 0 or i == len(result.costs):
-                print(f"epoch {i:>8}  J = {cost:.8g}")
+                print(f"epoch {count(i):>{wide}}  J = {cost:.8g}")
         if result.diverged is None:
             print("parameters after training:")
         else:
-            print(f"parameters at the start of epoch {len(result.costs)}, the last before divergence:")
+            print(f"parameters at the start of epoch {count(len(result.costs))}, the last before divergence:")
         for name, value in params.named().items():
-            rows = "; ".join(" ".join(f"{format_number(v, 6):>9}" for v in row) for row in value)
-            print(f"  {name} ({value.shape[0]}×{value.shape[1]}): {rows}")
+            print("\n".join(matrix_summary(name, value)))
     if result.diverged:
         _err(str(result.diverged))
         return 1
@@ -404,6 +492,7 @@ def cmd_sheets(args) -> int:
 
 COMMANDS = {
     "list": cmd_list,
+    "show": cmd_show,
     "check": cmd_check,
     "trace": cmd_trace,
     "train": cmd_train,

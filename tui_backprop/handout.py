@@ -22,7 +22,7 @@ from .core import Session, Step
 from .core.gates import glossary
 from .core.trace import facts_of
 from .export import walk
-from .notation import dims, display_name, signed_number
+from .notation import MINUS, count, dims, display_name, matrix_cells, signed_number
 
 BLANK_CELL = "______"
 BLANK_SHAPE = "__×__"
@@ -54,8 +54,19 @@ def _indices(n: int, limit: int) -> list[int | None]:
 
 
 def md_matrix(a: np.ndarray, decimals: int, blank: bool = False, title: str = "") -> str:
-    """A matrix as a Markdown table with 1-based row and column numbers, its title in the corner."""
+    """A matrix as a Markdown table with 1-based row and column numbers, its title in the corner.
+
+    The numbers follow the app's rule (notation.matrix_cells): a matrix of small entries is written
+    under a power of ten given in its title, and an exact zero is `0`, with a legend.
+    """
     rows, cols = _indices(a.shape[0], MAX_ROWS), _indices(a.shape[1], MAX_COLS)
+    shown_rows = [i for i in rows if i is not None]
+    shown_cols = [j for j in cols if j is not None]
+    cells = None
+    if not blank:
+        peak = float(np.abs(a[np.isfinite(a)]).max()) if np.isfinite(a).any() else 0.0
+        cells = matrix_cells([[a[i, j] for j in shown_cols] for i in shown_rows], decimals, peak)
+        title = " ".join(t for t in (title, cells.scale_text, "(0 = exactly 0)" if cells.exact_zero else "") if t)
     header = f"| {title or ' '} | " + " | ".join("…" if j is None else str(j + 1) for j in cols) + " |"
     rule = "|---|" + "---:|" * len(cols)
     body = []
@@ -63,8 +74,12 @@ def md_matrix(a: np.ndarray, decimals: int, blank: bool = False, title: str = ""
         if i is None:
             body.append("| ⋮ | " + " | ".join("⋮" for _ in cols) + " |")
             continue
-        cells = ["…" if j is None else (BLANK_CELL if blank else num(a[i, j], decimals)) for j in cols]
-        body.append(f"| **{i + 1}** | " + " | ".join(cells) + " |")
+        if cells is None:
+            line = ["…" if j is None else BLANK_CELL for j in cols]
+        else:
+            written = dict(zip(shown_cols, cells.text[shown_rows.index(i)]))
+            line = ["…" if j is None else written[j].strip().replace("-", MINUS) for j in cols]
+        body.append(f"| **{i + 1}** | " + " | ".join(line) + " |")
     return "\n".join([header, rule, *body])
 
 
@@ -84,10 +99,13 @@ class Sources:
     """Which matrices the reader has: given ones, and results by the step that computed them."""
 
     def __init__(self, session: Session, epoch: int, blank: bool) -> None:
-        self.given = {"X", "y", *session.scenario.params.named()} if epoch == 1 else {"X", "y"}
+        # The parameters, and an optimizer's memory (zero at first), as the epoch starts.
+        state = session.state_at(epoch)
+        carried = [*session.scenario.params.named(), *(state.named() if state else ())]
+        self.given = {"X", "y", *carried} if epoch == 1 else {"X", "y"}
         self.found: dict[str, str] = {n: "given" for n in self.given}
         if epoch > 1:
-            self.found.update({n: f"after epoch {epoch - 1}'s update" for n in session.scenario.params.named()})
+            self.found.update({n: f"after epoch {epoch - 1}'s update" for n in carried})
         self.blank = blank
 
     def computed(self, step: Step, name: str) -> None:
@@ -112,11 +130,14 @@ class Sources:
 def worked_lines(step: Step, decimals: int, blank: bool, hide: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Entry [1,1] of each of the step's results written out: symbols, numbers plugged in, the engine's value."""
     lines: list[str] = []
+    earlier: set[str] = set()  # results of this step's earlier operations (an optimizer's new memory)
     for op in step.operations:
         e = op.expand(0, 0)
         pad = " " * len(e.label)
         result = BLANK_RESULT if blank else num(e.value, decimals)
-        lines += [f"{e.label} {e.arrow} {e.symbols()}", f"{pad} = {e.numbers(decimals, hide)}", f"{pad} = {result}"]
+        numbers = e.numbers(decimals, hide | earlier if blank else hide)
+        lines += [f"{e.label} {e.arrow} {e.symbols()}", f"{pad} = {numbers}", f"{pad} = {result}"]
+        earlier.add(op.result)
         if not blank and (note := step.note(op, decimals)):
             lines.append(f"{pad}   ({note})")
     return lines
@@ -244,11 +265,12 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool, fade
     return out
 
 
-def _parameters_table(steps: list[Step], decimals: int, blank: bool) -> list[str]:
+def _parameters_table(session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
     rows = ["| parameter | before | after |", "|---|---:|---:|"]
     updates = sorted((st for st in steps if st.phase == "update"), key=lambda st: st.layer)
+    params = session.scenario.params.named()
     listed = total = 0
-    for op in (op for st in updates for op in st.operations):
+    for op in (op for st in updates for op in st.operations if op.result in params):
         before = op.operands[0].matrix
         for (i, j), v in np.ndenumerate(before):
             total += 1
@@ -277,13 +299,13 @@ def trace_markdown(
             if header:
                 out[1:1] = ["", header]
         sources = Sources(session, epoch, blank)
-        out += [f"## Epoch {epoch}"]
+        out += [f"## Epoch {count(epoch)}"]
         phase = None
         last_blank = blank
         for step in steps:
             if step.phase != phase:
                 phase = step.phase
-                out += ["", f"### {PHASES.get(phase, phase)} (epoch {epoch})"]
+                out += ["", f"### {PHASES.get(phase, phase)} (epoch {count(epoch)})"]
             step_blank = blank or (fade and step.index >= fade_from(len(steps)))
             sources.blank = step_blank
             out += _step(step, len(steps), decimals, step_blank, sources)
@@ -291,11 +313,11 @@ def trace_markdown(
         J = BLANK_RESULT if blank else num(session.costs[epoch - 1], decimals)
         out += [
             "",
-            f"### Epoch {epoch}: summary",
+            f"### Epoch {count(epoch)}: summary",
             "",
             f"Cost before the update: J = {J}. Parameters before and after the update:",
             "",
-            *_parameters_table(steps, decimals, last_blank),
+            *_parameters_table(session, steps, decimals, last_blank),
             "",
         ]
     if session.diverged is not None:

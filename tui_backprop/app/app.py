@@ -19,7 +19,7 @@ from .. import quiz
 from ..core.errors import BackpropError
 from ..core.lesson import PANELS
 from ..locate import Location, locate, peek_name
-from ..notation import display_name
+from ..notation import count, display_name
 from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
 from .widgets.cost import CostPanel
@@ -75,6 +75,7 @@ class Question:
 class BackpropApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "backprop-tui"
+    AUTO_FOCUS = "#matrices"  # ↑ ↓ PgUp PgDn scroll the matrices from the start (Tab moves to the other panels)
     BINDINGS = bindings()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -279,7 +280,7 @@ class BackpropApp(App[None]):
             notice.say(None)
             return
         at_end = self.session.position.epoch == self.session.frontier
-        notice.say(f"⚠ {err}" + ("" if at_end else f" — you are at epoch {self.session.position.epoch}"))
+        notice.say(f"⚠ {err}" + ("" if at_end else f" — you are at epoch {count(self.session.position.epoch)}"))
 
     def _set_status(self, status: str) -> None:
         self.status = status
@@ -453,7 +454,7 @@ class BackpropApp(App[None]):
         self._stop_requested = False
         self.refresh_bindings()
         self.query_one(TrainProgress).start(epochs, self.session.frontier)
-        self._set_status(f"training {epochs:,} epochs…")
+        self._set_status(f"training {count(epochs)} epochs…")
         self.train_worker(epochs)
 
     @work(thread=True, exclusive=True, group="train")
@@ -497,14 +498,14 @@ class BackpropApp(App[None]):
             self.say(str(result), title="Diverged", severity="error", timeout=10)
         elif epochs is not None and trained < epochs:
             self.say(
-                f"Stopped after {trained:,} of {epochs:,} epochs: now at epoch {self.session.frontier}, "
+                f"Stopped after {count(trained)} of {count(epochs)} epochs: now at epoch {count(self.session.frontier)}, "
                 f"J = {cost:.6g}.",
                 title="Training stopped",
                 timeout=5,
             )
         else:
             self.say(
-                f"Trained {trained:,} epochs: now at epoch {self.session.frontier}, J = {cost:.6g}.",
+                f"Trained {count(trained)} epochs: now at epoch {count(self.session.frontier)}, J = {cost:.6g}.",
                 title="Training done",
                 timeout=5,
             )
@@ -539,7 +540,8 @@ class BackpropApp(App[None]):
         self.refresh_bindings()
         self._quiz_start()
         self.refresh_view()
-        opened = f"{scenario.name} {scenario.shape_text}, m = {scenario.m}."
+        shape = "" if scenario.shape_text in scenario.name else f" {scenario.shape_text}"  # said once
+        opened = f"{scenario.name}{shape}, m = {scenario.m}."
         if scenario.description:  # the format's "shown in the app" (also atop the help and in the picker)
             self.say(" ".join(scenario.description.split()), title=f"Opened {opened}", timeout=10)
         else:
@@ -730,7 +732,7 @@ class BackpropApp(App[None]):
         self.refresh_view(history=False)
         self.query_one(MatricesPanel).focus()
         if q.index == self.session.n_steps:
-            self.say(f"Epoch {q.epoch} quiz: {self._score(q.epoch)}", title="Quiz score", timeout=8)
+            self.say(f"Epoch {count(q.epoch)} quiz: {self._score(q.epoch)}", title="Quiz score", timeout=8)
 
     # --- view ------------------------------------------------------------------------------------
 
@@ -746,6 +748,18 @@ class BackpropApp(App[None]):
             return
         self.side_shown = not self.side_shown
         self.screen.set_class(self.side_shown, "-side-toggled")
+        self.call_after_refresh(self._keep_keyboard)
+
+    def _keep_keyboard(self) -> None:
+        """A hidden panel loses the keyboard: give it to one on screen (the open question's field, else the
+        matrices, the parameters, the graph), so that ↓ PgDn still scroll without Tab."""
+        chain = self.screen.focus_chain
+        if self.focused in chain:
+            return
+        for widget in (*self.query("#quiz-input"), *map(self.query_one, (MatricesPanel, ParamsPanel, GraphPanel))):
+            if widget in chain:
+                widget.focus()
+                return
 
     def action_gradcheck(self) -> None:
         self.stop_playing()

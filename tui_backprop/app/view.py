@@ -15,7 +15,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.visual import Visual
 
-from ..notation import display_name, format_number
+from ..notation import DEFAULT_DECIMALS as DEFAULT_DECIMALS  # the app's start, shared with `trace`
+from ..notation import format_number, matrix_cells
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
@@ -23,7 +24,6 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
     from ..core import Session, Step
 
 DECIMALS = (2, 3, 4, 6)
-DEFAULT_DECIMALS = 3
 
 # Styles (Rich); bold / underline / reverse survive NO_COLOR, colours do not.
 WRITTEN = "bold underline #ffd75f"
@@ -69,24 +69,32 @@ def dims(a: np.ndarray) -> str:
 Piece = tuple[str, str]  # (text, Rich style)
 
 
-def matrix_lines(
-    a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False
-) -> list[list[Piece]]:
-    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines: one list of pieces per line.
+@dataclass(frozen=True)
+class MatrixView:
+    """A matrix as shown: its lines, the power of ten its numbers are written in (`×10⁻³`, for the title),
+    and whether it needs the exact-zero legend."""
 
-    Only the cells shown are formatted."""
+    lines: list[list[Piece]]
+    scale: str
+    exact_zero: bool
+
+
+def matrix_view(a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False) -> MatrixView:
+    """The first rows/cols of a matrix that fit, written by the shared rule (`notation.matrix_cells`:
+    a power of ten for a matrix of small entries, an exact 0 lined up with its column), with '… N more'
+    lines: one list of pieces per line. Only the cells shown are formatted."""
     rows, cols = a.shape
     r, c = min(rows, max_rows), min(cols, max_cols)
-    cells = [[fmt(x, decimals) for x in row] for row in a[:r, :c].tolist()]
-    width = max((len(s) for row in cells for s in row), default=1)
+    peak = float(abs(a).max()) if a.size else 0.0  # the whole matrix sets the scale, not the part shown
+    cells = matrix_cells(a[:r, :c].tolist(), decimals, peak)
     lines: list[list[Piece]] = []
-    for row in cells:
+    for row in cells.text:
         line: list[Piece] = []
         for j, s in enumerate(row):
             if j:
                 line.append((" ", ""))
             style = WRITTEN if written else (NEGATIVE if s.startswith("-") else POSITIVE)
-            line.append((s.rjust(width), style))
+            line.append((s, style))
         if c < cols:
             line.append(("  …", DIM))
         lines.append(line)
@@ -97,22 +105,18 @@ def matrix_lines(
         more.append(f"… {cols - c} more col{'s' if cols - c != 1 else ''}")
     if more:
         lines.append([(" · ".join(more), "italic " + DIM)])
-    return lines
+    return MatrixView(lines, cells.scale_text, cells.exact_zero)
 
 
 def matrix_text(a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False) -> Text:
-    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines. Only those are formatted."""
+    """`matrix_view`'s lines as one Rich Text."""
     out = Text(no_wrap=True, overflow="ellipsis")
-    for i, line in enumerate(matrix_lines(a, decimals, max_rows, max_cols, written)):
+    for i, line in enumerate(matrix_view(a, decimals, max_rows, max_cols, written).lines):
         if i:
             out.append("\n")
         for s, style in line:
             out.append(s, style=style or None)
     return out
-
-
-def matrix_title(name: str, a: np.ndarray) -> str:
-    return f"{display_name(name)}  {dims(a)}"
 
 
 # --- the graph's state at a position --------------------------------------------------------

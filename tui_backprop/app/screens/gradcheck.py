@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from ...core import Session, gradient_check
 from ...core.network import TOLERANCE  # the CLI's default too: one verdict for the same numbers
+from ...notation import count
 from ..view import dims
 
 
@@ -27,7 +28,7 @@ class GradCheckScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="grad-box"):
             yield Static(
-                f"Weights at the start of epoch {self.epoch}; analytic gradients against central "
+                f"Weights at the start of epoch {count(self.epoch)}; analytic gradients against central "
                 "differences (ε = 1e-5), at each parameter's worst entry.",
                 id="grad-intro",
             )

@@ -41,7 +41,14 @@ class HelpScreen(ModalScreen[None]):
                 text.append("  (locked by this lesson)", style="italic dim")
             table.add_row(spec.display, text)
         table.add_row("", "")
-        table.add_row("↑ ↓ PgUp PgDn", Text("Scroll the matrices panel; shift+← / shift+→ scroll it sideways."))
+        table.add_row(
+            "↑ ↓ PgUp PgDn",
+            Text(
+                "Scroll the panel that has the keyboard (the matrices at first); shift+← / shift+→ scroll it "
+                "sideways. A cut panel's bottom border says what is below."
+            ),
+        )
+        table.add_row("Tab", Text("Give the keyboard to the next panel: matrices, explanation, parameters, graph."))
         table.add_row("ctrl+p", Text("Command palette: every key above as a command, searchable."))
         with Vertical(id="help-box"):
             with VerticalScroll(id="help-scroll"):

@@ -15,13 +15,19 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from .scrolling import SCROLL_BINDINGS, ScrollCue
+
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Step
 
 HIDDEN = "Answer the quiz question first; the explanation follows."
 
 
-class ExplanationPanel(VerticalScroll, can_focus=False):
+class ExplanationPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
+    """Cut when the text is longer than its rows allow: Tab to it, then ↓ (the cue says so)."""
+
+    BINDINGS = SCROLL_BINDINGS
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._texts: tuple[str, ...] = ()
@@ -50,9 +56,10 @@ class ExplanationPanel(VerticalScroll, can_focus=False):
             self._text = text
             # With a fixed height and width the text's size cannot change the layout.
             self.query_one("#explanation-text", Static).update(Content(text), layout=not fixed)
+            self.scroll_home(animate=False)  # a new text is read from its start
 
     def on_resize(self) -> None:
-        self._fit()
+        self._fit()  # (then ScrollCue's)
 
     def _fit(self) -> bool:
         """Give the text the height of the longest explanation; False while that cannot be known yet."""

@@ -19,17 +19,31 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..view import ACT_SYMBOL, BACKWARD, DIM, FORWARD, UPDATE, LinesVisual, NodeState, node_state, step_index
+from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Session
 
 
-class GraphPanel(Static):
+class GraphPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
+    """On a short terminal the stylesheet caps its height: then it scrolls (the cue says so)."""
+
+    BINDINGS = SCROLL_BINDINGS
+
+    def compose(self):
+        yield Static(id="graph-body")
+
     def on_mount(self) -> None:
         self.border_title = "Graph"
+
+    @property
+    def content(self):
+        """What the panel shows (a visual of the text)."""
+        return self.query_one("#graph-body", Static).content
 
     _shown: tuple | None = None
     _lines = 0
@@ -43,7 +57,7 @@ class GraphPanel(Static):
         text = render_graph(session)
         lines = text.plain.count("\n") + 1
         # One line per layer and a few more: the same height on every step, so no new layout.
-        self.update(LinesVisual(text), layout=lines != self._lines)
+        self.query_one("#graph-body", Static).update(LinesVisual(text), layout=lines != self._lines)
         self._lines = lines
 
 

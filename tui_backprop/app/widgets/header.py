@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ...notation import count
 from ..view import PHASE_STYLE, LinesVisual
 
 
@@ -24,7 +25,7 @@ class StepHeader(Static):
         if score:
             right.append(score, style="bold #d7afff")
             right.append("  ·  ", style="dim")
-        right.append(f"epoch {epoch}")
+        right.append(f"epoch {count(epoch)}")
         right.append("  ·  ", style="dim")
         right.append(f"step {index}/{n_steps}")
         right.append("  ·  ", style="dim")

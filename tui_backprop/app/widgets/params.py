@@ -8,7 +8,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..view import DIM, NEGATIVE, UPDATE, WRITTEN, LinesVisual, dims, fmt, matrix_text, param_views
+from ...notation import EXACT_ZERO
+from ..view import DIM, NEGATIVE, UPDATE, WRITTEN, LinesVisual, dims, fmt, matrix_view, param_views
+from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Session
@@ -16,7 +18,9 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
 MAX_ENTRIES = 8  # old → new lines listed per parameter on its update step
 
 
-class ParamsPanel(VerticalScroll, can_focus=False):
+class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
+    BINDINGS = SCROLL_BINDINGS
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple | None = None  # what the text on show was drawn from
@@ -65,13 +69,19 @@ class ParamsPanel(VerticalScroll, can_focus=False):
                         shown += 1
                 if rows * cols > shown:
                     t.append(f"\n … {rows * cols - shown} more entries", style="italic " + DIM)
-            elif v.new is not None:
-                t.append("  updated ✓", style=f"bold {UPDATE}")
-                t.append("\n")
-                t.append_text(matrix_text(v.new, decimals, max_rows, max_cols))
             else:
-                t.append("\n")
-                t.append_text(matrix_text(v.old, decimals, max_rows, max_cols))
+                value = v.old if v.new is None else v.new
+                view = matrix_view(value, decimals, max_rows, max_cols)
+                if view.scale:
+                    t.append(f" {view.scale}", style="bold")
+                if v.new is not None:
+                    t.append("  updated ✓", style=f"bold {UPDATE}")
+                if view.exact_zero:
+                    t.append(f"  {EXACT_ZERO}", style="italic " + DIM)
+                for line in view.lines:
+                    t.append("\n")
+                    for s, style in line:
+                        t.append(s, style=style or None)
         self.query_one("#params-body", Static).update(LinesVisual(t))
 
 

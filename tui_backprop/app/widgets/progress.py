@@ -9,10 +9,12 @@ from __future__ import annotations
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from ...notation import count
+
 
 class TrainProgress(Horizontal):
     def start(self, epochs: int, first_epoch: int) -> None:
-        text = f"Training {epochs:,} epochs from epoch {first_epoch}"
+        text = f"Training {count(epochs)} epochs from epoch {count(first_epoch)}"
         if not self.children:
             self.mount(Label(text, id="train-label"), ProgressBar(total=epochs, id="train-bar", show_eta=False))
         else:

@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from ...notation import count
+
 
 def _plain(text: Text | str | None) -> Text:
     """Never markup: the hint quotes what was typed ("[/]" included)."""
@@ -97,7 +99,7 @@ class QuizPanel(Vertical):
         return self._built and bool(self.query_one("#quiz-ask").display)
 
     def set_score(self, epoch: int, score: str) -> None:
-        self.border_title = f"Quiz · epoch {epoch} · {score}"
+        self.border_title = f"Quiz · epoch {count(epoch)} · {score}"
 
     def feedback(self, text: Text | str | None) -> None:
         self._parts()
