@@ -1,6 +1,6 @@
 """Classroom load benchmark: `backprop-tui serve` under a class of websocket students, on 127.0.0.1 only.
 
-    python -m benchmarks.classroom            # 3 runs, about 4 minutes; --quick, --runs N, --join N, --class N
+    python -m benchmarks.classroom            # 3 runs, about 10 minutes; --quick, --runs N, --join N, --class N
 
 The students are websocket clients in this process speaking the page's protocol (tests/test_serve.py
 describes it). The baseline is textual-serve's stock Server serving the same app
@@ -12,6 +12,9 @@ baseline and subject are measured back to back, each a fresh server. Figures:
   key p95     `--class` students (30) connected, each pressing → five times, 0.5–1.5 s apart (seeded),
               after focusing the page as a browser does: key sent → the next step's counter arrived,
               the 95th percentile                                                         target ≤ 100 ms
+  join_cpu    CPU seconds the server and every process below it used during the join, per student
+  key_cpu     the same during the presses, per press: with the wall-clock figures above, what separates
+              the work per student from the machine's load (printed: the 1-minute load average)
   memory      proportional set size (PSS, /proc/PID/smaps_rollup: shared pages split between the
               processes sharing them) of every process the server started, over the sessions, with
               the class connected                                                         reported
@@ -35,13 +38,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [p for p in (str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")) if p not in sys.path]
 
-from conftest import descendants, free_port, parent, screen_text  # noqa: E402
+from conftest import cpu_seconds, descendants, free_port, parent, screen_text  # noqa: E402
 from run import fmt, machine  # noqa: E402
 
 PY = sys.executable
@@ -98,7 +102,8 @@ class Student:
         thirty students in one process must not cost the server's cores much)."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
-        last = len(self.raw) - since  # at first everything since `since`; then the newest frame's length: the pattern is in it, or across it and the one before
+        # Searched: first everything since `since`, then the newest frame and the end of the one before.
+        last = len(self.raw) - since
         while not pattern.search(screen_text(self.raw[max(since, len(self.raw) - last - 256) :])):
             left = end - loop.time()
             if left <= 0:
@@ -134,6 +139,15 @@ class Student:
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by the server and every live process below it."""
+    total = 0.0
+    for pid in [root, *descendants(root)]:
+        with suppress(OSError, IndexError):  # gone meanwhile
+            total += cpu_seconds(pid)
+    return total
 
 
 def pss_kib(pid: int) -> int:
@@ -195,9 +209,12 @@ async def one_run(kind: str, c: Counts) -> dict:
             await asyncio.sleep(1)
 
             students = [Student(http, server.url) for _ in range(c.size)]
+            cpu = tree_cpu(server.proc.pid)
             joins = await asyncio.gather(*(s.join() for s in students[: c.join]))
+            join_cpu = (tree_cpu(server.proc.pid) - cpu) / c.join
             await asyncio.gather(*(s.join() for s in students[c.join :]))
             await asyncio.sleep(2)
+            cpu = tree_cpu(server.proc.pid)
 
             rng = random.Random(7)
 
@@ -210,13 +227,22 @@ async def one_run(kind: str, c: Counts) -> dict:
                 return took
 
             keys = [t for ts in await asyncio.gather(*(presses(s) for s in students)) for t in ts]
+            key_cpu = (tree_cpu(server.proc.pid) - cpu) / len(keys)
             mine = descendants(server.proc.pid)
             memory = sum(pss_kib(p) for p in mine) / c.size
             await asyncio.gather(*(s.leave() for s in students))
         await asyncio.sleep(5)
         # The stock server's apps are its grandchildren too (under `sh -c`); ours are under the warm process.
         left = [p for p in descendants(server.proc.pid) if parent(p) != server.proc.pid]
-        return {"join": p95(joins), "key": p95(keys), "memory": memory, "left": len(left)}
+        return {
+            "join": p95(joins),
+            "key": p95(keys),
+            "join_cpu": join_cpu,
+            "key_cpu": key_cpu,
+            "memory": memory,
+            "left": len(left),
+            "load": os.getloadavg()[0],
+        }
     finally:
         server.stop()
 
@@ -247,12 +273,14 @@ def main(argv: list[str] | None = None) -> int:
     figs = {
         "join": Figure("join", f"{c.join} students join at once: first screen, p95", "s", 2.0),
         "key": Figure("key", f"→ with {c.size} connected: next step on screen, p95", "s", 0.1),
+        "join_cpu": Figure("join_cpu", "CPU per student joining (server and its processes)", "s", None),
+        "key_cpu": Figure("key_cpu", "CPU per → (server and its processes)", "s", None),
         "memory": Figure("memory", f"memory per session ({c.size} connected, PSS)", "KiB", None),
     }
     print(machine(), flush=True)
-    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     print(f"runs: {c.runs}; stock textual-serve then `serve`, alternating; medians; ratio = median of per-run ratios")
     left = {"subject": [], "baseline": []}
+    loads = []
     try:
         for run in range(c.runs):
             for kind in ("baseline", "subject"):
@@ -261,14 +289,16 @@ def main(argv: list[str] | None = None) -> int:
                 for name, fig in figs.items():
                     getattr(fig, kind).append(got[name])
                 left[kind].append(got["left"])
+                loads.append(got["load"])
     except Exception as exc:
         print(f"ERROR: {type(exc).__name__}: {exc}", flush=True)
         return 1
     for f in figs.values():
         s, b, ratio, target, verdict = f.cells()
-        print(f"{f.name:<7} serve {s}  stock {b}  ratio {ratio}  target {target}  {verdict}", flush=True)
+        print(f"{f.name:<8} serve {s}  stock {b}  ratio {ratio}  target {target}  {verdict}", flush=True)
+    print(f"load     1-minute load average at the end of each run: {', '.join(f'{x:.1f}' for x in loads)}")
     print(
-        f"left    app processes 5 s after the class left: serve {max(left['subject'])}, stock {max(left['baseline'])}"
+        f"left     app processes 5 s after the class left: serve {max(left['subject'])}, stock {max(left['baseline'])}"
     )
     print("\n" + table(list(figs.values())), flush=True)
     return 0

@@ -242,17 +242,19 @@ def test_every_join_and_leave_is_one_line_with_the_count(served):
     assert all(l.startswith("backprop-tui: ") for l in lines)
 
 
-def test_the_servers_own_shutdown_ends_every_app(served):
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_the_servers_own_end_ends_every_app(served, how):
+    """Stopped (SIGTERM, Ctrl+C's SIGINT) it ends them; killed, they end on their own."""
     served.wait_for_page()
     student = start_student(served, "late")
     app = session_of(served)
     started = [p for p in __import__("conftest").descendants(served.proc.pid)]
     assert len(started) == 2  # the warm process and the student's app
-    served.proc.send_signal(signal.SIGTERM)
-    assert served.proc.wait(timeout=15) == 0
+    served.proc.send_signal(how)
+    assert served.proc.wait(timeout=15) == (-signal.SIGKILL if how == signal.SIGKILL else 0)
     wait_until(lambda: not any(alive(p) for p in started), 10, "an app process outlived the server")
     assert not alive(app)
-    assert "stopped" in served.log
+    assert ("stopped; every session ended" in served.log) is (how != signal.SIGKILL)
     student.kill()
 
 

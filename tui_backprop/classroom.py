@@ -37,6 +37,8 @@ from .say import PROG, say
 
 PAGES = Path(__file__).resolve().parent / "page"
 EXIT_GRACE = 2.0  # seconds an app process has to exit at end of file before it is killed
+OPEN_TIMEOUT = 60.0  # seconds a student's app may take to be forked (the warm process may still be starting)
+WARM_MIN_LIFE = 30.0  # a warm process that exits sooner is not restarted
 FULL_MESSAGE = "\r\n  The class is full ({limit} students). Reload the page in a minute, or ask your teacher.\r\n"
 
 
@@ -161,8 +163,7 @@ class Classroom:
             TEXTUAL_FPS="60",
             TEXTUAL_COLOR_SYSTEM="truecolor",
             TERM_PROGRAM="textual",
-            # One thread each: thirty sessions share two cores, and forking a process with idle BLAS
-            # threads leaves the child without them.
+            # One BLAS thread each: thirty sessions share two cores, and a fork keeps only the forking thread.
             OPENBLAS_NUM_THREADS="1",
             OMP_NUM_THREADS="1",
             MKL_NUM_THREADS="1",
@@ -183,10 +184,15 @@ class Classroom:
         self._spawn(self._watch_warm(self._warm))
 
     async def _watch_warm(self, proc: asyncio.subprocess.Process) -> None:
+        started = time.monotonic()
         code = await proc.wait()
-        if not self.closing:
-            say(f"the app's warm process exited ({code}); starting it again")
-            await self._start_warm()
+        if self.closing:
+            return
+        if time.monotonic() - started < WARM_MIN_LIFE:  # failing at start: starting it again would only loop
+            say(f"the app's warm process failed (exit {code}); no student can join until the server is restarted")
+            return
+        say(f"the app's warm process exited ({code}); starting it again")
+        await self._start_warm()
 
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -196,7 +202,11 @@ class Classroom:
     async def _open_session(self, width: int, height: int, peer: str) -> Session:
         reader, writer = await asyncio.open_unix_connection(self._socket_path)
         writer.write(json.dumps({"width": width, "height": height}).encode() + b"\n")
-        pid = int(await reader.readline())
+        try:
+            pid = int(await asyncio.wait_for(reader.readline(), OPEN_TIMEOUT))
+        except (TimeoutError, ValueError):
+            writer.close()
+            raise
         pidfd = None
         with suppress(AttributeError, OSError):
             pidfd = os.pidfd_open(pid)
@@ -248,9 +258,9 @@ class Classroom:
         self.starting += 1
         try:
             session = await self._open_session(width, height, peer)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, TimeoutError) as exc:
             self.starting -= 1
-            say(f"could not start an app for {peer}: {exc}")
+            say(f"could not start an app for {peer}: {exc or type(exc).__name__}")
             await ws.close()
             return ws
         self.starting -= 1

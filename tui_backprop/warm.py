@@ -104,8 +104,6 @@ def serve_forever(listen_fd: int, spec: str | None) -> None:
     sel = selectors.DefaultSelector()
     sel.register(listener, selectors.EVENT_READ)
     sel.register(0, selectors.EVENT_READ)
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
     while True:
         for key, _ in sel.select():
             if key.fileobj == 0:
