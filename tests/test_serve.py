@@ -227,6 +227,20 @@ def test_a_student_killed_with_sigkill_leaves_no_process_behind(served, when):
     assert cpu[-1] - cpu[0] < 0.5, cpu
 
 
+def test_a_student_whose_browser_stops_answering_is_ended(served):
+    """A laptop shut or a network dropped: no close ever arrives; the websocket heartbeat notices."""
+    served.wait_for_page()
+    student = start_student(served, "late")
+    app = session_of(served)
+    student.send_signal(signal.SIGSTOP)  # its connection stays open, but nothing answers the pings
+    try:
+        wait_until(lambda: not alive(app), 45, "the app of a browser that stopped answering did not exit")
+        served.wait_for_log("left after")
+    finally:
+        student.kill()
+        student.wait()
+
+
 def test_every_join_and_leave_is_one_line_with_the_count(served):
     served.wait_for_page()
     first = start_student(served, "late")

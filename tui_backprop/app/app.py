@@ -20,6 +20,7 @@ from ..core.errors import BackpropError
 from ..core.lesson import PANELS
 from ..locate import Location, locate, peek_name
 from ..notation import display_name
+from ..say import PROG
 from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
 from .widgets.cost import CostPanel
@@ -74,7 +75,7 @@ class Question:
 
 class BackpropApp(App[None]):
     CSS_PATH = "app.tcss"
-    TITLE = "backprop-tui"
+    TITLE = PROG
     BINDINGS = bindings()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
