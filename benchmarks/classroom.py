@@ -19,7 +19,7 @@ baseline and subject are measured back to back, each a fresh server. Figures:
               processes sharing them) of every process the server started, over the sessions, with
               the class connected                                                         reported
 
-The absolute targets are the issue's; the ratio is the median of the per-run subject/baseline. Also
+The absolute targets are the classroom's (2 s, 100 ms on two cores); the ratio is the median of the per-run subject/baseline. Also
 counted: app processes still there 5 s after every student has gone. Exit status 1 only when a
 measurement failed.
 """

@@ -97,6 +97,10 @@ async def test_page_websocket_first_screen_and_a_key(served):
             await other.send_size(120, 40)
             text = await other.wait_for(STEP_1)
             assert not STEP_2.search(text)
+            assert len(served.sessions()) == 2
+    # Both tabs closed (a close frame each): both apps gone.
+    wait_until(lambda: served.sessions() == [], 10, "an app outlived its closed tab")
+    served.wait_for_log("(0 connected)")
 
 
 def test_serve_rejects_a_bad_port_in_one_line():
