@@ -365,3 +365,23 @@ def test_the_page_loads_nothing_from_other_hosts(served):
                 assert response.status == 200 and response.read()
     assert "googleapis" not in page and "https://" not in page
     assert "RobotoMono-VariableFont_wght.ttf" in page  # the font the terminal asks for, served here
+
+
+@pytest.mark.skipif(not APP_READY, reason="the Textual app (tui_backprop/app) is not there yet")
+@pytest.mark.parametrize("web", [True, False])
+async def test_in_a_browser_the_app_ignores_focus_changes(monkeypatch, web):
+    """Each click outside the page's terminal is an AppBlur: in a browser the app stays focused (no restyle)."""
+    from textual import events
+
+    from tui_backprop.app import BackpropApp
+    from tui_backprop.core import resolve
+
+    monkeypatch.setattr(BackpropApp, "is_web", property(lambda self: web))
+    app = BackpropApp(resolve("sleep-study"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        assert app.app_focus is web  # in a terminal, blur works as Textual has it
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        assert app.app_focus

@@ -240,6 +240,15 @@ class BackpropApp(App[None]):
         # Narrow terminals need every footer cell for the keys; ctrl+p stays in the help.
         self.query_one(Footer).show_command_palette = self.size.width >= 100
 
+    @on(events.AppBlur)
+    @on(events.AppFocus)
+    def _stay_focused_in_a_browser(self, event: events.AppBlur | events.AppFocus) -> None:
+        # The page reports every click outside the terminal, and Textual restyles the whole screen and
+        # rebuilds the footer on each (~50 ms of CPU a time): on a classroom server shared by thirty
+        # students the app stays focused instead.
+        if self.is_web:
+            event.prevent_default()
+
     # --- drawing ---------------------------------------------------------------------------------
 
     def refresh_view(self, *, history: bool = True) -> None:
