@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .core.errors import BackpropError
 from .notation import EXACT_ZERO, count, matrix_cells
+from .say import PROG
+from .say import err as _err
 
 if TYPE_CHECKING:
     import argparse
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
 
 # The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
-PROG = "backprop-tui"
 SUBCOMMANDS = ("list", "show", "check", "trace", "train", "gradcheck", "serve", "sheets")
 MAX_STUDENTS = 500
 WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
@@ -176,6 +177,20 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario", nargs="?")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--max-sessions",
+        type=int,
+        default=60,
+        metavar="N",
+        help="students served at once (default 60); more see a page saying the class is full",
+    )
+    s.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=30.0,
+        metavar="MINUTES",
+        help="end a session after this long without a key press (default 30; 0: never)",
+    )
     return p
 
 
@@ -183,10 +198,6 @@ def _usage_error(command: str, message: str) -> None:
     """A malformed command line: argparse's form and exit status 2."""
     print(f"usage: {PROG} {command} ...\n{PROG} {command}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
-
-
-def _err(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
 
 
 def _cut(text: str, width: int) -> str:
@@ -403,7 +414,7 @@ def cmd_serve(args) -> int:
     from .serve import serve
 
     resolve(args.scenario)  # fail here, with the one-line error, not in each browser
-    return serve(args.scenario, args.host, args.port)
+    return serve(args.scenario, args.host, args.port, args.max_sessions, args.idle_timeout)
 
 
 def _collect_again() -> None:

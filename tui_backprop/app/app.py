@@ -20,6 +20,7 @@ from ..core.errors import BackpropError
 from ..core.lesson import PANELS
 from ..locate import Location, locate, peek_name
 from ..notation import count, display_name
+from ..say import PROG
 from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
 from .widgets.cost import CostPanel
@@ -74,7 +75,7 @@ class Question:
 
 class BackpropApp(App[None]):
     CSS_PATH = "app.tcss"
-    TITLE = "backprop-tui"
+    TITLE = PROG
     AUTO_FOCUS = "#matrices"  # ↑ ↓ PgUp PgDn scroll the matrices from the start (Tab moves to the other panels)
     BINDINGS = bindings()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -239,6 +240,15 @@ class BackpropApp(App[None]):
     def on_resize(self) -> None:
         # Narrow terminals need every footer cell for the keys; ctrl+p stays in the help.
         self.query_one(Footer).show_command_palette = self.size.width >= 100
+
+    @on(events.AppBlur)
+    @on(events.AppFocus)
+    def _stay_focused_in_a_browser(self, event: events.AppBlur | events.AppFocus) -> None:
+        # The page reports every click outside the terminal, and Textual restyles the whole screen and
+        # rebuilds the footer on each (~50 ms of CPU a time): on a classroom server shared by thirty
+        # students the app stays focused instead.
+        if self.is_web:
+            event.prevent_default()
 
     # --- drawing ---------------------------------------------------------------------------------
 
