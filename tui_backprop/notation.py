@@ -28,3 +28,8 @@ def format_number(x: float, decimals: int) -> str:
     if abs(x) >= SCIENTIFIC_FROM:
         return f"{x:.{decimals}e}"
     return f"{x:.{decimals}f}"
+
+
+def dims(shape: tuple[int, ...]) -> str:
+    """A matrix's shape as every view writes it: rows×cols, `(4, 3)` → `4×3`."""
+    return f"{shape[0]}×{shape[1]}"

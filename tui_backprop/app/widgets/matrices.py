@@ -21,18 +21,19 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...notation import display_name
-from ..view import PHASE_STYLE, Piece, dims, matrix_lines
+from ...notation import dims, display_name
+from ..state import View
+from ..view import PLAIN, Palette, Piece, matrix_lines, style
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
 
     from ...core import Step
 
-GREY = "#808080"
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
@@ -55,14 +56,14 @@ def _piece_len(line: list[Piece]) -> int:
     return cell_len("".join([s for s, _ in line]))
 
 
-def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str) -> Box:
+def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str, frame: str = "") -> Box:
     """A bordered box: the title in the top border (left), one space of padding either side."""
     title_len = cell_len(title)
     widths = [_piece_len(line) for line in body]
     inner = max(widths + [title_len + 2])
     width = inner + 4  # border + padding
     tl, h, tr, v, bl, br = HEAVY if written else ROUNDED
-    border = f"bold {colour}" if written else GREY
+    border = style("bold", colour) if written else frame
     top = f"{tl}{h} {title} {h * (width - title_len - 5)}{tr}"
     lines: list[list[Piece]] = [[(top, border)]]
     for line, used in zip(body, widths):
@@ -76,7 +77,7 @@ def _arrowed(box: Box, colour: str) -> Box:
     """The arrow into the first output, centred beside it (it travels with the box when rows wrap)."""
     mid = (box.height - 1) // 2
     lines = [
-        [("─▶ " if y == mid else "   ", f"bold {colour}" if y == mid else ""), *line]
+        [("─▶ " if y == mid else "   ", style("bold", colour) if y == mid else ""), *line]
         for y, line in enumerate(box.lines)
     ]
     return Box(lines, box.width + 3)
@@ -152,10 +153,10 @@ def _to_text(lines: list[list[Piece]]) -> Text:
         if y:
             parts.append("\n")
             offset += 1
-        for s, style in line:
+        for s, piece_style in line:
             n = len(s)
-            if style and n:
-                spans.append(Span(offset, offset + n, style))
+            if piece_style and n:
+                spans.append(Span(offset, offset + n, piece_style))
             parts.append(s)
             offset += n
     return Text("".join(parts), no_wrap=True, overflow="crop", spans=spans)
@@ -164,6 +165,8 @@ def _to_text(lines: list[list[Piece]]) -> Text:
 class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
     """A Line API widget: only the lines on screen are drawn, and its size never depends on the step
     (a scroll container of auto-sized content would lay the screen out twice per step)."""
+
+    view: var[View | None] = var(None)
 
     # Arrows ← →, Home and End belong to the stepper; the panel scrolls with these.
     BINDINGS = [
@@ -180,6 +183,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._step: Step | None = None
         self._decimals = 3
         self._hide_outputs = False
+        self._colours: Palette = PLAIN
         self._width = -1  # the width the drawing on show was laid out for
         self._shown: tuple | None = None  # its cache key
         self._drawing: Drawing | None = None
@@ -196,9 +200,13 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         """What the panel shows, as one Rich Text."""
         return self._drawing.text if self._drawing is not None else Text()
 
-    def show(self, step: Step, decimals: int, hide_outputs: bool = False) -> None:
-        """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers."""
-        self._step, self._decimals, self._hide_outputs = step, decimals, hide_outputs
+    def watch_view(self, view: View | None) -> None:
+        """Quiz mode hides the results (boxes with '?') until the student answers."""
+        if view is None:
+            return
+        self._step, self._decimals, self._hide_outputs = view.step, view.decimals, view.hidden
+        self._colours = view.colours
+        self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
         self._render_step()
 
     def on_resize(self) -> None:
@@ -211,8 +219,8 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set_virtual_size(self, size: Size) -> None:
         self.virtual_size = size
-        # As Textual's TextArea does: a ScrollView's scrollbars follow its size, not its virtual size,
-        # and would stay as they were for the old one when only the virtual size changed.
+        # Private API, as Textual's own TextArea uses it: in Textual 8.2.8 a ScrollView refreshes its
+        # scrollbars only when its own size changes, and no public call updates them for a new virtual size.
         self._refresh_scrollbars()
 
     def _available(self) -> int:
@@ -222,7 +230,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         step = self._step
         assert step is not None
         available = self._available()
-        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols)
+        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols, self._colours)
         self._width = available
         if key == self._shown:
             return
@@ -281,12 +289,12 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
             title = f"✎ {display_name(name)}  ?×?"
         else:
-            body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written=written)
-            title = f"{'✎ ' if written else ''}{display_name(name)}  {dims(a)}"
-        return matrix_box(title, body, written, colour)
+            body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written, self._colours)
+            title = f"{'✎ ' if written else ''}{display_name(name)}  {dims(a.shape)}"
+        return matrix_box(title, body, written, colour, self._colours.frame)
 
     def render_lines_of(self, step: Step, available: int) -> list[list[Piece]]:
-        colour = PHASE_STYLE.get(step.phase, "")
+        colour = self._colours.phase(step.phase)
         groups: list[tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray]]]]
         if step.phase == "update":
             # One row per parameter: old value and its gradient → the new value.
