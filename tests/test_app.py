@@ -756,3 +756,31 @@ async def test_the_description_is_shown_in_the_picker_the_help_and_on_opening():
         toast = [n for n in app._notifications if n.title.startswith("Opened")]
         assert len(toast) == 1 and xor.name in toast[0].title and start in toast[0].message
         assert toast[0].timeout >= 10
+
+
+async def test_a_theme_recolours_what_the_panels_draw():
+    """ctrl+p → theme: the colours the panels draw in Python are the new theme's, read from its variables."""
+    from textual.color import Color
+
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right"] * 10)  # step 11: a backward step with written results and negative values
+
+        def colours() -> tuple[set[str], set[str]]:
+            matrices = {str(span.style) for span in app.query_one("#matrices").content.spans}
+            graph = {str(span.style) for span in app.query_one("#graph").content.text.spans}
+            return matrices, graph
+
+        def theme() -> dict[str, str]:
+            return {k: Color.parse(app.theme_variables[k]).hex for k in ("text-accent", "text-error", "text-warning")}
+
+        dark = theme()  # the default, textual-dark
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = theme()
+        assert light != dark
+        matrices, graph = colours()
+        assert any(light["text-accent"] in s and "underline" in s for s in matrices)  # written cells
+        assert light["text-error"] in matrices  # negative values
+        assert any(light["text-warning"] in s for s in graph)  # the gradient's edges
+        assert not any(c in s for c in dark.values() for s in matrices | graph)
