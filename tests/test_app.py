@@ -719,6 +719,9 @@ async def test_training_can_be_stopped():
         enter = asyncio.create_task(pilot.press("enter"))  # Pilot waits for idle, which a busy worker delays
         await _until(lambda: app.main.trainer.running and app.session.frontier > 1)
         assert "stop_training" in shown()  # x Stop in the footer while training
+        progress, footer = app.query_one("#progress"), app.query_one("#footer")
+        await _until(lambda: progress.region.height == 1)
+        assert not progress.region.overlaps(footer.region)  # the bar is seen, not under the footer
         key = asyncio.create_task(pilot.press("escape"))
         waited = await _until(lambda: not app.main.trainer.running, timeout=5)
         await enter
@@ -784,3 +787,18 @@ async def test_a_theme_recolours_what_the_panels_draw():
         assert light["text-error"] in matrices  # negative values
         assert any(light["text-warning"] in s for s in graph)  # the gradient's edges
         assert not any(c in s for c in dark.values() for s in matrices | graph)
+
+
+async def test_every_theme_draws():
+    """Every theme Textual offers in ctrl+p → theme, the ansi-* ones (terminal colours by number) included."""
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right"] * 10)
+        themes = sorted(app.available_themes)
+        assert {"ansi-dark", "textual-light"} <= set(themes)
+        for name in themes:
+            app.theme = name
+            await pilot.pause()
+            assert app.main.view.colours == app.main.colours
+        await pilot.press("right")
+        assert app._exception is None and app.session.position == Position(1, 12)

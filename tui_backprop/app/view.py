@@ -87,7 +87,10 @@ def palette(variables: dict[str, str]) -> Palette:
         except (KeyError, Exception):  # a theme without the variable, or one Rich cannot draw ("auto 60%")
             colours[role] = ""
             continue
-        colours[role] = (surface + colour).hex if colour.a < 1 else colour.hex
+        if colour.ansi is not None:  # the ansi-* themes: the terminal's own colour N ("" for its default)
+            colours[role] = f"color({colour.ansi})" if colour.ansi >= 0 else ""
+        else:
+            colours[role] = (surface + colour).hex if colour.a < 1 else colour.hex
     return Palette(**colours)
 
 
