@@ -94,10 +94,19 @@ async def test_the_first_screen_does_not_wait_for_the_scenario(monkeypatch):
         await on_ready(self)
 
     monkeypatch.setattr(BackpropApp, "on_ready", watched)
+    mounted = []
+    on_mount = MainScreen.on_mount
+
+    async def at_mount(self) -> None:  # before anything is painted: what the first frame will show
+        mounted.append(plain(self.query_one(StepHeader).content).strip())
+        await on_mount(self)
+
+    monkeypatch.setattr(MainScreen, "on_mount", at_mount)
     app = BackpropApp("sleep-study")
     app.defer_load = True  # as in a terminal (headless, the scenario is loaded on mount)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert mounted == ["Sleep and study → test score"]
         assert first == [(False, "Sleep and study → test score")]  # the first frame: the name, before the engine
         assert app.loaded and app.return_code is None
         assert app.query_one("#step").outer_size.height >= 5

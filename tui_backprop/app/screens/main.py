@@ -56,7 +56,6 @@ class MainScreen(Screen[None]):
     status: var[str] = var("")  # what the screen is doing: playing, training, …
     quiz: var[QuizView | None] = var(None)
     progress: var[Progress | None] = var(None)
-    loading_name: var[str] = var("")  # the scenario's name, shown before it is loaded
     wide: var[bool] = var(True)  # room in the footer for ctrl+p
 
     def __init__(self, decimals: int | None = None) -> None:
@@ -92,7 +91,9 @@ class MainScreen(Screen[None]):
         progress = TrainProgress(id="progress").data_bind(MainScreen.progress)
         if late:
             self._late = [quiz, progress]
-        yield StepHeader(id="header").data_bind(MainScreen.view, MainScreen.status, title_only=MainScreen.loading_name)
+        # The first frame shows the scenario's name, read without the engine, when loading waits for it.
+        name = self.app.first_name() if late else ""
+        yield StepHeader(name, id="header").data_bind(MainScreen.view, MainScreen.status)
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield GraphPanel(id="graph", classes="panel").data_bind(MainScreen.view)
@@ -114,9 +115,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.colours = app_palette(self.app)
-        if self._late:  # the first screen: the layout, the scenario's name (read without the engine), "loading…"
-            self.loading_name = self.app.first_name()
-        else:
+        if not self._late:  # (else the app loads the scenario once the first frame is painted)
             await self.app.finish_loading()
 
     def _theme_changed(self, _theme) -> None:

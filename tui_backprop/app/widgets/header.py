@@ -13,15 +13,16 @@ from ..view import LinesVisual, style
 class StepHeader(Static):
     view: var[View | None] = var(None)
     status: var[str] = var("")  # what the app is doing: playing, training, …
-    title_only: var[str] = var("")  # before the scenario is loaded: its name alone
     _parts: tuple[Text, Text] | None = None
     _drawn: tuple | None = None
     text_plain = ""
 
-    def watch_title_only(self, name: str) -> None:
-        if name and self.view is None:
-            self._parts = (Text(name, style="bold", no_wrap=True, overflow="ellipsis"), Text())
-            self._draw()
+    def __init__(self, name: str = "", **kwargs) -> None:
+        """`name`: the scenario's, shown alone until its view arrives (the first frame, before loading)."""
+        first = Text(name, style="bold", no_wrap=True, overflow="ellipsis")
+        super().__init__(first, **kwargs)  # drawn as it is in the first frame (a resize is too late for it)
+        if name:
+            self._parts = (first, Text())
 
     def watch_view(self) -> None:
         self._compose_parts()

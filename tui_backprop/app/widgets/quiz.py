@@ -67,9 +67,9 @@ class QuizInput(Input):
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return self._accepts(character)
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.is_printable and not self._accepts(event.character):
-            event.prevent_default()  # not typed (Input's handler is skipped); it bubbles on to the screen's keys
+            event.prevent_default()  # not typed (Input's key handler is skipped); it bubbles on to the screen's keys
 
     def action_step(self, delta: int) -> None:
         self.post_message(self.Step(delta))
