@@ -66,7 +66,9 @@ class Trainer:
             now = time.monotonic()
             if now - last[0] >= PROGRESS_EVERY or done == epochs:
                 last[0] = now
-                post(TrainingProgress(done))
+                # Posted from the event loop, the worker waiting for it: 20 times a second the worker stands
+                # aside for the screen, which keeps keys answered on a busy machine.
+                self.screen.app.call_from_thread(post, TrainingProgress(done))
 
         before = session.frontier
         done = 0
