@@ -1,4 +1,4 @@
-"""Display helpers shared by the panels: number and matrix formatting, graph status.
+"""Display helpers shared by the panels: number and matrix formatting, the theme's palette, graph status.
 
 Nothing here computes the network's maths: every number comes from the engine's
 Session and Step objects; this module only decides how they look.
