@@ -138,6 +138,8 @@ class Breakdown:
         from textual import _compositor
         from textual.widget import Widget
 
+        from tui_backprop.app.screens.main import MainScreen  # where our app publishes each step's view
+
         self.acc, self.cnt = collections.Counter(), collections.Counter()
         self._patched = []
         for cls, name in (
@@ -146,7 +148,7 @@ class Breakdown:
             (Widget, "get_content_width"),
             (_compositor.Compositor, "reflow"),
             (_compositor.Compositor, "render_update"),
-            (type(app), "refresh_view"),
+            (MainScreen, "refresh_view"),
         ):
             if hasattr(cls, name):
                 self._wrap(cls, name)

@@ -225,7 +225,16 @@ def test_top_level_help_names_the_subcommands(run_cli):
 
 def test_bad_epochs_argument_is_a_usage_error(run_cli):
     r = run_cli("train", "xor", "--epochs", "0")
-    assert r.returncode == 2 and "expected an integer from 1" in r.stderr
+    assert r.returncode == 2 and "--epochs: expected 1 to 1,000,000 epochs, got 0" in r.stderr
+    r = run_cli("trace", "xor", "--epochs", "1,000,001")  # read as the app's train prompt reads it
+    assert r.returncode == 2 and "--epochs: expected 1 to 1,000,000 epochs, got 1,000,001" in r.stderr
+
+
+def test_bad_decimals_argument_is_a_usage_error(run_cli):
+    r = run_cli("trace", "xor", "--decimals", "13")
+    assert r.returncode == 2 and "--decimals: expected 0 to 12 decimals, got 13" in r.stderr
+    r = run_cli("trace", "xor", "--decimals", "three")
+    assert r.returncode == 2 and "--decimals: expected a whole number of decimals, got 'three'" in r.stderr
 
 
 def test_app_with_a_file_it_cannot_use_and_no_terminal_reports_one_line(run_cli):

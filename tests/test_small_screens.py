@@ -137,7 +137,7 @@ async def test_after_v_twice_an_open_quiz_question_keeps_the_keyboard():
         assert app.focused is field
         await pilot.press("4", "x", "3", "enter")
         await pilot.pause()
-        assert app.quiz_answers[(1, 1)] == "right"
+        assert app.main.quiz_mode.answers[(1, 1)] == "right"
 
 
 async def test_the_parameters_scroll_by_keyboard_in_the_side_view():
@@ -236,11 +236,11 @@ async def test_opened_scenario_names_its_shape_once():
     async with app.run_test(size=(120, 40)) as pilot:
         app.notify = lambda message, **kw: said.append((kw.get("title", ""), message))
         deep = load_bundled("deep")
-        app.load(deep)
+        app.main.load(deep)
         await pilot.pause()
         title = next(t for t, _ in said if t.startswith("Opened"))
         assert title.count(deep.shape_text) == 1
-        app.load(load_bundled("xor"))
+        app.main.load(load_bundled("xor"))
         title = [t for t, _ in said if t.startswith("Opened")][-1]
         assert title == "Opened XOR: not linearly separable [2, 3, 1], m = 4."
 
@@ -250,7 +250,7 @@ async def test_epoch_counts_read_the_same_in_the_header_and_the_notice():
     said = []
     async with app.run_test(size=(120, 40)) as pilot:
         app.notify = lambda message, **kw: said.append(message)
-        app.start_training(1500)
+        app.main.start_training(1500)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.frontier == 1501

@@ -8,9 +8,9 @@ import sys
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, counts
 from .core.errors import BackpropError
-from .notation import EXACT_ZERO, count, matrix_cells
+from .notation import EXACT_ZERO, count, dims, matrix_cells
 from .say import PROG
 from .say import err as _err
 
@@ -27,18 +27,19 @@ WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
 EDGE = 3  # a large matrix prints its first and last EDGE rows and columns, as numpy does
 
 
-def _epochs(text: str) -> int:
-    import argparse
+def _count(parse):
+    """An argparse type from one of `counts`' readers: its one-line reason on a bad value."""
 
-    from .core.scenario import MAX_EPOCHS
+    def read(text: str) -> int:
+        import argparse
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if not 1 <= value <= MAX_EPOCHS:
-        raise argparse.ArgumentTypeError(f"expected an integer from 1 to {MAX_EPOCHS:,}, got {value}")
-    return value
+        try:
+            return parse(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+    read.__name__ = parse.__name__  # argparse names the type in "invalid <name> value"
+    return read
 
 
 def _whole(low: int, high: int):
@@ -58,16 +59,8 @@ def _whole(low: int, high: int):
     return parse
 
 
-def _decimals(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if not 0 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"expected 0 to 12, got {value}")
-    return value
+_epochs = _count(counts.epochs)
+_decimals = _count(counts.decimals)
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -393,7 +386,7 @@ def cmd_gradcheck(args) -> int:
     for e in entries:
         worst = max(worst, e.max_error)
         verdict = "ok" if e.max_error <= args.tolerance else "FAIL"
-        shape = f"{e.analytic.shape[0]}×{e.analytic.shape[1]}"
+        shape = dims(e.analytic.shape)
         print(f"  {e.name:<4} {shape:<8} max relative error {e.max_error:.3e}  {verdict}")
     if worst > args.tolerance:
         from .core.network import relu_kinks

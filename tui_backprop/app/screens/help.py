@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..keys import KEYS
+from ..view import app_palette, style
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold #ffd75f", no_wrap=True, min_width=8)
+        table.add_column(style=style("bold", app_palette(self.app).key), no_wrap=True, min_width=8)
         table.add_column(ratio=1)
         group = None
         for spec in KEYS:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Static
 
+from ..state import View
 from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
@@ -27,6 +29,7 @@ class ExplanationPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindin
     """Cut when the text is longer than its rows allow: Tab to it, then ↓ (the cue says so)."""
 
     BINDINGS = SCROLL_BINDINGS
+    view: var[View | None] = var(None)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -41,7 +44,12 @@ class ExplanationPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindin
     def on_mount(self) -> None:
         self.border_title = "Why"
 
-    def show(self, step: Step, hidden: bool = False, steps: Sequence[Step] = ()) -> None:
+    def watch_view(self, view: View | None) -> None:
+        if view is not None:
+            s = view.session
+            self._show(view.step, view.hidden, s.epoch_pass(s.position.epoch)[2])
+
+    def _show(self, step: Step, hidden: bool, steps: Sequence[Step]) -> None:
         """`steps`: the epoch's steps, whose longest explanation sets the panel's height."""
         if steps and steps is not self._steps:
             self._steps = steps

@@ -20,11 +20,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
 from textual.geometry import Region, Size
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...notation import EXACT_ZERO, display_name
-from ..view import DIM, PHASE_STYLE, Piece, dims, matrix_view
+from ...notation import EXACT_ZERO, dims, display_name
+from ..state import View
+from ..view import DIM, PLAIN, Palette, Piece, matrix_view, style
 from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
@@ -32,7 +34,6 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
 
     from ...core import Step
 
-GREY = "#808080"
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
@@ -55,7 +56,9 @@ def _piece_len(line: list[Piece]) -> int:
     return cell_len("".join([s for s, _ in line]))
 
 
-def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str, caption: str = "") -> Box:
+def matrix_box(
+    title: str, body: list[list[Piece]], written: bool, colour: str, caption: str = "", frame: str = ""
+) -> Box:
     """A bordered box: the title in the top border (left), the caption in the bottom one, one space of
     padding either side."""
     title_len, caption_len = cell_len(title), cell_len(caption)
@@ -63,7 +66,7 @@ def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str, 
     inner = max(widths + [title_len + 2, caption_len + 2])
     width = inner + 4  # border + padding
     tl, h, tr, v, bl, br = HEAVY if written else ROUNDED
-    border = f"bold {colour}" if written else GREY
+    border = style("bold", colour) if written else frame
     top = f"{tl}{h} {title} {h * (width - title_len - 5)}{tr}"
     lines: list[list[Piece]] = [[(top, border)]]
     for line, used in zip(body, widths):
@@ -81,7 +84,7 @@ def _arrowed(box: Box, colour: str) -> Box:
     """The arrow into the first output, centred beside it (it travels with the box when rows wrap)."""
     mid = (box.height - 1) // 2
     lines = [
-        [("─▶ " if y == mid else "   ", f"bold {colour}" if y == mid else ""), *line]
+        [("─▶ " if y == mid else "   ", style("bold", colour) if y == mid else ""), *line]
         for y, line in enumerate(box.lines)
     ]
     return Box(lines, box.width + 3)
@@ -158,10 +161,10 @@ def _to_text(lines: list[list[Piece]]) -> Text:
         if y:
             parts.append("\n")
             offset += 1
-        for s, style in line:
+        for s, piece_style in line:
             n = len(s)
-            if style and n:
-                spans.append(Span(offset, offset + n, style))
+            if piece_style and n:
+                spans.append(Span(offset, offset + n, piece_style))
             parts.append(s)
             offset += n
     return Text("".join(parts), no_wrap=True, overflow="crop", spans=spans)
@@ -174,11 +177,13 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
     When the step's result is below what the panel shows, its bottom border names it."""
 
     BINDINGS = SCROLL_BINDINGS
+    view: var[View | None] = var(None)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._step: Step | None = None
         self._decimals = 3
+        self._colours: Palette = PLAIN
         self._hide_outputs = False
         self._width = -1  # the width the drawing on show was laid out for
         self._shown: tuple | None = None  # its cache key
@@ -196,9 +201,13 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         """What the panel shows, as one Rich Text."""
         return self._drawing.text if self._drawing is not None else Text()
 
-    def show(self, step: Step, decimals: int, hide_outputs: bool = False) -> None:
-        """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers."""
-        self._step, self._decimals, self._hide_outputs = step, decimals, hide_outputs
+    def watch_view(self, view: View | None) -> None:
+        """Quiz mode hides the results (boxes with '?') until the student answers."""
+        if view is None:
+            return
+        self._step, self._decimals, self._hide_outputs = view.step, view.decimals, view.hidden
+        self._colours = view.colours
+        self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
         self._render_step()
 
     def on_resize(self) -> None:
@@ -211,8 +220,8 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _set_virtual_size(self, size: Size) -> None:
         self.virtual_size = size
-        # As Textual's TextArea does: a ScrollView's scrollbars follow its size, not its virtual size,
-        # and would stay as they were for the old one when only the virtual size changed.
+        # Private API, as Textual's own TextArea uses it: in Textual 8.2.8 a ScrollView refreshes its
+        # scrollbars only when its own size changes, and no public call updates them for a new virtual size.
         self._refresh_scrollbars()
 
     def _available(self) -> int:
@@ -222,7 +231,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         step = self._step
         assert step is not None
         available = self._available()
-        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols)
+        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols, self._colours)
         self._width = available
         if key == self._shown:
             return
@@ -283,13 +292,13 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
             title = f"✎ {label}  ?×?"
         else:
-            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written=written)
+            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours)
             body = view.lines
-            title = f"{'✎ ' if written else ''}{label}  {dims(a)}"
+            title = f"{'✎ ' if written else ''}{label}  {dims(a.shape)}"
             if view.scale:
                 title += f"  {view.scale}"
-            return matrix_box(title, body, written, colour, EXACT_ZERO if view.exact_zero else "")
-        return matrix_box(title, body, written, colour)
+            return matrix_box(title, body, written, colour, EXACT_ZERO if view.exact_zero else "", self._colours.frame)
+        return matrix_box(title, body, written, colour, frame=self._colours.frame)
 
     def below(self) -> str:
         drawing = self._drawing
@@ -300,7 +309,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         return super().below()
 
     def drawing_of(self, step: Step, available: int) -> Drawing:
-        colour = PHASE_STYLE.get(step.phase, "")
+        colour = self._colours.phase(step.phase)
         context = [(display_name(n), a) for n, a in step.context.items()]
         groups = [
             (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
