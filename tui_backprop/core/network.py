@@ -43,9 +43,6 @@ class Params:
             out[f"b{k}"] = b
         return out
 
-    def copy(self) -> Params:
-        return Params(tuple(w.copy() for w in self.weights), tuple(b.copy() for b in self.biases))
-
 
 @dataclass(frozen=True)
 class Pass:

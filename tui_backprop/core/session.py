@@ -134,7 +134,7 @@ class Session:
             chunk = min(epochs - done, next_checkpoint - self.frontier)
             offset = done
             report = (lambda i, offset=offset: progress(offset + i)) if progress else None
-            first = self.costs[0] if self.costs else None
+            first = self.costs[0]  # epoch 1's, recorded on reset: growth is measured from it
             start = self.frontier
             result = train(self.net, self._frontier_params, self.scenario.learning_rate, chunk, first, start, report)
             for i, cost in enumerate(result.costs):

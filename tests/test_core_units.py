@@ -1,0 +1,286 @@
+"""The engine's small parts, exactly: how messages describe what they found, the stepper's moves, the
+gradient check's floor. Written to kill the mutants tests/mutation/run.py found surviving."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tui_backprop.core import DivergenceError, Network, Params, Position, ScenarioError, Session, load_bundled
+from tui_backprop.core.describe import closest, describe, num_text, short
+from tui_backprop.core.lesson import parse_lesson
+from tui_backprop.core.network import gradient_check, relu_kinks
+
+# --- describe: what a message says it found -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (10**15 - 1, "999999999999999"),
+        (10**15, "an integer of 16 digits"),
+        (-(10**15), "-an integer of 16 digits"),
+        (10**20, "an integer of 21 digits"),
+        (-7, "-7"),
+        (0, "0"),
+        (2.5, "2.5"),
+        (1e300, "1e+300"),
+    ],
+)
+def test_num_text(value, text):
+    assert num_text(value) == text
+
+
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (True, "the boolean true"),
+        (False, "the boolean false"),
+        (3, "the number 3"),
+        (-0.5, "the number -0.5"),
+        (10**15, "an integer of 16 digits"),
+        (-(10**16), "-an integer of 17 digits"),
+        ("abc", "the string 'abc'"),
+        ("x" * 30, "the string '" + "x" * 30 + "'"),
+        ("x" * 31, "the string '" + "x" * 27 + "...'"),
+        ({"a": 1}, "a table"),
+        ([], "a list of 0 items"),
+        ([1], "a list of 1 item"),
+        ([1, 2], "a list of 2 items"),
+        (None, "null"),
+    ],
+)
+def test_describe(value, text):
+    assert describe(value) == text
+
+
+def test_describe_a_toml_date():
+    import datetime
+
+    assert describe(datetime.date(2024, 1, 2)) == "a date (2024-01-02)"
+
+
+def test_short():
+    assert short("a" * 40) == "a" * 40
+    assert short("a" * 41) == "a" * 37 + "..."
+    assert short("ab\ncd") == "ab\\ncd"
+    assert short("abcdef", 5) == "ab..."
+
+
+@pytest.mark.parametrize(
+    "key,valid,found",
+    [
+        ("learnin_rate", ("learning_rate", "cost"), "learning_rate"),
+        ("COST", ("learning_rate", "cost"), "cost"),  # case alone: the exact key
+        ("Learnin_Rate", ("learning_rate", "cost"), "learning_rate"),  # only its lower case is close
+        ("zzzz", ("learning_rate", "cost"), None),
+        ("costs", ("cots", "costs_"), "costs_"),  # the best match
+        ("x" * 100 + "cost", ("cost",), None),  # only the first 100 characters are compared
+    ],
+)
+def test_closest(key, valid, found):
+    assert closest(key, valid) == found
+
+
+def test_closest_cutoff():
+    assert closest("activ", ("activation",), cutoff=0.5) == "activation"
+    assert closest("activ", ("activation",), cutoff=0.9) is None
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def test_divergence_error_keeps_its_parts_and_reads_as_one_line():
+    err = DivergenceError(7, 1234567.0, "the cost grew")
+    assert (err.epoch, err.cost, err.reason) == (7, 1234567.0, "the cost grew")
+    assert str(err) == "training diverged at epoch 7: the cost grew (cost 1.23457e+06); lower the learning rate"
+    for cost in (math.inf, math.nan):
+        assert str(DivergenceError(3, cost, "the cost is infinite")) == (
+            "training diverged at epoch 3: the cost is infinite; lower the learning rate"
+        )
+
+
+def test_scenario_error_keeps_its_parts():
+    err = ScenarioError("f.toml", "b1", "expected 1×3")
+    assert (err.source, err.field, err.message) == ("f.toml", "b1", "expected 1×3")
+    assert str(err) == "f.toml: b1: expected 1×3"
+    assert str(ScenarioError("f.toml", None, "expected a file")) == "f.toml: expected a file"
+
+
+# --- lesson messages, exactly ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "table,message",
+    [
+        (
+            {"hide_panels": "cost"},
+            "lesson.hide_panels: expected a list of panel names like [\"graph\"], got the string 'cost'",
+        ),
+        ({"lock_keys": 3}, 'lesson.lock_keys: expected a list of action names like ["train"], got the number 3'),
+        (
+            {"hide_panels": ["cost", 3]},
+            "lesson.hide_panels item 2: expected a panel name (graph, parameters, cost, explanation), got the number 3",
+        ),
+        (
+            {"hide_panels": ["cots"]},
+            "lesson.hide_panels item 1: expected one of graph, parameters, cost, explanation, "
+            "got the string 'cots' (did you mean 'cost'?)",
+        ),
+        (
+            {"lock_keys": ["zzzzzz"]},
+            "lesson.lock_keys item 1: expected one of train, gradcheck, open, play, reset, decimals, quiz, "
+            "got the string 'zzzzzz'",
+        ),
+        (
+            {"qiuz": True},
+            "lesson.qiuz: expected one of the keys quiz, message, hide_panels, lock_keys, got an unknown key (did you mean 'quiz'?)",
+        ),
+        (
+            {"zzzzzz": 1},
+            "lesson.zzzzzz: expected one of the keys quiz, message, hide_panels, lock_keys, got an unknown key",
+        ),
+    ],
+)
+def test_lesson_messages(table, message):
+    with pytest.raises(ScenarioError) as info:
+        parse_lesson("l.toml", table)
+    assert str(info.value) == f"l.toml: {message}"
+
+
+def test_lesson_names_keep_their_order_once_each():
+    lesson = parse_lesson("l.toml", {"lock_keys": ["quiz", "train", "quiz"], "hide_panels": ["cost", "graph"]})
+    assert lesson.lock_keys == ("quiz", "train") and lesson.hide_panels == ("cost", "graph")
+
+
+# --- the stepper --------------------------------------------------------------------------------
+
+
+def test_moves_across_an_epoch_and_jumps_within_one():
+    s = Session(load_bundled("sleep-study"))
+    assert s.move(+1) and s.position == Position(1, 2)
+    assert s.move(-1) and s.position == Position(1, 1)  # back onto step 1, not past it
+    assert not s.move(-1) and s.position == Position(1, 1)
+    s.go(16)
+    assert s.move(+1) and s.position == Position(2, 1)  # past the update: step 1 of the next epoch
+    assert s.move(+1) and s.move(-1) and s.position == Position(2, 1)
+    assert s.move(-1) and s.position == Position(1, 16)
+    s.go(5)
+    assert s.position == Position(1, 5)
+    s.go(0)
+    assert s.position == Position(1, 1)
+    s.go(99)
+    assert s.position == Position(1, 16)
+
+
+# --- the gradient check and the relu kink -------------------------------------------------------
+
+
+def test_the_gradient_check_measures_small_gradients_against_its_floor():
+    """|a − n| / max(|a|, |n|, floor), floor = max(1e-5, 1e-4·J): worked out here for a large J."""
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(5, 2)), 50 + rng.normal(size=(5, 1))  # far targets: J ≈ 6,000
+    net = Network(X, y, "sigmoid", "identity")
+    params = Params((rng.normal(size=(2, 3)), rng.normal(size=(3, 1))), (np.zeros((1, 3)), np.zeros((1, 1))))
+    J = net.cost(params)
+    assert J > 1000
+    floor = max(1e-5, 1e-4 * J)
+    for e in gradient_check(net, params):
+        a, n = e.analytic, e.numerical
+        expected = np.abs(a - n) / np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)
+        np.testing.assert_allclose(e.relative_error, expected, rtol=1e-12, atol=0)
+
+
+def test_relu_kinks_counts_relu_pre_activations_near_zero():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    y = np.zeros((3, 1))
+    W1 = np.array([[0.0005, 0.5], [-0.002, 0.0]])  # z2 columns: (0.0005, -0.002, -0.0015), (0.5, 0, 0.5)
+    W2 = np.array([[0.0009], [1.0]])  # z3 = a2 · W2: tiny where a2 is tiny
+    params = Params((W1, W2), (np.zeros((1, 2)), np.zeros((1, 1))))
+    # hidden relu: z2 has 0.0005 and 0.0 within 1e-3 of 0 (−0.002 and −0.0015 are not)
+    assert relu_kinks(Network(X, y, "relu", "identity"), params) == 2
+    # relu at the output too: z3 = a2 · W2 = (0.50000045, 0, 0.5) adds one more
+    assert relu_kinks(Network(X, y, "relu", "relu"), params) == 3
+    # relu at the output only: z3 = z2 · W2 = (0.50000045, −0.0000018, 0.4999986)
+    assert relu_kinks(Network(X, y, "identity", "relu"), params) == 1
+    assert relu_kinks(Network(X, y, "sigmoid", "sigmoid"), params) == 0
+    assert relu_kinks(Network(X, y, "relu", "identity"), params, near=0.01) == 4
+
+
+def test_closest_compares_only_the_first_100_characters():
+    # the 101st character would make "A…Ab" an exact match but for case; cut at 100, "a…ac" is closest
+    assert closest("a" * 100 + "b", ("A" * 100 + "b", "a" * 100 + "c")) == "a" * 100 + "c"
+
+
+def test_toml_errors_are_cut_to_200_characters():
+    from tui_backprop.core.scenario import _toml_error
+
+    assert (
+        _toml_error("x = 1\n", ValueError("z" * 300)) == "expected valid TOML, got a syntax error: " + "z" * 197 + "..."
+    )
+    at = _toml_error("x = 1\n", ValueError("Y" * 300 + " (at line 1, column 2)"))
+    assert at == "expected valid TOML, got a syntax error at line 1, column 2: y" + "Y" * 196 + "..."
+
+
+def test_bundled_scenarios_are_named_by_their_name():
+    from tui_backprop.core import load_bundled, names
+
+    assert load_bundled("xor").source == "xor"
+    with pytest.raises(ScenarioError) as info:
+        load_bundled("nope")
+    assert str(info.value) == f"nope: expected a bundled scenario ({', '.join(names())}), found none by that name"
+
+
+# --- the session: training in chunks, entering epochs -----------------------------------------------
+
+
+def test_session_training_reports_progress_and_keeps_a_checkpoint_every_64_epochs():
+    s = Session(load_bundled("xor"))
+    seen: list[int] = []
+    assert s.train(150, progress=seen.append) is None
+    assert seen == list(range(1, 151))  # counted across the chunks, in order
+    assert sorted(s._checkpoints) == [1, 65, 129]
+    seen.clear()
+    assert s.train(10, progress=seen.append) is None
+    assert seen == list(range(1, 11)) and s.frontier == 161
+
+
+def test_divergence_is_measured_from_epoch_1_across_training_calls(tmp_path):
+    from tui_backprop.core import load_file
+
+    s = Session(load_file(Path(__file__).parent / "data" / "diverge.toml"))
+    assert s.train(1) is None  # epoch 2 starts: its cost is 126, epoch 1's 0.028
+    err = s.train(200)
+    # epoch 3's cost (790,047) is a million times epoch 1's, not epoch 2's
+    assert err is not None and err.epoch == 3 and s.frontier == 2
+
+
+def test_entering_epochs():
+    s = Session(load_bundled("sleep-study"))
+    assert s.can_enter(1) and s.frontier == 1  # the current epoch: nothing computed
+    assert not s.can_enter(3) and s.frontier == 1  # not past the next one
+    assert s.can_enter(2) and s.frontier == 2
+    assert s.can_enter(1) and s.can_enter(2) and s.frontier == 2
+
+
+def test_an_update_to_non_finite_weights_is_divergence(monkeypatch):
+    """Even were the cost still finite, an update that leaves an infinite weight ends the walk there."""
+    from tui_backprop.core import session as session_module
+
+    real = session_module.update
+
+    def overflowing(params, gw, gb, lr):
+        new = real(params, gw, gb, lr)
+        return Params((new.weights[0] * np.inf,) + new.weights[1:], new.biases)
+
+    s = Session(load_bundled("sleep-study"))
+    monkeypatch.setattr(session_module, "update", overflowing)
+    monkeypatch.setattr(s.net, "cost", lambda params: 0.25)
+    assert not s.can_enter(2) and s.frontier == 1
+    assert str(s.diverged) == (
+        "training diverged at epoch 2: the update produced non-finite weights (cost 0.25); lower the learning rate"
+    )
+    assert not s.can_enter(2)  # once diverged, it stays refused
