@@ -284,3 +284,101 @@ def test_an_update_to_non_finite_weights_is_divergence(monkeypatch):
         "training diverged at epoch 2: the update produced non-finite weights (cost 0.25); lower the learning rate"
     )
     assert not s.can_enter(2)  # once diverged, it stays refused
+
+
+# --- divergence, exactly ------------------------------------------------------------------------------
+
+
+def test_divergence_reasons():
+    from tui_backprop.core.network import divergence_reason
+
+    assert divergence_reason(math.nan, 1.0) == "the cost is NaN"
+    assert divergence_reason(math.inf, 1.0) == "the cost is infinite"
+    assert divergence_reason(-math.inf, 1.0) == "the cost is infinite"
+    assert divergence_reason(1e6, 1.0) is None  # exactly a million-fold is still sane
+    assert divergence_reason(1e6 + 1e-9, 1.0) == "the cost grew more than 1e+06 times since the first epoch"
+    assert divergence_reason(5.0, 0.0) is None  # from a perfect fit, growth is no measure
+    assert divergence_reason(0.1, 1.0) is None
+
+
+def _hand():
+    """identity, sse: J = 4.5 for the initial weights (see test_engine)."""
+    X, y = np.array([[1.0], [2.0]]), np.array([[1.0], [0.0]])
+    return Network(X, y, "identity"), Params((np.array([[2.0]]),), (np.array([[-1.0]]),))
+
+
+def test_train_measures_growth_from_the_first_cost_it_is_given():
+    from tui_backprop.core import train
+
+    net, params = _hand()
+    J = net.cost(params)
+    first = J / 1e6
+    assert J == 4.5 and 1e6 * first == J  # exactly at the limit: sane
+    assert train(net, params, 0.01, 1, first_cost=first).diverged is None
+    tiny = first / 2
+    result = train(net, params, 0.01, 5, first_cost=tiny, start_epoch=12)
+    assert result.costs == [] and result.previous is None
+    assert result.params is params or (
+        result.params.weights[0] is params.weights[0] and result.params.biases[0] is params.biases[0]
+    )
+    assert result.diverged.epoch == 12 and result.diverged.cost == 4.5
+    assert str(result.diverged) == (
+        "training diverged at epoch 12: the cost grew more than 1e+06 times since the first epoch (cost 4.5); "
+        "lower the learning rate"
+    )
+
+
+def test_train_after_some_sane_epochs_returns_the_diverged_epochs_parameters_and_those_before():
+    from tui_backprop.core import train
+    from tui_backprop.core.network import update
+
+    net, params = _hand()
+    lr = 40.0  # every step overshoots: the cost grows about 6,000-fold an epoch
+    result = train(net, params, lr, 10)
+    assert result.diverged is not None and len(result.costs) == result.diverged.epoch - 1 >= 1
+    expected, before = params, None
+    for _ in result.costs:
+        _, gw, gb = net.gradients(expected)
+        before, expected = expected, update(expected, gw, gb, lr)
+    np.testing.assert_array_equal(result.params.weights[0], expected.weights[0])
+    np.testing.assert_array_equal(result.params.biases[0], expected.biases[0])
+    np.testing.assert_array_equal(result.previous.weights[0], before.weights[0])
+    assert "the cost grew more than 1e+06 times" in str(result.diverged)
+
+
+def test_train_reports_progress_epoch_by_epoch():
+    from tui_backprop.core import train
+
+    net, params = _hand()
+    seen: list[int] = []
+    train(net, params, 0.01, 7, progress=seen.append)
+    assert seen == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_train_with_a_non_finite_first_cost():
+    from tui_backprop.core import train
+
+    X, y = np.array([[1e200]]), np.array([[0.0]])
+    result = train(Network(X, y, "identity"), Params((np.array([[1e200]]),), (np.zeros((1, 1)),)), 0.1, 3)
+    assert result.costs == [] and str(result.diverged) == (
+        "training diverged at epoch 1: the cost is infinite; lower the learning rate"
+    )
+
+
+# --- the session's cache and history --------------------------------------------------------------
+
+
+def test_the_session_caches_the_last_epoch_it_was_asked_for():
+    s = Session(load_bundled("sleep-study"))
+    assert s.train(5) is None
+    params, _, steps = s.epoch_pass(3)
+    again = s.epoch_pass(3)
+    assert again[2] is steps and again[0] is params and s.params_at(3) is params
+    assert s.epoch_pass(2)[2] is not steps
+
+
+def test_params_at_outside_the_history():
+    s = Session(load_bundled("sleep-study"))
+    with pytest.raises(IndexError) as info:
+        s.params_at(2)
+    assert str(info.value) == "epoch 2 is outside 1..1"

@@ -209,9 +209,7 @@ def _train(net, params, lr, epochs, first_cost, start_epoch, progress) -> TrainR
         r = y - a
         cost = float(scale * np.vdot(r, r))
         if not isfinite(cost) or (first_cost is not None and cost > GROWTH_LIMIT * first_cost):
-            if first_cost is None:
-                first_cost = cost
-            reason = divergence_reason(cost, first_cost)
+            reason = divergence_reason(cost, first_cost if first_cost is not None else cost)
             current = Params(tuple(weights), tuple(biases))
             previous = Params(tuple(prev_w), tuple(prev_b)) if costs else None
             return TrainResult(costs, current, DivergenceError(start_epoch + i, cost, reason), previous)

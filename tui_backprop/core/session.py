@@ -152,15 +152,11 @@ class Session:
         return self.diverged
 
     def _set_frontier(self, epoch: int, params: Params) -> None:
-        if epoch < self.frontier:
-            self._checkpoints = {e: p for e, p in self._checkpoints.items() if e <= epoch}
+        # The frontier only moves forward (a diverged run keeps its sane epochs); reset() starts over.
         self.frontier = epoch
         self._frontier_params = params
         if (epoch - 1) % CHECKPOINT_EVERY == 0:
             self._checkpoints[epoch] = params
-        if self._cached and self._cached[0] > epoch:
-            self._cached = None
-        del self.costs[epoch:]
 
 
 def _finite(a) -> bool:
