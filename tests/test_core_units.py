@@ -382,3 +382,70 @@ def test_params_at_outside_the_history():
     with pytest.raises(IndexError) as info:
         s.params_at(2)
     assert str(info.value) == "epoch 2 is outside 1..1"
+
+
+def test_train_checks_the_last_update_too():
+    """Training that ends on the epoch whose update blows up: reported at the next epoch, not missed."""
+    from tui_backprop.core import train
+
+    net, params = _hand()
+    whole = train(net, params, 40.0, 50)
+    d = whole.diverged.epoch
+    assert d >= 3
+    result = train(net, params, 40.0, d - 1, start_epoch=1)
+    assert result.costs == whole.costs and len(result.costs) == d - 1
+    assert result.diverged.epoch == d and result.diverged.cost == net.cost(result.params)
+    assert str(result.diverged) == str(whole.diverged)
+    np.testing.assert_array_equal(result.params.weights[0], whole.params.weights[0])
+    np.testing.assert_array_equal(result.previous.weights[0], whole.previous.weights[0])
+    np.testing.assert_array_equal(result.previous.biases[0], whole.previous.biases[0])
+    assert train(net, params, 40.0, d - 1, start_epoch=5).diverged.epoch == d + 4
+
+
+def test_train_without_divergence_returns_the_parameters_before_the_last_update():
+    from tui_backprop.core import train
+    from tui_backprop.core.network import update
+
+    net, params = _hand()
+    result = train(net, params, 0.01, 3)
+    assert result.diverged is None and len(result.costs) == 3
+    two = train(net, params, 0.01, 2).params
+    np.testing.assert_array_equal(result.previous.weights[0], two.weights[0])
+    np.testing.assert_array_equal(result.previous.biases[0], two.biases[0])
+    _, gw, gb = net.gradients(two)
+    np.testing.assert_array_equal(result.params.weights[0], update(two, gw, gb, 0.01).weights[0])
+
+
+def test_network_defaults_and_types():
+    net = Network([[1, 2], [3, 4]], [[0], [1]])
+    assert net.X.dtype == np.float64 and net.y.dtype == np.float64
+    assert (net.activation_name, net.output_activation_name, net.cost_name) == ("sigmoid", "sigmoid", "sse")
+    mse = Network([[1, 2]], [[0]], "relu", None, "mse")
+    assert (mse.activation_name, mse.output_activation_name, mse.cost_name) == ("relu", "relu", "mse")
+
+
+def test_the_input_has_no_gradient():
+    s = load_bundled("deep")
+    p = s.network().full_pass(s.params)
+    assert p.dJ_da[0] is None and all(d is not None for d in p.dJ_da[1:])
+
+
+def test_overflow_is_quiet_in_the_engine():
+    """A diverging network overflows and computes inf − inf; the engine says so in words, never by a warning."""
+    import warnings
+
+    X, y = np.array([[1e200, 0.0]]), np.array([[0.0]])
+    net = Network(X, y, "identity")
+    params = Params((np.array([[1e200], [1.0]]),), (np.zeros((1, 1)),))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = net.full_pass(params)
+        assert net.cost(params) == math.inf
+        assert np.isnan(p.grad_w[0]).any()  # 0 · inf: the invalid operation happened
+        assert train_diverged(net, params)
+
+
+def train_diverged(net, params) -> bool:
+    from tui_backprop.core import train
+
+    return train(net, params, 0.1, 2).diverged is not None

@@ -40,6 +40,17 @@ def explicit(value: float) -> dict:
     }
 
 
+def explicit_layers(n: int) -> dict:
+    """[1, 1, …, 1] with n weight layers given as W1..Wn, b1..bn."""
+    weights = {f"W{i}": [[0.5]] for i in range(1, n + 1)} | {f"b{i}": [[0.0]] for i in range(1, n + 1)}
+    return {
+        "name": "limit",
+        "data": {"X": [[0.5]], "y": [[0.5]]},
+        "weights": weights,
+        "training": {"learning_rate": 0.5},
+    }
+
+
 # (what, the document at the limit, the document just past it, what the error says)
 LIMITS = [
     ("observations", doc(rows=10_000, inputs=1), doc(rows=10_001, inputs=1), "X: expected at most 10,000 observations"),
@@ -67,6 +78,12 @@ LIMITS = [
         doc(rows=10_000, inputs=1, layers=[1, 50, 1]),
         doc(rows=2_809, inputs=1, layers=[1, 178, 1]),
         "X: expected a batch small enough to step through (rows × widest layer ≤ 500,000), got 2,809 × 178 = 500,002",
+    ),
+    (
+        "weight layers, by name",
+        explicit_layers(10),
+        explicit_layers(11),
+        "weights.W11: expected at most 10 weight layers (W1..W10, b1..b10), got W11",
     ),
     ("a number, above", explicit(1_000_000.0), explicit(1_000_000.0000001), "W1 row 1, column 1: expected a number"),
     ("a number, below", explicit(-1_000_000), explicit(-1_000_001), "W1 row 1, column 1: expected a number"),

@@ -81,13 +81,13 @@ class Network:
         # sse sums over the batch; mse averages, which scales every gradient by 1/m.
         self._sse = cost == "sse"
         self._scale = 0.5 if self._sse else 0.5 / self.m
-        self._grad_scale = 1.0 if cost == "sse" else 1.0 / self.m
+        self._mean = 1.0 / self.m
         # 1ᵀ: the row of ones that sums a gradient over the batch, as in the article.
         self.ones_row = np.ones((1, self.m))
 
     def _dJ_dyhat(self, yhat: Array) -> Array:
         # −(y − ŷ) is ŷ − y exactly; sse needs no scaling
-        return yhat - self.y if self._sse else (yhat - self.y) * self._grad_scale
+        return yhat - self.y if self._sse else (yhat - self.y) * self._mean
 
     def _act(self, k: int, n_layers: int):
         return self._output if k == n_layers - 1 else self._hidden
