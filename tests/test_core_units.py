@@ -449,3 +449,86 @@ def train_diverged(net, params) -> bool:
     from tui_backprop.core import train
 
     return train(net, params, 0.1, 2).diverged is not None
+
+
+# --- scenario messages beyond the bad-file corpus, word for word ------------------------------------
+
+
+def _doc(**top) -> dict:
+    doc = {
+        "name": "n",
+        "data": {"X": [[0.5, 0.5]], "y": [[0.5]]},
+        "weights": {"W1": [[0.1], [0.2]], "b1": [[0.0]]},
+        "training": {"learning_rate": 0.5},
+    }
+    doc.update(top)
+    if "network" in top:
+        del doc["weights"]
+    return doc
+
+
+W1 = {"W1": [[0.1], [0.2]], "b1": [[0.0]]}
+MESSAGES = [
+    ({}, "expected a scenario, got an empty document (add name, [data], [weights], [training])"),
+    (_doc(name="  "), "name: expected a non-empty string, got the string '  '"),
+    (_doc(description=5), "description: expected a string, got the number 5"),
+    (
+        _doc(description="a\x07b"),
+        "description: expected printable text (tabs and newlines allowed), got control characters",
+    ),
+    (
+        _doc(training={"learning_rate": 0.5, "epochs": 10**20}),
+        "training.epochs: expected at most 1,000,000, got an integer of 21 digits",
+    ),
+    (
+        _doc(network={"seed": 1}),
+        "network.layers: expected a list of at least two positive integers like [2, 3, 1], found none (the key is missing)",
+    ),
+    (
+        _doc(network={"layers": [2, 1], "seed": "a"}),
+        "network.seed: expected a non-negative integer, got the string 'a'",
+    ),
+    (
+        _doc(weights={**W1, "b0": [[0.0]]}),
+        "weights.b0: unknown key: expected W1, b1, W2, b2, ...; layers are numbered from 1: did you mean 'b1'?",
+    ),
+    (_doc(weights={**W1, "zzz": 1}), "weights.zzz: unknown key: expected W1, b1, W2, b2, ..."),
+    (_doc(weights={**W1, "W1x": 1}), "weights.W1x: unknown key: expected W1, b1, W2, b2, ...; did you mean 'W1'?"),
+    (_doc(weights={**W1, "b10x": 1}), "weights.b10x: unknown key: expected W1, b1, W2, b2, ...; did you mean 'b10'?"),
+    (
+        _doc(weights={"W2": [[0.1], [0.2]], "b2": [[0.0]]}),
+        "weights.W1: expected W1..W2 numbered with no gaps, got W2 (W1 is missing)",
+    ),
+    (
+        _doc(weights={"W1": [[0.1], [0.2]], "b1": 3}),
+        "b1: expected a matrix (a list of rows, e.g. [[0.0, 0.0]]), got the number 3",
+    ),
+    (
+        _doc(weights={**W1, "W" + "9" * 60: 1}),
+        "weights.W999999999999999999999999999999999999...: expected at most 10 weight layers (W1..W10, b1..b10), "
+        "got W999999999999999999999999999999999999...",
+    ),
+    (
+        _doc(weights={"W1": [[0.1] * 513, [0.2] * 513], "b1": [[0.0] * 513]}),
+        "W1: expected at most 512 units in layer 2, got 513",
+    ),
+    (_doc(lesson=3), "lesson: expected a table [lesson], got the number 3"),
+]
+
+
+@pytest.mark.parametrize("doc,message", MESSAGES)
+def test_scenario_messages(doc, message):
+    from tui_backprop.core import scenario_from_document
+
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_document(doc, "d.toml")
+    assert str(info.value) == f"d.toml: {message}"
+
+
+def test_resolve():
+    from tui_backprop.core import names, resolve
+
+    assert resolve(None).source == "sleep-study" and resolve("xor").source == "xor"
+    with pytest.raises(ScenarioError) as info:
+        resolve("nope")
+    assert str(info.value) == f"nope: expected a scenario file or a bundled name ({', '.join(names())}), found neither"
