@@ -532,3 +532,16 @@ def test_resolve():
     with pytest.raises(ScenarioError) as info:
         resolve("nope")
     assert str(info.value) == f"nope: expected a scenario file or a bundled name ({', '.join(names())}), found neither"
+
+
+def test_a_bundled_json_scenario_is_read_as_json(tmp_path, monkeypatch):
+    import json
+
+    from tui_backprop.core import bundled
+
+    entry = tmp_path / "mine.json"
+    doc = _doc(name="from JSON")
+    entry.write_text(json.dumps(doc))
+    monkeypatch.setattr(bundled, "bundled_entry", lambda name: (entry, ".json") if name == "mine" else None)
+    s = bundled.load_bundled("mine")
+    assert s.name == "from JSON" and s.source == "mine"

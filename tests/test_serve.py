@@ -195,3 +195,30 @@ def test_the_command_quotes_the_scenario(tmp_path, monkeypatch):
 def test_url_for_ipv6():
     assert serve_module.url_for("::1", 8000) == "http://[::1]:8000"
     assert serve_module.url_for("127.0.0.1", 80) == "http://127.0.0.1:80"
+
+
+def test_serve_errors_word_for_word(fake_server, capsys):
+    assert serve_module.serve(None, "  ", 8000) == 2
+    assert capsys.readouterr().err == "backprop-tui: --host: expected a host name or address, got an empty string\n"
+    assert serve_module.serve(None, "127.0.0.1", 70000) == 2
+    assert capsys.readouterr().err == "backprop-tui: --port: expected an integer from 1 to 65535, got 70000\n"
+    assert fake_server == []
+
+
+def test_a_port_in_use_is_one_line():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind((HOST, 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run(
+            [sys.executable, "-m", "tui_backprop", "serve", "--port", str(port)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert r.returncode == 1
+    assert r.stderr == (
+        f"backprop-tui: cannot serve on 127.0.0.1:{port}: error while attempting to bind on address "
+        f"('127.0.0.1', {port}): address already in use\n"
+    )

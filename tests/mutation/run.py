@@ -29,11 +29,11 @@ DEFAULT_MODULES = [
     f"{CORE}/{name}.py"
     for name in ("activations", "bundled", "describe", "errors", "lesson", "network", "scenario", "session")
 ]
-# The engine's own tests, in-process and deterministic: no hypothesis, no app; the tests that start
-# subprocesses are left out (SKIP), as they would cost most of the run and a subprocess cannot be
-# told which mutant to run.
+# The engine's own tests, in-process and deterministic: no hypothesis, no app; the few that start
+# subprocesses are left out (SKIP): they would cost most of the run's time.
 SKIP = "not subprocess and not cli_reports and not for_real"
 ENGINE_TESTS = [
+    "tests/test_core_units.py",
     "tests/test_engine.py",
     "tests/test_numerics.py",
     "tests/test_limits.py",
