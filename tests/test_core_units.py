@@ -63,7 +63,15 @@ def test_describe_a_toml_date():
     assert describe(datetime.date(2024, 1, 2)) == "a date (2024-01-02)"
 
 
+def test_describe_a_long_toml_datetime():
+    import datetime
+
+    value = datetime.datetime(1979, 5, 27, 7, 32, 0, 999999, tzinfo=datetime.UTC)  # 32 characters
+    assert describe(value) == "a datetime (1979-05-27 07:32:00.999999+...)"
+
+
 def test_short():
+    assert short("café → x") == "café → x"  # printable: as it is
     assert short("a" * 40) == "a" * 40
     assert short("a" * 41) == "a" * 37 + "..."
     assert short("ab\ncd") == "ab\\ncd"
@@ -83,6 +91,11 @@ def test_short():
 )
 def test_closest(key, valid, found):
     assert closest(key, valid) == found
+
+
+def test_closest_tries_case_as_written_then_lower_case():
+    assert closest("LEARNIN_RATE", ("learning_rate", "cost")) == "learning_rate"  # only in lower case
+    assert closest("ab", ("AB_c", "xb")) == "xb"  # as written first, though "ab_c" is closer in lower case
 
 
 def test_closest_cutoff():
@@ -243,6 +256,9 @@ def test_session_training_reports_progress_and_keeps_a_checkpoint_every_64_epoch
     assert s.train(150, progress=seen.append) is None
     assert seen == list(range(1, 151))  # counted across the chunks, in order
     assert sorted(s._checkpoints) == [1, 65, 129]
+    from_64 = Session(load_bundled("xor"))
+    assert from_64.train(63) is None and from_64.frontier == 64
+    assert from_64.train(10) is None and sorted(from_64._checkpoints) == [1, 65]  # a chunk ends on 65
     seen.clear()
     assert s.train(10, progress=seen.append) is None
     assert seen == list(range(1, 11)) and s.frontier == 161
@@ -513,6 +529,23 @@ MESSAGES = [
         "W1: expected at most 512 units in layer 2, got 513",
     ),
     (_doc(lesson=3), "lesson: expected a table [lesson], got the number 3"),
+    (_doc(weights={"W1": [[0.1], [0.2]]}), "weights.b1: expected a bias b1 (1×n) for W1, found none"),
+    # the closest of W1..W10, b1..b10 and nothing else
+    *[
+        (
+            _doc(weights={**W1, key: 1}),
+            f"weights.{key}: unknown key: expected W1, b1, W2, b2, ...; did you mean '{hint}'?",
+        )
+        for key, hint in [
+            ("W0x", "W10"),
+            ("W9x", "W9"),
+            ("W10x", "W10"),
+            ("W11x", "W1"),
+            ("b0x", "b10"),
+            ("b1x", "b1"),
+            ("b11x", "b1"),
+        ]
+    ],
 ]
 
 
@@ -545,3 +578,130 @@ def test_a_bundled_json_scenario_is_read_as_json(tmp_path, monkeypatch):
     monkeypatch.setattr(bundled, "bundled_entry", lambda name: (entry, ".json") if name == "mine" else None)
     s = bundled.load_bundled("mine")
     assert s.name == "from JSON" and s.source == "mine"
+
+
+def test_train_zero_epochs():
+    from tui_backprop.core import train
+
+    net, params = _hand()
+    result = train(net, params, 0.1, 0)
+    assert result.costs == [] and result.diverged is None and result.previous is None
+    assert result.params.weights[0] is params.weights[0]
+
+
+def test_relu_kinks_is_strictly_within():
+    X, y = np.array([[1.0]]), np.zeros((1, 1))
+    params = Params((np.array([[0.001]]),), (np.zeros((1, 1)),))
+    assert relu_kinks(Network(X, y, "relu"), params) == 0  # exactly 1e-3 from the kink is not within it
+    assert relu_kinks(Network(X, y, "relu"), params, near=0.0011) == 1
+
+
+# --- reading files: every message, word for word ------------------------------------------------------
+
+
+def _load_message(path) -> str:
+    from tui_backprop.core import load_file
+
+    with pytest.raises(ScenarioError) as info:
+        load_file(path)
+    return str(info.value)
+
+
+VALID = 'name = "v"\n[data]\nX = [[0.5]]\ny = [[0.5]]\n[network]\nlayers = [1, 1]\n[training]\nlearning_rate = 0.5'
+
+
+def test_file_messages(tmp_path):
+    assert _load_message(tmp_path) == f"{tmp_path}: expected a scenario file, got a directory"
+    missing = tmp_path / "missing.toml"
+    assert _load_message(missing) == f"{missing}: expected a scenario file, but no such file exists"
+    assert _load_message("/dev/null") == "/dev/null: expected a regular scenario file, got a device, socket or pipe"
+    # a NUL in the path: no such file, and the message shows it escaped, on one line
+    assert _load_message("a\x00b.toml") == "a\\x00b.toml: expected a scenario file, but no such file exists"
+    long = tmp_path / ("d" * 600 + ".toml")
+    shown = str(long)[:497] + "..."
+    assert _load_message(str(long)).startswith(f"{shown}: expected a ")
+    be = tmp_path / "be.toml"
+    be.write_bytes(b"\xfe\xff\x00n")
+    assert _load_message(be) == f"{be}: expected UTF-8 text, got UTF-16 (save the file as UTF-8)"
+
+
+def test_a_byte_that_is_not_utf8_is_found_by_line_and_column(tmp_path):
+    p = tmp_path / "latin.toml"
+    p.write_bytes(b'name = "x"\n\n# ab\xe9\n')
+    assert (
+        _load_message(p) == f"{p}: expected UTF-8 text, got the byte 0xe9 at line 3, column 5 (save the file as UTF-8)"
+    )
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + b"# a\n# \xe9\n")
+    assert (
+        _load_message(bom)
+        == f"{bom}: expected UTF-8 text, got the byte 0xe9 at line 2, column 3 (save the file as UTF-8)"
+    )
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path):
+    from tui_backprop.core import load_file, parse_text
+
+    assert parse_text("\ufeff" + VALID, "s", ".toml").name == "v"
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
+    assert load_file(p).name == "v"
+
+
+def test_read_errors_are_one_line(tmp_path, monkeypatch):
+    p = tmp_path / "x.toml"
+    p.write_text(VALID)
+
+    def fail(error):
+        def open_(self, *args, **kwargs):
+            raise error
+
+        return open_
+
+    monkeypatch.setattr(Path, "open", fail(OSError(5, "Input/output error")))
+    assert _load_message(p) == f"{p}: expected a readable file, got an error: Input/output error"
+    monkeypatch.setattr(Path, "open", fail(OSError("no strerror")))
+    assert _load_message(p) == f"{p}: expected a readable file, got an error: no strerror"
+    monkeypatch.setattr(Path, "open", fail(PermissionError(13, "Permission denied")))
+    assert _load_message(p) == f"{p}: expected a readable file, but permission was denied"
+    monkeypatch.setattr(Path, "open", fail(ValueError("z" * 150)))  # a path the system refuses
+    assert _load_message(p) == f"{p}: expected a usable file path, got " + "z" * 97 + "..."
+
+
+def test_a_file_that_grows_past_the_limit_while_read(tmp_path, monkeypatch):
+    """The size on disk says small, the read finds more: never more than the limit is read."""
+    import os
+
+    from tui_backprop.core import load_file
+    from tui_backprop.core import scenario as scenario_module
+
+    monkeypatch.setattr(scenario_module, "MAX_FILE_BYTES", 1000)
+    real_stat = Path.stat
+    monkeypatch.setattr(
+        Path,
+        "stat",
+        lambda self, **kw: (
+            os.stat_result((0o100644, 0, 0, 1, 0, 0, 10, 0, 0, 0))
+            if self.name.endswith(".toml")
+            else real_stat(self, **kw)
+        ),
+    )
+    at = tmp_path / "at.toml"
+    at.write_text("#" * (1000 - len(VALID) - 1) + "\n" + VALID)  # ends in "0.5": one byte less would not parse
+    assert len(at.read_bytes()) == 1000 and load_file(at).name == "v"
+    past = tmp_path / "past.toml"
+    past.write_text("#" * (1001 - len(VALID) - 1) + "\n" + VALID)
+    assert _load_message(past) == f"{past}: expected a file of at most 1,000 bytes, got more"
+
+
+def test_any_other_parse_error_is_one_line(monkeypatch):
+    from tui_backprop.core import parse_text
+    from tui_backprop.core import scenario as scenario_module
+
+    def odd(text):
+        raise ValueError("z" * 300)
+
+    monkeypatch.setattr(scenario_module.tomllib, "loads", odd)
+    with pytest.raises(ScenarioError) as info:
+        parse_text(VALID, "s.toml", ".toml")
+    assert str(info.value) == "s.toml: expected valid TOML, got an error: " + "z" * 197 + "..."
