@@ -587,6 +587,7 @@ def test_train_zero_epochs():
     result = train(net, params, 0.1, 0)
     assert result.costs == [] and result.diverged is None and result.previous is None
     assert result.params.weights[0] is params.weights[0]
+    assert train(net, params, 0.1, 0, first_cost=1e-12).diverged is None  # no epoch run, nothing to check
 
 
 def test_relu_kinks_is_strictly_within():
@@ -631,6 +632,12 @@ def test_a_byte_that_is_not_utf8_is_found_by_line_and_column(tmp_path):
     assert (
         _load_message(p) == f"{p}: expected UTF-8 text, got the byte 0xe9 at line 3, column 5 (save the file as UTF-8)"
     )
+    first = tmp_path / "first.toml"
+    first.write_bytes(b"\n\xe9")  # after a newline that is the file's first byte
+    assert (
+        _load_message(first)
+        == f"{first}: expected UTF-8 text, got the byte 0xe9 at line 2, column 1 (save the file as UTF-8)"
+    )
     bom = tmp_path / "bom.toml"
     bom.write_bytes(b"\xef\xbb\xbf" + b"# a\n# \xe9\n")
     assert (
@@ -660,6 +667,8 @@ def test_read_errors_are_one_line(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "open", fail(OSError(5, "Input/output error")))
     assert _load_message(p) == f"{p}: expected a readable file, got an error: Input/output error"
+    monkeypatch.setattr(Path, "open", fail(OSError(5, "e" * 250)))
+    assert _load_message(p) == f"{p}: expected a readable file, got an error: " + "e" * 197 + "..."
     monkeypatch.setattr(Path, "open", fail(OSError("no strerror")))
     assert _load_message(p) == f"{p}: expected a readable file, got an error: no strerror"
     monkeypatch.setattr(Path, "open", fail(PermissionError(13, "Permission denied")))

@@ -8,6 +8,7 @@ survivor; `--diffs` shows each survivor's change. tests/mutation/survivors.md ex
   .venv/bin/python tests/mutation/run.py                                   # the default modules
   .venv/bin/python tests/mutation/run.py tui_backprop/core/trace.py tui_backprop/core/gates.py
   .venv/bin/python tests/mutation/run.py --tests tests/test_engine.py tui_backprop/core/network.py
+  .venv/bin/python tests/mutation/run.py --survivors      # after adding tests: re-run only the survivors
 
 Not part of the test suite: it takes several minutes (a baseline run of the tests, then each mutant
 against the tests that reach the mutated function).
@@ -86,6 +87,11 @@ def main() -> int:
     p.add_argument("--tests", nargs="+", default=ENGINE_TESTS, help="test files that may kill a mutant")
     p.add_argument("--work", type=Path, default=ROOT / "build" / "mutation", help="scratch directory")
     p.add_argument("--diffs", action="store_true", help="print each survivor's diff")
+    p.add_argument(
+        "--survivors",
+        action="store_true",
+        help="after adding tests: copy tests/ into the last run's scratch directory and re-run only its survivors",
+    )
     args = p.parse_args()
     mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or shutil.which("mutmut")
     if mutmut is None:
@@ -96,8 +102,17 @@ def main() -> int:
             print(f"run.py: {module}: expected a file under {ROOT}, found none", file=sys.stderr)
             return 2
 
-    scratch_copy(args.work, args.modules, args.tests)
-    run = subprocess.run([mutmut, "run"], cwd=args.work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if args.survivors:
+        again = [name for name, s in results(mutmut, args.work).items() if s not in ("killed", "timeout")]
+        for where in (args.work / "tests", args.work / "mutants" / "tests"):
+            shutil.rmtree(where)
+            shutil.copytree(ROOT / "tests", where, ignore=shutil.ignore_patterns("__pycache__", "__snapshots__"))
+    else:
+        again = []
+        scratch_copy(args.work, args.modules, args.tests)
+    run = subprocess.run(
+        [mutmut, "run", *again], cwd=args.work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     if run.returncode != 0:
         print(f"run.py: mutmut run failed ({run.returncode}):\n{run.stderr[-3000:]}", file=sys.stderr)
         return 1
