@@ -187,3 +187,38 @@ def serve_with(tmp_path):
 @pytest.fixture
 def served(serve_with):
     return serve_with()
+
+
+# --- the app never shows a non-finite value (test_app.py, test_stress.py) ----------------------
+
+
+def app_screen_text(app) -> str:
+    """What is on the app's screen, as text: the SVG screenshot without its markup."""
+    import re
+    from html import unescape
+
+    svg = app.export_screenshot()
+    body = re.sub(r"<style.*?</style>", " ", svg, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", body)).replace("\xa0", " ")
+
+
+def nonfinite_shown(app) -> list[str]:
+    """Every sign of a NaN or an infinity the app would show, [] when there is none.
+
+    The app draws NaN as `—` and infinity as `∞` (view.fmt), so the words nan/inf are not enough:
+    the screen must have neither word nor `∞`, the matrices panel (values only, no prose with
+    dashes) no `—`, and the numbers behind the parameter and cost panels must all be finite.
+    """
+    import re
+
+    import numpy as np
+
+    text = app_screen_text(app)
+    found = re.findall(r"\b(?:nan|inf|infinity)\b|∞", text, flags=re.I)
+    matrices = app.query_one("#matrices").content.plain
+    found += [f"matrices: {glyph}" for glyph in ("—", "∞") if glyph in matrices]
+    session = app.session
+    params = session.params_at(session.position.epoch)
+    found += [f"parameter {name}" for name, v in params.named().items() if not np.isfinite(v).all()]
+    found += [f"cost of epoch {i}" for i, c in enumerate(session.costs, 1) if not np.isfinite(c)]
+    return found

@@ -372,3 +372,20 @@ def test_the_loader_never_writes_to_the_file(tmp_path):
 def test_valid_files_still_load():
     for path in sorted((ROOT / "scenarios").glob("*.toml")):
         load_file(path)
+
+
+def _expected_messages() -> dict[str, str]:
+    rows = (line.split("\t") for line in (ROOT / "tests" / "data" / "bad-messages.tsv").read_text().splitlines())
+    return dict(rows)
+
+
+def test_every_message_word_for_word():
+    """The whole line for each file of the corpus, as reviewed (tests/data/bad-messages.tsv): a changed
+    message is a decision, made by changing that file too."""
+    expected = _expected_messages()
+    assert set(expected) == set(CASES)
+    for name, message in sorted(expected.items()):
+        with pytest.raises(ScenarioError) as info:
+            load_file(BAD / name)
+        assert str(info.value) == f"{BAD / name}: {message}"
+        assert all(w in message for w in CASES[name]), name  # the table above and the reviewed lines agree

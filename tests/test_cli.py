@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import free_port
 
 from tui_backprop.core import load_bundled, names
 
@@ -193,16 +194,37 @@ def test_gradcheck_passes_then_fails_above_tolerance(run_cli):
     assert "gradient check failed" in strict.stderr and "FAIL" in strict.stdout
 
 
-@pytest.mark.parametrize("command", [["check"], ["trace"], ["train"], ["gradcheck"], []])
+EVERY_COMMAND = [["check"], ["trace"], ["train"], ["gradcheck"], ["serve"], []]
+COMMAND_IDS = ["check", "trace", "train", "gradcheck", "serve", "app"]
+
+
+def _serving(command: list[str]) -> list[str]:
+    # serve must refuse before it listens; were it to listen instead, the run times out and fails
+    return ["--port", str(free_port())] if command == ["serve"] else []
+
+
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=COMMAND_IDS)
 def test_every_command_reports_a_missing_file_on_one_line(run_cli, command, tmp_path):
-    r = run_cli(*command, tmp_path / "nope.toml")
+    missing = tmp_path / "nope.toml"
+    r = run_cli(*command, missing, *_serving(command), timeout=30)
     assert r.returncode == 1
-    assert r.stderr.count("\n") == 1 and "nope.toml" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr == f"backprop-tui: {missing}: expected a scenario file, but no such file exists\n"
 
 
-def test_unknown_bundled_name_lists_the_valid_ones(run_cli):
-    r = run_cli("trace", "sleepstudy")
-    assert r.returncode == 1 and "sleep-study" in r.stderr and "xor" in r.stderr
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=COMMAND_IDS)
+def test_every_command_reports_a_directory_on_one_line(run_cli, command, tmp_path):
+    r = run_cli(*command, tmp_path, *_serving(command), timeout=30)
+    assert r.returncode == 1
+    assert r.stderr == f"backprop-tui: {tmp_path}: expected a scenario file, got a directory\n"
+
+
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=COMMAND_IDS)
+def test_every_command_reports_an_unknown_bundled_name_with_the_valid_ones(run_cli, command):
+    r = run_cli(*command, "sleepstudy", *_serving(command), timeout=30)
+    assert r.returncode == 1
+    assert r.stderr == (
+        f"backprop-tui: sleepstudy: expected a scenario file or a bundled name ({', '.join(names())}), found neither\n"
+    )
 
 
 def test_bundled_scenarios_are_found_from_any_directory(run_cli, tmp_path):
@@ -210,10 +232,17 @@ def test_bundled_scenarios_are_found_from_any_directory(run_cli, tmp_path):
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.parametrize("command", ["list", "check", "trace", "train", "gradcheck"])
+@pytest.mark.parametrize("command", ["list", "check", "trace", "train", "gradcheck", "serve"])
 def test_each_subcommand_has_help(run_cli, command):
     r = run_cli(command, "--help")
-    assert r.returncode == 0 and "usage: backprop-tui" in r.stdout
+    assert r.returncode == 0 and r.stdout.startswith(f"usage: backprop-tui {command}")
+
+
+def test_serve_help_names_its_options_and_defaults(run_cli):
+    r = run_cli("serve", "--help")
+    assert r.returncode == 0 and r.stderr == ""
+    assert r.stdout.startswith("usage: backprop-tui serve [-h] [--host HOST] [--port PORT] [scenario]")
+    assert "Serve the app over HTTP with textual-serve." in r.stdout
 
 
 def test_top_level_help_names_the_subcommands(run_cli):
@@ -278,13 +307,20 @@ def test_app_in_a_terminal_reports_a_bad_file_after_restoring_it():
 
 def test_blank_goes_only_with_markdown(run_cli):
     r = run_cli("trace", "xor", "--blank")
-    assert r.returncode == 2 and "--blank goes with --format markdown" in r.stderr and r.stdout == ""
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == (
+        "usage: backprop-tui trace ...\nbackprop-tui trace: error: --blank goes with --format markdown (a handout to fill in)\n"
+    )
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "abc"])
 def test_tolerance_must_be_a_finite_positive_number(run_cli, value):
     r = run_cli("gradcheck", "xor", "--tolerance", value)
-    assert r.returncode == 2 and "expected" in r.stderr
+    assert r.returncode == 2 and r.stdout == ""
+    expected = "expected a number > 0" if value == "abc" else "expected a finite number > 0"
+    assert (
+        r.stderr.splitlines()[-1] == f"backprop-tui gradcheck: error: argument --tolerance: {expected}, got '{value}'"
+    )
 
 
 def test_gradcheck_explains_a_fail_at_the_relu_kink(run_cli, tmp_path):

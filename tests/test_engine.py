@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+import reference
 
-from tui_backprop.core import Session, gradient_check, load_bundled, names, scenario_from_document
-from tui_backprop.core.network import Params, relative_error
+from tui_backprop.core import Network, Session, gradient_check, load_bundled, names, scenario_from_document, train
+from tui_backprop.core.network import TOLERANCE, relative_error
 from tui_backprop.core.session import CHECKPOINT_EVERY
 
 
@@ -113,24 +114,12 @@ def random_doc(rng, layers, m, act, out_act, cost):
     }
 
 
-def numeric_gradient(net, params, eps=1e-5):
-    """Finite differences written independently of core.network.gradient_check."""
-    out = []
-    for group in ("weights", "biases"):
-        for k, target in enumerate(getattr(params, group)):
-            g = np.zeros_like(target)
-            for idx in np.ndindex(target.shape):
-
-                def cost_with(delta):
-                    mats = [a.copy() for a in getattr(params, group)]
-                    mats[k][idx] += delta
-                    other = params.biases if group == "weights" else params.weights
-                    p = Params(tuple(mats), other) if group == "weights" else Params(other, tuple(mats))
-                    return net.cost(p)
-
-                g[idx] = (cost_with(eps) - cost_with(-eps)) / (2 * eps)
-            out.append((group, k, g))
-    return out
+def numeric_gradient(s):
+    """Central differences of the test's own cost (tests/reference.py), not the engine's."""
+    ws, bs = reference.central_differences(
+        s.X, s.y, s.params.weights, s.params.biases, s.activation, s.output_activation, s.cost
+    )
+    return [("weights", k, g) for k, g in enumerate(ws)] + [("biases", k, g) for k, g in enumerate(bs)]
 
 
 CASES = [
@@ -147,9 +136,8 @@ CASES = [
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_gradients_match_central_differences(layers, m, act, out_act, cost, seed):
     s = scenario_from_document(random_doc(np.random.default_rng(seed), layers, m, act, out_act, cost), "random.toml")
-    net = s.network()
-    _, gw, gb = net.gradients(s.params)
-    for group, k, numeric in numeric_gradient(net, s.params):
+    _, gw, gb = s.network().gradients(s.params)
+    for group, k, numeric in numeric_gradient(s):
         analytic = gw[k] if group == "weights" else gb[k]
         assert relative_error(analytic, numeric).max() < 1e-6, (group, k)
 
@@ -316,3 +304,84 @@ def test_a_dead_relu_unit_is_named_in_the_explanation_and_its_gradients_are_exac
     assert (dW1[:, 2] == 0).all() and (dW1[:, :2] != 0).all()
     sigmoid_steps = Session(load_bundled("sleep-study")).epoch_pass(1)[2]
     assert not any("dead" in st.explanation for st in sigmoid_steps)
+
+
+# --- every activation and both costs against tests/reference.py ----------------------------------
+
+ACTS = ["sigmoid", "tanh", "relu", "identity"]
+
+
+@pytest.mark.parametrize("cost", ["sse", "mse"])
+@pytest.mark.parametrize("out_act", ACTS)
+@pytest.mark.parametrize("act", ACTS)
+def test_cost_gradients_and_one_update_match_the_reference(act, out_act, cost):
+    s = scenario_from_document(random_doc(np.random.default_rng(11), [3, 4, 2], 5, act, out_act, cost), "r.toml")
+    ws, bs = s.params.weights, s.params.biases
+    J, gw, gb = reference.gradients(s.X, s.y, ws, bs, act, out_act, cost)
+    net = s.network()
+    assert net.cost(s.params) == pytest.approx(J, rel=1e-13)
+    p = net.full_pass(s.params)
+    assert p.cost == pytest.approx(J, rel=1e-13)
+    for mine, theirs in zip(p.grad_w + p.grad_b, gw + gb):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15)
+    result = train(net, s.params, s.learning_rate, 1)
+    assert result.costs == [pytest.approx(J, rel=1e-13)]
+    for mine, W, g in zip(result.params.weights + result.params.biases, ws + bs, gw + gb):
+        np.testing.assert_allclose(mine, W - s.learning_rate * g, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("cost", ["sse", "mse"])
+def test_the_cost_is_the_formula_of_the_readme(cost):
+    """J = ½ Σ (y − ŷ)² or (1/2m) Σ (y − ŷ)², on numbers small enough to add up by hand."""
+    doc = {
+        "name": "hand",
+        "data": {"X": [[1.0], [2.0]], "y": [[1.0], [0.0]]},
+        "weights": {"W1": [[2.0]], "b1": [[-1.0]]},  # identity: ŷ = 2x − 1 = (1, 3)
+        "training": {"learning_rate": 0.1, "cost": cost, "activation": "identity"},
+    }
+    s = scenario_from_document(doc, "hand.toml")
+    # residuals (0, −3): Σ r² = 9
+    assert s.network().cost(s.params) == (4.5 if cost == "sse" else 2.25)
+    _, gw, gb = s.network().gradients(s.params)
+    # ∂J/∂ŷ = ŷ − y = (0, 3), over m = 2 for mse; ∂J/∂W = Σ x·∂J/∂ŷ = 6, ∂J/∂b = 3
+    scale = 1 if cost == "sse" else 0.5
+    assert gw[0].tolist() == [[6.0 * scale]] and gb[0].tolist() == [[3.0 * scale]]
+
+
+def test_lecun_initial_weights_are_drawn_layer_by_layer():
+    doc = {
+        "name": "init",
+        "data": {"X": [[0.1, 0.2, 0.3]], "y": [[0.5, 0.5]]},
+        "network": {"layers": [3, 5, 4, 2], "seed": 1234},
+        "training": {"learning_rate": 0.1},
+    }
+    s = scenario_from_document(doc, "init.toml")
+    rng = np.random.default_rng(1234)
+    expected = [rng.normal(0.0, 1.0 / np.sqrt(n), size=(n, k)) for n, k in [(3, 5), (5, 4), (4, 2)]]
+    for W, E in zip(s.params.weights, expected):
+        np.testing.assert_array_equal(W, E)
+    assert [b.tolist() for b in s.params.biases] == [[[0.0] * 5], [[0.0] * 4], [[0.0] * 2]]
+    relu = load_bundled("deep-relu")  # a bundled [network] scenario, seed 1
+    rng = np.random.default_rng(1)
+    for W in relu.params.weights:
+        np.testing.assert_array_equal(W, rng.normal(0.0, 1.0 / np.sqrt(W.shape[0]), size=W.shape))
+
+
+class OnePercentOff(Network):
+    """A backward pass with every gradient 1 % too large: what the gradient check exists to catch."""
+
+    def gradients(self, params):
+        cost, gw, gb = super().gradients(params)
+        return cost, [g * 1.01 for g in gw], [g * 1.01 for g in gb]
+
+
+@pytest.mark.parametrize("name", ["sleep-study", "deep", "mse-batch", "relu-hidden", "tanh-hidden"])
+def test_gradient_check_reports_a_one_percent_wrong_gradient_above_the_tolerance(name):
+    s = load_bundled(name)
+    net = OnePercentOff(s.X, s.y, s.activation, s.output_activation, s.cost)
+    for e in gradient_check(net, s.params):
+        if not np.any(e.analytic):
+            continue  # a dead unit's exact zeros stay exact zeros
+        assert e.max_error > TOLERANCE, e.name
+        # the largest entries are far above the floor: their error is exactly 1 − 1/1.01
+        assert e.max_error == pytest.approx(0.01 / 1.01, rel=1e-3), e.name

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import reference
 
 from tui_backprop.cli import main
 from tui_backprop.core import Session, gradient_check, load_bundled, load_file, train
@@ -320,3 +321,34 @@ def test_gradcheck_cli_passes_on_the_dead_unit_scenario(capsys):
     assert main(["gradcheck", "relu-hidden"]) == 0
     out, _ = capsys.readouterr()
     assert "FAIL" not in out
+
+
+@pytest.mark.parametrize("lr", ["50.0", "1e3"])
+@pytest.mark.parametrize("cost", ['"mse"', '"sse"'])
+def test_train_after_divergence_prints_the_last_sane_parameters(lr, cost, tmp_path, capsys):
+    """Those that start the last recorded epoch, computed here by plain gradient descent."""
+    path = _variant(tmp_path, lr, cost=cost)
+    s = load_file(path)
+    costs, starts, diverged = reference.descend(
+        s.X, s.y, s.params.weights, s.params.biases, "identity", "identity", s.cost, s.learning_rate, s.epochs
+    )
+    assert diverged is not None and diverged >= 2
+    sane_w, sane_b = starts[diverged - 2]
+    diverged_w, _ = starts[diverged - 1]
+    assert not np.allclose(sane_w[0], diverged_w[0])
+
+    assert main(["train", str(path), "--json"]) == 1
+    doc = _strict_json(capsys.readouterr().out)
+    assert doc["epochs"] == len(costs) == diverged - 1
+    np.testing.assert_allclose(doc["cost"], costs, rtol=1e-12)
+    np.testing.assert_allclose(doc["params"]["W1"], sane_w[0], rtol=1e-12)
+    np.testing.assert_allclose(doc["params"]["b1"], sane_b[0], rtol=1e-12)
+
+    assert main(["train", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"parameters at the start of epoch {diverged - 1}, the last before divergence:" in out
+    # printed a row per line, under a power of ten when every entry is small (×10⁻³)
+    printed = re.search(r"W1 \(2×1\)(?: ×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?\n\s+(\S+)\n\s+(\S+)", out)
+    power = printed.group(1) or "⁰"
+    scale = 10.0 ** int(power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+    np.testing.assert_allclose([float(v) * scale for v in printed.groups()[1:]], sane_w[0].ravel(), rtol=1e-5)

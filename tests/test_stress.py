@@ -6,9 +6,9 @@ import asyncio
 import random
 import re
 import time
-from html import unescape
 from pathlib import Path
 
+from conftest import app_screen_text, nonfinite_shown
 from textual import events
 
 from tui_backprop.app import BackpropApp
@@ -40,11 +40,7 @@ TYPING = list("abcxyz0123456789") + [
 CHARS = {"space": " ", "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
 
 
-def screen_text(app) -> str:
-    """What is on screen, as text: the SVG screenshot without its markup."""
-    svg = app.export_screenshot()
-    body = re.sub(r"<style.*?</style>", " ", svg, flags=re.S)
-    return unescape(re.sub(r"<[^>]+>", "", body)).replace("\xa0", " ")
+screen_text = app_screen_text
 
 
 def nan_or_inf(text: str) -> list[str]:
@@ -149,7 +145,7 @@ async def test_divergent_scenario_never_shows_nan_or_inf():
         n = app.session.n_steps
         for _ in range(4 * n):  # step through the epochs until the divergence stops us
             await pilot.press("right")
-            assert not nan_or_inf(screen_text(app)), app.session.position
+            assert not nonfinite_shown(app), app.session.position
             if app.session.diverged is not None:
                 break
         assert app.session.diverged is not None and app.session.diverged.epoch == 3
@@ -158,20 +154,18 @@ async def test_divergent_scenario_never_shows_nan_or_inf():
         await pilot.press("right", "right")  # stays put, says it again
         await pilot.press("t")  # training is refused with the same message
         assert len(app.screen_stack) == 1
-        text = screen_text(app)
-        assert not nan_or_inf(text) and "lower the learning rate" in text
+        assert not nonfinite_shown(app) and "lower the learning rate" in screen_text(app)
         await pilot.press("left", "d", "d", "d")  # older epochs, every precision: still finite
-        assert not nan_or_inf(screen_text(app))
+        assert not nonfinite_shown(app)
     app = BackpropApp(DIVERGE)
     async with app.run_test(size=SIZE) as pilot:  # straight to training from epoch 1
         await pilot.press("t", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.diverged is not None
-        text = screen_text(app)
-        assert "lower the learning rate" in text and not nan_or_inf(text)
+        assert "lower the learning rate" in screen_text(app) and not nonfinite_shown(app)
         for key in ("end", "left", "g"):
             await pilot.press(key)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not nan_or_inf(screen_text(app))
+        assert not nonfinite_shown(app)

@@ -101,13 +101,13 @@ class Network:
         # sse sums over the batch; mse averages, which scales every gradient by 1/m.
         self._sse = cost == "sse"
         self._scale = 0.5 if self._sse else 0.5 / self.m
-        self._grad_scale = 1.0 if cost == "sse" else 1.0 / self.m
+        self._mean = 1.0 / self.m
         # 1ᵀ: the row of ones that sums a gradient over the batch, as in the article.
         self.ones_row = np.ones((1, self.m))
 
     def _dJ_dyhat(self, yhat: Array) -> Array:
         # −(y − ŷ) is ŷ − y exactly; sse needs no scaling
-        return yhat - self.y if self._sse else (yhat - self.y) * self._grad_scale
+        return yhat - self.y if self._sse else (yhat - self.y) * self._mean
 
     def _fused_delta(self, yhat: Array) -> Array:
         """δ at the output for softmax + cross-entropy and sigmoid + binary cross-entropy: (ŷ − y)/m."""
@@ -278,9 +278,7 @@ def _train(net, params, lr, epochs, first_cost, start_epoch, progress, optimizer
             acts[k + 1] = a
         cost = cost_of(z, a)
         if not isfinite(cost) or (first_cost is not None and cost > GROWTH_LIMIT * first_cost):
-            if first_cost is None:
-                first_cost = cost
-            reason = divergence_reason(cost, first_cost)
+            reason = divergence_reason(cost, first_cost if first_cost is not None else cost)
             current = Params(tuple(weights), tuple(biases))
             previous = Params(tuple(prev_w), tuple(prev_b)) if costs else None
             err = DivergenceError(start_epoch + i, cost, reason)

@@ -170,7 +170,7 @@ class Session:
             chunk = min(epochs - done, next_checkpoint - self.frontier)
             offset = done
             report = (lambda i, offset=offset: progress(offset + i)) if progress else None
-            first = self.costs[0] if self.costs else None
+            first = self.costs[0]  # epoch 1's, recorded on reset: growth is measured from it
             start = self.frontier
             params, state = self._frontier_start
             lr = self.scenario.learning_rate
