@@ -22,6 +22,7 @@ from ..locate import Location, locate, peek_name
 from ..notation import display_name
 from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
+from .widgets.activation import ActivationPanel
 from .widgets.cost import CostPanel
 from .widgets.explanation import ExplanationPanel
 from .widgets.graph import GraphPanel
@@ -54,6 +55,8 @@ STEP_ACTIONS = frozenset(
         "gradcheck",
         "quiz",
         "quiz_give_up",
+        "landscape",
+        "learned",
     }
 )
 NOT_IN_QUIZ = {"play": "Play", "run_epoch": "Run to the end", "last": "End"}  # they would skip the questions
@@ -140,6 +143,7 @@ class BackpropApp(App[None]):
                 if not late:
                     yield QuizPanel(id="quiz", classes="panel")
                 yield MatricesPanel(id="matrices", classes="panel")
+                yield ActivationPanel(id="activation", classes="panel")
                 yield ExplanationPanel(id="explanation", classes="panel")
         if not late:
             yield TrainProgress(id="progress")
@@ -254,10 +258,8 @@ class BackpropApp(App[None]):
         self.query_one(ExplanationPanel).show(step, hidden=hidden, steps=s.epoch_pass(s.position.epoch)[2])
         self.query_one(GraphPanel).show(s)
         self.query_one(ParamsPanel).show(s, self.decimals, hide_current=hidden)
-        if history or self.quiz_on:
-            self.query_one(CostPanel).show(
-                s, self.decimals, hide_current=self._cost_hidden(), can_train="train" not in self.locked
-            )
+        self._show_cost()  # every step: this epoch's J appears once its cost step is reached
+        self._show_activation(step)
         self._show_quiz_panel()
         if self.screen is not None and self.screen_stack:
             # Short terminals: the explanation only says "answer first" while a question is open; give its rows away.
@@ -760,6 +762,41 @@ class BackpropApp(App[None]):
 
     def action_quit(self) -> None:
         self.exit()
+
+    # --- pictures: cost plot, loss surface, learned function, activation curve ------------------------
+
+    def _show_cost(self) -> None:
+        self.query_one(CostPanel).show(
+            self.session, self.decimals, hide_current=self._cost_hidden(), can_train="train" not in self.locked
+        )
+
+    def _show_activation(self, step) -> None:
+        self.query_one(ActivationPanel).show(self.session, step, hidden=self._hidden())
+
+    def action_cost_scale(self) -> None:
+        panel = self.query_one(CostPanel)
+        log = panel.toggle_log(self.session, self.decimals, self._cost_hidden(), "train" not in self.locked)
+        self.say(f"Cost axis: {'log' if log else 'linear'} scale", timeout=1.5)
+
+    def action_landscape(self) -> None:
+        self.stop_playing()
+        from .screens.landscape import LandscapeScreen
+
+        self.push_screen(LandscapeScreen(self.session, hide_current=self._cost_hidden()), self._after_picture)
+
+    def action_learned(self) -> None:
+        self.stop_playing()
+        from .screens.learned import LearnedScreen
+
+        self.push_screen(LearnedScreen(self.session), self._after_picture)
+
+    def _after_picture(self, moved: bool | None) -> None:
+        """A picture screen may have moved through the epochs: show where the session now stands."""
+        if moved:
+            self.question = None
+            self.query_one(QuizPanel).close(None)
+            self._quiz_ask_here()
+            self.refresh_view()
 
     def say(self, message: str, **kwargs) -> None:
         """A notification in plain text: messages quote scenario names, file paths and errors ("[weights]").

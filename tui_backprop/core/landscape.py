@@ -174,16 +174,18 @@ def landscape(
     first: Entry,
     second: Entry,
     path: Array,
-    size: int = DEFAULT_SIZE,
+    size: int | tuple[int, int] = DEFAULT_SIZE,
     span: float | None = None,
 ) -> Landscape:
-    """J over a size×size grid centred on the two entries' values in `params`, ±span each way."""
+    """J over a size×size grid (or (columns, rows)) centred on the two entries' values in `params`,
+    ±span each way (default: wide enough for the path)."""
     if first == second:
         raise BackpropError(f"the two weights must differ, got {first.label} twice")
     centre = (first.get(params), second.get(params))
     half = default_span(centre, path) if span is None else float(span)
-    xs = np.linspace(centre[0] - half, centre[0] + half, size)
-    ys = np.linspace(centre[1] - half, centre[1] + half, size)
+    cols, rows = (size, size) if isinstance(size, int) else size
+    xs = np.linspace(centre[0] - half, centre[0] + half, cols)
+    ys = np.linspace(centre[1] - half, centre[1] + half, rows)
     J = cost_grid(net, params, first, second, xs, ys)
     full = net.full_pass(params)
     grads = {"W": full.grad_w, "b": full.grad_b}
@@ -239,6 +241,8 @@ class Curve:
     f: Array
     prime: Array
     marks: Array  # the layer's current z values (flattened)
+    marks_f: Array  # f at those z
+    marks_prime: Array  # f′ at those z: what each unit passes back, per unit of upstream gradient
 
 
 def activation_curve(name: str, zs: Array, points: int = 200) -> Curve:
@@ -248,5 +252,5 @@ def activation_curve(name: str, zs: Array, points: int = 200) -> Curve:
     reach = max(6.0, float(np.abs(finite).max()) * 1.1) if finite.size else 6.0
     z = np.linspace(-reach, reach, points)
     f, prime = ACTIVATIONS[name]
-    fz = f(z)
-    return Curve(name, z, fz, prime(fz), zs)
+    fz, fm = f(z), f(zs)
+    return Curve(name, z, fz, prime(fz), zs, fm, prime(fm))
