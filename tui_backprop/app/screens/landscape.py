@@ -194,7 +194,10 @@ class LandscapeScreen(PictureScreen):
         self.call_after_refresh(self._legend)
 
     def _legend(self) -> None:
-        chart = self.query_one(SurfaceChart)
+        charts = self.query(SurfaceChart)
+        if not charts:  # closed before its first paint
+            return
+        chart = charts.first()
         land, edges = chart.land, chart.edges
         t = Text(no_wrap=False)
         if land is None or edges is None:

@@ -110,7 +110,10 @@ class LearnedScreen(PictureScreen):
         self.call_after_refresh(self._legend)
 
     def _legend(self) -> None:
-        chart = self.query_one(PlaneChart)
+        charts = self.query(PlaneChart)
+        if not charts:  # closed before its first paint
+            return
+        chart = charts.first()
         lo, hi = chart.range
         s = self.session
         t = Text()
