@@ -96,7 +96,7 @@ async def test_activation_panel_names_dead_relu_units():
     app = BackpropApp("relu-hidden")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "right")
-        text = plain(app.query_one("#activation-text").content)
+        text = app.query_one(ActivationPanel).border_subtitle
         dead = int((app.session.epoch_pass(1)[1].zs[0] <= 0).sum())
         assert dead > 0 and f"{dead} exactly 0: nothing passes back" in text
 

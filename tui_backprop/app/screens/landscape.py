@@ -114,10 +114,10 @@ class SurfaceChart(Chart):
             dy = -gy / (y1 - y0) * (rows - 1)
             norm = math.hypot(dx, dy)
             ux, uy = dx / norm, dy / norm
-            angle = math.atan2(-uy, ux)
-            octant = round(angle / (math.pi / 4)) % 8
+            octant = round(math.atan2(-2 * uy, ux) / (math.pi / 4)) % 8  # a cell is twice as tall as wide
+            k = 1 / max(abs(ux), abs(uy))  # one cell per step along the longer axis: no gaps
             for i in range(1, ARROW_CELLS + 1):
-                c, r = cc + ux * i * 1.6, cr + uy * i * 0.8
+                c, r = cc + ux * k * i, cr + uy * k * i
                 if inside(c, r):
                     out[(round(r), round(c))] = ARROWS[octant] if i == ARROW_CELLS else SHAFTS[octant]
         if pts and inside(*pts[0]):

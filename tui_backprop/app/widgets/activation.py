@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import Vertical
-from textual.widgets import Static
 
-from ..view import DIM, fmt
+from ..view import fmt
 from .canvas import Chart, line_chart
 
 if TYPE_CHECKING:
@@ -65,7 +64,6 @@ class ActivationPanel(Vertical):
 
     def compose(self):
         yield ActivationChart(id="activation-chart")
-        yield Static(id="activation-text")
 
     def show(self, session: Session, step: Step, hidden: bool = False) -> None:
         self.display = step.gate == "activation"
@@ -86,12 +84,12 @@ class ActivationPanel(Vertical):
         zname = f"z{step.layer + 1}"
         self.border_title = f"{name}: f ── and f′ ┄┄ at the {z.size} values of {zname} (▲)"
         primes = curve.marks_prime
-        t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(f"f′({zname}) from {fmt(primes.min(), 3)} to {fmt(primes.max(), 3)}", style=DIM)
+        # Under the plot, in its border: so a short terminal keeps every row for the curves.
+        notes = [f"f′({zname}) from {fmt(primes.min(), 3)} to {fmt(primes.max(), 3)}"]
         dead = int((primes == 0).sum())
         weak = int(((primes > 0) & (primes < SATURATED)).sum())
         if dead:
-            t.append(f" · {dead} exactly 0: nothing passes back", style="bold")
+            notes.append(f"{dead} exactly 0: nothing passes back")
         if weak:
-            t.append(f" · {weak} below {SATURATED:g}: saturated, almost nothing passes back", style="bold")
-        self.query_one("#activation-text", Static).update(t)
+            notes.append(f"{weak} below {SATURATED:g}: saturated, almost nothing passes back")
+        self.border_subtitle = " · ".join(notes)
