@@ -179,3 +179,16 @@ async def test_learned_picture_note_for_three_inputs(tmp_path):
         await pilot.pause()
         assert not app.screen.query("#learned-chart")
         assert "3 inputs" in plain(app.screen.query_one("#learned-legend").content)
+
+
+async def test_picture_screens_do_not_skip_quiz_questions():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k", "f")
+        await pilot.pause()
+        await pilot.press("right", "pagedown")
+        assert app.session.position.epoch == 1
+        await pilot.press("escape", "w")
+        await pilot.pause()
+        await pilot.press("right")
+        assert app.session.position.epoch == 1 and isinstance(app.screen, LandscapeScreen)

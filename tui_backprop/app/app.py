@@ -782,13 +782,14 @@ class BackpropApp(App[None]):
         self.stop_playing()
         from .screens.landscape import LandscapeScreen
 
-        self.push_screen(LandscapeScreen(self.session, hide_current=self._cost_hidden()), self._after_picture)
+        screen = LandscapeScreen(self.session, hide_current=self._cost_hidden(), can_move=not self.quiz_on)
+        self.push_screen(screen, self._after_picture)
 
     def action_learned(self) -> None:
         self.stop_playing()
         from .screens.learned import LearnedScreen
 
-        self.push_screen(LearnedScreen(self.session), self._after_picture)
+        self.push_screen(LearnedScreen(self.session, can_move=not self.quiz_on), self._after_picture)
 
     def _after_picture(self, moved: bool | None) -> None:
         """A picture screen may have moved through the epochs: show where the session now stands."""
