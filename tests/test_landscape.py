@@ -220,3 +220,20 @@ def test_cli_landscape_bad_weight_one_line_exit_1(run_cli, args, says):
 def test_cli_landscape_needs_two_weights(run_cli):
     r = run_cli("landscape", "sleep-study", "--weight", "W1[1,1]")
     assert r.returncode == 2 and "--weight is given twice" in r.stderr
+
+
+def test_session_path_is_exact_then_one_point_per_checkpoint():
+    from tui_backprop.core import Session
+    from tui_backprop.core.landscape import EXACT_EPOCHS, session_path
+
+    s = resolve("sleep-study")
+    session = Session(s)
+    session.train(399)
+    a, b = parse_entry("W1[2,2]", s.params), parse_entry("W2[1,1]", s.params)
+    full = path_points(s.network(), s.params, s.learning_rate, 400, a, b)
+    short = session_path(session, a, b, 100)
+    np.testing.assert_array_equal(short, full[:100])
+    long = session_path(session, a, b, 400)
+    epochs = list(range(1, EXACT_EPOCHS + 1)) + [e for e in range(1, 400, 64) if e > EXACT_EPOCHS] + [400]
+    assert len(long) == len(epochs)
+    np.testing.assert_allclose(long, full[np.array(epochs) - 1], rtol=1e-12)

@@ -23,7 +23,7 @@ from ..notation import display_name
 from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
 from .widgets.activation import ActivationPanel
-from .widgets.cost import CostPanel
+from .widgets.cost import CostPanel, cost_step
 from .widgets.explanation import ExplanationPanel
 from .widgets.graph import GraphPanel
 from .widgets.header import StepHeader
@@ -608,7 +608,7 @@ class BackpropApp(App[None]):
         if not self.quiz_on:
             return False
         epoch, index = self._here()
-        cost = next(s.index for s in self.session.epoch_pass(epoch)[2] if s.gate == "cost")
+        cost = cost_step(self.session)
         return index <= cost and self.quiz_answers.get((epoch, cost)) is None
 
     def _quiz_leave(self) -> None:

@@ -160,6 +160,29 @@ def path_points(net: Network, params: Params, lr: float, epochs: int, first: Ent
     return out
 
 
+EXACT_EPOCHS = 256  # the app's path: every epoch up to here, then one point per checkpoint
+
+
+def session_path(session, first: Entry, second: Entry, epochs: int) -> Array:
+    """The path through epochs 1..`epochs` of a Session, cheap for long histories.
+
+    Every epoch of the first EXACT_EPOCHS (where descent moves fastest), then the epochs at the
+    session's checkpoints (kept parameters: no recomputation) and the last one.
+    """
+    from .session import CHECKPOINT_EVERY
+
+    s = session.scenario
+    head = path_points(session.net, s.params, s.learning_rate, min(epochs, EXACT_EPOCHS), first, second)
+    if epochs <= EXACT_EPOCHS or len(head) < EXACT_EPOCHS:
+        return head
+    later = [e for e in range(1, epochs, CHECKPOINT_EVERY) if e > EXACT_EPOCHS] + [epochs]
+    rows = []
+    for e in later:
+        p = session.params_at(e)
+        rows.append((first.get(p), second.get(p), session.net.cost(p)))
+    return np.vstack([head, np.array(rows)])
+
+
 def default_span(centre: tuple[float, float], path: Array) -> float:
     """Half the grid's width: at least 1, and wide enough for the path with a margin."""
     if len(path) == 0:

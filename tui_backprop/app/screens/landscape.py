@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select, Static
 
 from ...core import Session
-from ...core.landscape import Entry, Landscape, entries, landscape, path_points
+from ...core.landscape import Entry, Landscape, entries, landscape, session_path
 from ..view import DIM, fmt
 from ..widgets.canvas import SHADES, Chart, blend, ticks_text
 from .picture import PictureScreen
@@ -135,7 +135,7 @@ class LandscapeScreen(PictureScreen):
         self.hide_current = hide_current
         self.entries = entries(session.scenario.params)
         self.first, self.second = default_pair(self.entries)
-        self._path: tuple[tuple[int, int], np.ndarray] | None = None  # (pair, path to the frontier)
+        self._path: tuple[tuple[int, int, int], np.ndarray] | None = None  # ((first, second, epoch), path)
         self._land: tuple[tuple, Landscape | None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -164,13 +164,11 @@ class LandscapeScreen(PictureScreen):
         self.redraw()
 
     def path(self) -> np.ndarray:
-        """The two entries and J at the start of epochs 1..current (computed to the frontier once per pair)."""
-        pair = (self.first, self.second)
-        s = self.session
-        if self._path is None or self._path[0] != pair or len(self._path[1]) < s.frontier:
-            p = path_points(s.net, s.scenario.params, s.scenario.learning_rate, s.frontier, *self.pair())
-            self._path = (pair, p)
-        return self._path[1][: self.epoch]
+        """The two entries and J at the start of epochs 1..current (long histories: see session_path)."""
+        key = (self.first, self.second, self.epoch)
+        if self._path is None or self._path[0] != key:
+            self._path = (key, session_path(self.session, *self.pair(), self.epoch))
+        return self._path[1]
 
     def pair(self) -> tuple[Entry, Entry]:
         return self.entries[self.first], self.entries[self.second]

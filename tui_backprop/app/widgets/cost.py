@@ -94,7 +94,16 @@ class CostPanel(Vertical):
         costs = session.costs
         epoch = session.position.epoch
         hidden = hide_current or session.position.index < cost_step(session)
-        key = (len(costs), costs[-1] if costs else None, epoch, decimals, hidden, can_train, self.log_scale)
+        key = (
+            len(costs),
+            costs[-1] if costs else None,
+            epoch,
+            decimals,
+            hidden,
+            hide_current,
+            can_train,
+            self.log_scale,
+        )
         if key == self._shown:
             return
         self._shown = key
