@@ -301,7 +301,7 @@ async def test_train_default_100_epochs():
         assert len(s.costs) == 101 and s.costs[-1] < s.costs[0]
         assert "epoch 101" in header(app)
         # epoch 101 stands at step 1: its J is not computed in the walk yet, so the curve ends at 100
-        assert "→ 100:" in body(app, "#cost-text") and "J = —" in body(app, "#cost-text")
+        assert "epoch 1: 0.0943 → 100:" in body(app, "#cost-text") and "J = —" in body(app, "#cost-text")
         assert app.query_one("#cost-chart").display
         assert not app.training
         await pilot.press("left")  # back across the update into epoch 100

@@ -126,14 +126,12 @@ class CostPanel(Vertical):
         if current is None and not hide_current:
             t.append(f" (from step {cost_step(session)})", style=DIM)
         t.append("\n")
-        scale = f"c: {'linear' if self.log_scale else 'log'} scale"
         if hide_current and len(known) == 0:
             t.append("quiz: J is shown once you have predicted it", style=DIM)
         elif len(known) <= 1:
-            t.append(
-                ("one epoch so far; t trains more" if can_train else "one epoch so far") + f" · {scale}", style=DIM
-            )
+            t.append("one epoch so far; t trains more" if can_train else "one epoch so far", style=DIM)
         else:
             (e0, c0), (e1, c1) = known[0], known[-1]
-            t.append(f"{e0}: {fmt(c0, digits)} → {e1}: {fmt(c1, digits)} · {scale}", style=DIM)
+            t.append(f"epoch {e0}: {fmt(c0, digits)} → {e1}: {fmt(c1, digits)}", style=DIM)
         self.query_one("#cost-text", Static).update(t)
+        self.border_subtitle = "log scale · c: linear" if self.log_scale else "c: log scale"
