@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tui_backprop.app import BackpropApp
 
@@ -54,22 +55,35 @@ def test_big_scenario(snap_compare):
 # --- quiz mode and lessons ------------------------------------------------------------------------
 
 
+def _settled(*keys):
+    """Press the keys, then take away what depends on the wall clock: the 3-second toast and the
+    input's blinking cursor (a loaded machine caught either phase)."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press(*keys)
+        pilot.app.clear_notifications()
+        for field in pilot.app.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
 def test_quiz_question(snap_compare):
     """Quiz on, → onto step 3 (a2 = σ(z2)): the result and its shape are hidden, the question is asked."""
-    assert snap_compare(
-        BackpropApp("sleep-study"), terminal_size=(120, 40), press=["k", "right", "4", "x", "3", "enter", "right"]
-    )
+    keys = ["k", "right", "4", "x", "3", "enter", "right"]
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), run_before=_settled(*keys))
 
 
 def test_quiz_wrong_answer(snap_compare):
     """A wrong shape: revealed with ✗, the right shape and why (element-wise)."""
     keys = ["k", "right", "4", "x", "3", "enter", "right", "3", "x", "4", "enter"]
-    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), press=keys)
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), run_before=_settled(*keys))
 
 
 def test_quiz_wrong_answer_narrow(snap_compare):
     keys = ["k", "right", "4", "x", "3", "enter", "right", "3", "x", "4", "enter"]
-    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(80, 24), press=keys)
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(80, 24), run_before=_settled(*keys))
 
 
 def test_lesson_message(snap_compare):

@@ -88,7 +88,7 @@ def with_value(params: Params, entry: Entry, value: float) -> Params:
 
 
 def cost_grid(net: Network, params: Params, first: Entry, second: Entry, xs: Array, ys: Array) -> Array:
-    """J[r, c]: the cost with `first` at xs[c] and `second` at ys[r`], every other parameter as in `params`.
+    """J[r, c]: the cost with `first` at xs[c] and `second` at ys[r], every other parameter as in `params`.
 
     One vectorised pass: each grid point is one slice of a batch of networks. The layers before the
     first one that varies are computed once; the grid is cut into chunks only to bound memory.
@@ -125,9 +125,7 @@ def _batch_cost(net: Network, params: Params, a: Array, start: int, which: tuple
         for e, v in varied:
             (w if e.kind == "W" else b)[:, e.row - 1, e.col - 1] = v
         a = net._act(k, n)[0](a @ w + b)  # (m, n) or (g, m, n) @ (n, n') or (g, n, n') → broadcast over g
-    r = net.y - a
-    if r.ndim == 2:  # nothing varied (cannot happen for valid entries); still one value per point
-        r = np.broadcast_to(r, (g, *r.shape))
+    r = net.y - a  # (g, m, nL): every layer from `start` on varies with the grid
     return net._scale * np.einsum("gij,gij->g", r, r)
 
 
