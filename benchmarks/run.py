@@ -15,6 +15,8 @@ Figures (subject / baseline; baseline and subject alternate within each run, ABA
   train/torch   the same `backprop-tui train` against PyTorch autograd float64 (benchmarks/torch_loop.py),
                 when torch is installed: reported, no target
   memory        peak RSS after stepping 1,000 epochs of sleep-study against after 1 epoch    ≤ 1.2×
+  landscape     the loss surface of two weights, 41×41 on sleep-study, in the engine's one vectorised
+                pass against Network.cost at each grid point (benchmarks/landscape_probe.py)    ≤ 0.1×
 
 Benchmarks are not tests: the exit status is 0 whether figures pass or miss; it is 1 only
 when a measurement itself failed.
@@ -44,12 +46,13 @@ sys.path[:0] = [p for p in (str(ROOT), str(BENCH)) if p not in sys.path]
 from bigdata import big_scenario_path  # noqa: E402
 
 PY = sys.executable
-FIGURES = ("step/default", "step/large", "launch", "train", "train/torch", "memory")
+FIGURES = ("step/default", "step/large", "launch", "train", "train/torch", "memory", "landscape")
 GROUPS = {
     "step": ("step/default", "step/large"),
     "launch": ("launch",),
     "train": ("train", "train/torch"),
     "memory": ("memory",),
+    "landscape": ("landscape",),
 }
 DEFAULT_SCENARIO = "sleep-study"
 # Text on the app's first screen (the default scenario's title); the baseline shows its own marker.
@@ -495,7 +498,32 @@ def _imports(cmd: list[str]) -> dict[str, int]:
 # --- main ----------------------------------------------------------------------------------------------
 
 
-BENCHES = {"step": bench_step, "launch": bench_launch, "train": bench_train, "memory": bench_memory}
+def bench_landscape(figs: dict[str, Figure], c: Counts) -> None:
+    """The loss surface (41×41, sleep-study) in one vectorised pass against the cost point by point."""
+    fig = figs["landscape"]
+    fig.subject_label, fig.baseline_label = "grid", "point by point"
+    for run in range(c.runs):
+        progress(f"landscape run {run + 1}/{c.runs}")
+        out = subprocess.run(
+            [PY, str(BENCH / "landscape_probe.py"), "--repeat", "5" if c.runs > 1 else "1"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=ROOT,
+            check=True,
+        )
+        doc = json.loads(out.stdout.strip().splitlines()[-1])
+        fig.subject.append(doc["subject"])
+        fig.baseline.append(doc["baseline"])
+
+
+BENCHES = {
+    "step": bench_step,
+    "launch": bench_launch,
+    "train": bench_train,
+    "memory": bench_memory,
+    "landscape": bench_landscape,
+}
 
 
 def table(figs: dict[str, Figure]) -> str:
@@ -516,7 +544,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny counts, to check the script works")
     ap.add_argument("--runs", type=int, help="runs per figure (default 5; 1 with --quick)")
-    ap.add_argument("--only", default="step,launch,train,memory", help="comma-separated: step,launch,train,memory")
+    ap.add_argument(
+        "--only",
+        default="step,launch,train,memory,landscape",
+        help="comma-separated: step,launch,train,memory,landscape",
+    )
     ap.add_argument("--profile", action="store_true", help="profile each figure that misses its target")
     a = ap.parse_args(argv)
     c = Counts(**vars(QUICK if a.quick else FULL))
@@ -535,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
         "train": (f"train xor [2, 3, 1], {c.train_epochs:,} epochs, whole process", "s", 1.1),
         "train/torch": (f"train xor vs PyTorch autograd float64, {c.train_epochs:,} epochs", "s", None),
         "memory": (f"peak RSS after {c.memory_epochs:,} epochs vs after 1 (sleep-study)", "KiB", 1.2),
+        "landscape": ("loss surface 41×41, sleep-study: one vectorised pass vs the cost point by point", "s", 0.1),
     }
     wanted = [n for g in groups for n in GROUPS[g]]
     figs = {n: Figure(n, *spec[n]) for n in FIGURES if n in wanted}

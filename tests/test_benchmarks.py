@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ("step/default", "step/large", "launch", "train", "train/torch", "memory")
+FIGURES = ("step/default", "step/large", "launch", "train", "train/torch", "memory", "landscape")
 
 
 def test_quick_benchmark_run_prints_every_figure():

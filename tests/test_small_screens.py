@@ -141,7 +141,7 @@ async def test_after_v_twice_an_open_quiz_question_keeps_the_keyboard():
 
 
 async def test_the_parameters_scroll_by_keyboard_in_the_side_view():
-    app = BackpropApp("sleep-study")
+    app = BackpropApp("deep")  # more parameters than the side view's rows at 80×24
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("v")
         await pilot.pause()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
-SUBCOMMANDS = ("list", "show", "check", "trace", "train", "gradcheck", "serve", "sheets")
+SUBCOMMANDS = ("list", "show", "check", "trace", "train", "gradcheck", "serve", "sheets", "landscape")
 MAX_STUDENTS = 500
 WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
 EDGE = 3  # a large matrix prints its first and last EDGE rows and columns, as numpy does
@@ -71,7 +71,7 @@ def _app_parser() -> argparse.ArgumentParser:
         description="Step through one training iteration of a small neural network, gate by gate.",
         epilog=(
             "subcommands (each has --help): list, show SCENARIO, check FILE..., trace SCENARIO, "
-            "train SCENARIO, gradcheck SCENARIO, serve [SCENARIO]"
+            "train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO, landscape SCENARIO"
         ),
     )
     p.add_argument(
@@ -184,6 +184,7 @@ def _sub_parser() -> argparse.ArgumentParser:
         metavar="MINUTES",
         help="end a session after this long without a key press (default 30; 0: never)",
     )
+    _landscape_parser(sub)
     return p
 
 
@@ -410,6 +411,84 @@ def cmd_serve(args) -> int:
     return serve(args.scenario, args.host, args.port, args.max_sessions, args.idle_timeout)
 
 
+# --- landscape: the loss surface of two weights ----------------------------------------------------
+
+
+def _grid_size(text: str) -> int:
+    import argparse
+
+    from .core.landscape import MAX_SIZE
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer from 2 to {MAX_SIZE}, got {text!r}") from None
+    if not 2 <= value <= MAX_SIZE:
+        raise argparse.ArgumentTypeError(f"expected an integer from 2 to {MAX_SIZE}, got {value}")
+    return value
+
+
+def _landscape_parser(sub) -> None:
+    from .core.landscape import DEFAULT_SIZE
+
+    p = sub.add_parser(
+        "landscape",
+        help="the cost over a grid of two parameter entries, and the path of gradient descent",
+        description=(
+            "J over a SIZE×SIZE grid of two parameter entries, every other parameter at its value at the start "
+            'of training; prints {"x", "y", "J", "path"} as JSON, J[r][c] at x[c], y[r]; path: the two entries '
+            "and J at the start of each epoch."
+        ),
+    )
+    p.add_argument("scenario")
+    p.add_argument(
+        "--weight", action="append", required=True, metavar="NAME[i,j]", help="a parameter entry, e.g. W1[1,2]; twice"
+    )
+    p.add_argument("--epochs", type=_epochs, default=None, help="epochs of the path (default: the scenario's)")
+    p.add_argument(
+        "--size", type=_grid_size, default=DEFAULT_SIZE, help=f"grid points per axis (default {DEFAULT_SIZE})"
+    )
+    p.add_argument(
+        "--span",
+        type=_tolerance,
+        default=None,
+        help="half-width of the grid around each start value (default: fits the path, at least 1)",
+    )
+    p.add_argument("--json", action="store_true", help="print the grid and the path as JSON (the only output form)")
+
+
+def cmd_landscape(args) -> int:
+    import json
+    import math
+
+    from .core import resolve
+    from .core.landscape import landscape, parse_entry, path_points
+
+    if len(args.weight) != 2:
+        _usage_error("landscape", f"--weight is given twice (the two axes), got {len(args.weight)}")
+    s = resolve(args.scenario)
+    first, second = (parse_entry(w, s.params) for w in args.weight)
+    net = s.network()
+    epochs = args.epochs or s.epochs
+    path = path_points(net, s.params, s.learning_rate, epochs, first, second)
+    land = landscape(net, s.params, first, second, path, args.size, args.span)
+
+    def num(v: float) -> float | None:
+        return v if math.isfinite(v) else None  # JSON has no inf: an overflowed cost is null
+
+    doc = {
+        "x": land.xs.tolist(),
+        "y": land.ys.tolist(),
+        "J": [[num(v) for v in row] for row in land.J.tolist()],
+        "path": path.tolist(),
+    }
+    print(json.dumps(doc, allow_nan=False))
+    if len(path) < epochs:
+        _err(f"training diverged at epoch {len(path) + 1}: the cost is not finite; the path stops there")
+        return 1
+    return 0
+
+
 def _collect_again() -> None:
     gc.freeze()  # what start-up built lives as long as the app: later collections need not walk it
     gc.enable()
@@ -503,6 +582,7 @@ COMMANDS = {
     "gradcheck": cmd_gradcheck,
     "serve": cmd_serve,
     "sheets": cmd_sheets,
+    "landscape": cmd_landscape,
 }
 
 

@@ -25,6 +25,7 @@ from ..quizmode import QuizAnswered, QuizMode
 from ..state import Progress, QuizView, View
 from ..training import Trainer, TrainingDone, TrainingProgress
 from ..view import DEFAULT_DECIMALS, PLAIN, app_palette, next_decimals
+from ..widgets.activation import ActivationPanel
 from ..widgets.cost import CostPanel
 from ..widgets.explanation import ExplanationPanel
 from ..widgets.graph import GraphPanel
@@ -43,7 +44,21 @@ SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)  # seconds per step while playing
 DEFAULT_SPEED = 1
 RUN_INTERVAL = 0.06  # `e`: run to the end of the epoch
 STEP_ACTIONS = frozenset(
-    {"next", "previous", "first", "last", "run_epoch", "play", "train", "reset", "open", "gradcheck", "quiz"}
+    {
+        "next",
+        "previous",
+        "first",
+        "last",
+        "run_epoch",
+        "play",
+        "train",
+        "reset",
+        "open",
+        "gradcheck",
+        "quiz",
+        "landscape",
+        "learned",
+    }
 )
 SIDE_PANELS = ("graph", "parameters", "cost")
 
@@ -109,6 +124,7 @@ class MainScreen(Screen[None]):
                 if not late:
                     yield quiz
                 yield MatricesPanel(id="matrices", classes="panel").data_bind(MainScreen.view)
+                yield ActivationPanel(id="activation", classes="panel").data_bind(MainScreen.view)
                 yield ExplanationPanel(id="explanation", classes="panel").data_bind(MainScreen.view)
         if not late:
             yield progress
@@ -498,3 +514,31 @@ class MainScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.app.exit()
+
+    # --- pictures: cost plot, loss surface, learned function ------------------------------------------
+
+    def action_cost_scale(self) -> None:
+        log = self.query_one(CostPanel).toggle_log()
+        self.app.say(f"Cost axis: {'log' if log else 'linear'} scale", timeout=1.5, alone=True)
+
+    def action_landscape(self) -> None:
+        self.stop_playing()
+        from .landscape import LandscapeScreen
+
+        q = self.quiz_mode
+        self.app.push_screen(
+            LandscapeScreen(self.session, hide_current=q.cost_hidden(), can_move=not q.on), self._after_picture
+        )
+
+    def action_learned(self) -> None:
+        self.stop_playing()
+        from .learned import LearnedScreen
+
+        self.app.push_screen(LearnedScreen(self.session, can_move=not self.quiz_mode.on), self._after_picture)
+
+    def _after_picture(self, moved: bool | None) -> None:
+        """A picture screen may have moved through the epochs: show where the session now stands."""
+        if moved:
+            self.quiz_mode.leave()
+            self.quiz_mode.ask_here()
+            self.refresh_view()

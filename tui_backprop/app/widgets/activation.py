@@ -1,0 +1,105 @@
+"""The activation at work: f and f′ with the layer's current z marked, at activation and f′ steps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.reactive import var
+
+from ..state import View
+from ..view import fmt
+from .canvas import Chart, line_chart
+
+if TYPE_CHECKING:
+    from ...core import Session, Step
+    from ...core.landscape import Curve
+
+SATURATED = 0.01  # f′ below this passes back less than 1 % of the gradient
+
+
+def layer_activation(session: Session, layer: int) -> str:
+    s = session.scenario
+    return s.output_activation if layer == len(s.params.weights) else s.activation
+
+
+class ActivationChart(Chart):
+    """f solid, f′ dotted, a heavy dot on each curve at each z of the layer, ▲ under each z."""
+
+    COMPONENT_CLASSES = {"chart--axis", "chart--f", "chart--prime", "chart--mark"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.curve: Curve | None = None
+
+    def draw(self, width: int, height: int) -> Text:
+        c = self.curve
+        if c is None:
+            return Text()
+        z, f, prime = c.z.tolist(), c.f.tolist(), c.prime.tolist()
+        lo, hi = min(min(f), min(prime), 0.0), max(max(f), max(prime), 1.0)
+        marks = sorted({round(v, 6) for v in c.marks.tolist()})
+        points = [(m, fv, "f") for m, fv in zip(c.marks.tolist(), c.marks_f.tolist())]
+        points += [(m, pv, "prime") for m, pv in zip(c.marks.tolist(), c.marks_prime.tolist())]
+        return line_chart(
+            width,
+            height,
+            [("f", z, f, 1), ("prime", z, prime, 3)],
+            (z[0], z[-1]),
+            (lo, hi),
+            lambda name: self.style_of(f"chart--{name}") if name else None,
+            x_labels=[(z[0], f"{z[0]:g}"), (0.0, "0"), (z[-1], f"{z[-1]:g}")],
+            marks=[(m, "▲") for m in marks],
+            points=points,
+            y_fmt=lambda v: f"{v:g}" if abs(v) >= 0.01 or v == 0 else f"{v:.0e}",
+            guides=False,
+        )
+
+
+class ActivationPanel(Vertical):
+    """Shown only at activation and f′ steps (of an activation of one entry: not softmax); hidden elsewhere."""
+
+    view: var[View | None] = var(None)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: tuple | None = None
+
+    def compose(self):
+        yield ActivationChart(id="activation-chart")
+
+    def watch_view(self, view: View | None) -> None:
+        if view is not None:
+            self.show(view.session, view.step, view.hidden)
+
+    def show(self, session: Session, step: Step, hidden: bool = False) -> None:
+        from ...core.activations import ACTIVATIONS
+
+        self.display = step.gate == "activation" and layer_activation(session, step.layer) in ACTIVATIONS
+        if not self.display:
+            return
+        key = (step.epoch, step.layer, step.phase, hidden)
+        if key == self._shown:
+            return
+        self._shown = key
+        from ...core.landscape import activation_curve
+
+        name = layer_activation(session, step.layer)
+        z = session.epoch_pass(step.epoch)[1].zs[step.layer - 1]
+        curve = activation_curve(name, z)
+        chart = self.query_one(ActivationChart)
+        chart.curve = curve
+        chart.refresh()
+        zname = f"z{step.layer + 1}"
+        self.border_title = f"{name}: f ── and f′ ┄┄ at the {z.size} values of {zname} (▲)"
+        primes = curve.marks_prime
+        # Under the plot, in its border: so a short terminal keeps every row for the curves.
+        notes = [f"f′({zname}) from {fmt(primes.min(), 3)} to {fmt(primes.max(), 3)}"]
+        dead = int((primes == 0).sum())
+        weak = int(((primes > 0) & (primes < SATURATED)).sum())
+        if dead:
+            notes.append(f"{dead} exactly 0: nothing passes back")
+        if weak:
+            notes.append(f"{weak} below {SATURATED:g}: saturated, almost nothing passes back")
+        self.border_subtitle = " · ".join(notes)
