@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import Session, Step
+from .core.figure import LEGEND, figure_text, graph_figure
 from .core.gates import glossary
 from .core.trace import facts_of
 from .export import walk
@@ -30,7 +31,10 @@ BLANK_SHAPE = "__×__"
 BLANK_RESULT = "____"
 MAX_ROWS = 16  # longer matrices show their first rows, a "⋮" row and the last row
 MAX_COLS = 10
-MAX_PARAMETER_ROWS = 64  # entries listed in an epoch's before/after table
+MAX_PARAMETER_ROWS = 64
+FIGURE_WIDTH = (
+    100  # the graph's lines in the handout: wider networks wrap  # entries listed in an epoch's before/after table
+)
 
 PHASES = {"forward": "Forward pass", "backward": "Backward pass", "update": "Update"}
 
@@ -130,7 +134,9 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> l
     else:
         acts = f"{s.activation} (hidden layers), {s.output_activation} (output)"
     title = "Worked solution" if not blank else "Exercise sheet"
+    figure = figure_text(graph_figure(s.layers, s.activation, s.output_activation, s.m, FIGURE_WIDTH))
     out = [f"# {s.name}", "", f"*{title}: one training iteration, gate by gate.*", ""]
+    out += ["```text", figure, "```", "", f"*The graph: {LEGEND}.*", ""]
     if s.description:
         out += [s.description, ""]
     out += [
