@@ -250,7 +250,7 @@ class BackpropApp(App[None]):
         narrow = self.screen.has_class("-narrow") if self.screen else False
         matrices = self.query_one(MatricesPanel)
         matrices.max_rows, matrices.max_cols = (8, 5) if narrow else (12, 6)
-        matrices.show(step, self.decimals, hide_outputs=hidden)
+        matrices.show(step, self.decimals, hide_outputs=hidden, steps=s.epoch_pass(s.position.epoch)[2])
         self.query_one(ExplanationPanel).show(step, hidden=hidden, steps=s.epoch_pass(s.position.epoch)[2])
         self.query_one(GraphPanel).show(s)
         self.query_one(ParamsPanel).show(s, self.decimals, hide_current=hidden)
@@ -746,6 +746,27 @@ class BackpropApp(App[None]):
             return
         self.side_shown = not self.side_shown
         self.screen.set_class(self.side_shown, "-side-toggled")
+
+    def _zoom_allowed(self) -> bool:
+        if self._hidden():
+            self.say("Answer the quiz question first; then the entries can be zoomed into.", timeout=2)
+            return False
+        return True
+
+    def action_zoom(self) -> None:
+        if self._zoom_allowed():
+            self.stop_playing()
+            self.query_one(MatricesPanel).toggle_cursor()
+
+    def action_chain(self) -> None:
+        if self._zoom_allowed():
+            self.stop_playing()
+            self.query_one(MatricesPanel).toggle_chain()
+
+    def action_observations(self) -> None:
+        panel = self.query_one(MatricesPanel)
+        panel.toggle_observations()
+        self.say(f"Per observation {'on' if panel.observations_on else 'off'}.", timeout=1.5)
 
     def action_gradcheck(self) -> None:
         self.stop_playing()

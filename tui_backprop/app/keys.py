@@ -167,6 +167,41 @@ KEYS: tuple[KeySpec, ...] = (
         title="Cycle decimals",
     ),
     KeySpec(
+        "z",
+        "zoom",
+        "Zoom",
+        "Zoom into an entry: a cursor on this step's result (or click an entry); ← → ↑ ↓ move it, Esc leaves. "
+        "Under the matrices, the entry as a sum of products with the numbers, its feeding entries reversed.",
+        "z",
+        group="Zoom",
+        lockable=False,
+        title="Zoom into an entry",
+    ),
+    KeySpec(
+        "c",
+        "chain",
+        "Chain",
+        "With the cursor on a gradient's entry: the chain of local derivatives from J down to it, "
+        "observation by observation, and which matrix of the walk holds each factor.",
+        "c",
+        group="Zoom",
+        show=False,
+        lockable=False,
+        title="Chain from J to the entry",
+    ),
+    KeySpec(
+        "b",
+        "observations",
+        "Per obs",
+        "Per observation on / off: at the backward addGate and mulGate, each observation's own ∂J/∂b and ∂J/∂W; "
+        "the batch gradient is their sum (sse) or mean (mse).",
+        "b",
+        group="Zoom",
+        show=False,
+        lockable=False,
+        title="The batch as a sum of observations",
+    ),
+    KeySpec(
         "v",
         "panels",
         "Panels",

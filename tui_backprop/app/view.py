@@ -69,23 +69,33 @@ def dims(a: np.ndarray) -> str:
 Piece = tuple[str, str]  # (text, Rich style)
 
 
+MARKED = "reverse"  # an entry under the cursor or feeding it: readable without colour
+
+
 def matrix_lines(
-    a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False
+    a: np.ndarray,
+    decimals: int,
+    max_rows: int,
+    max_cols: int,
+    written: bool = False,
+    marks: frozenset[tuple[int, int]] = frozenset(),
 ) -> list[list[Piece]]:
     """The first rows/cols of a matrix that fit, aligned, with '… N more' lines: one list of pieces per line.
 
-    Only the cells shown are formatted."""
+    Only the cells shown are formatted; `marks` (row, col) are drawn reversed."""
     rows, cols = a.shape
     r, c = min(rows, max_rows), min(cols, max_cols)
     cells = [[fmt(x, decimals) for x in row] for row in a[:r, :c].tolist()]
     width = max((len(s) for row in cells for s in row), default=1)
     lines: list[list[Piece]] = []
-    for row in cells:
+    for i, row in enumerate(cells):
         line: list[Piece] = []
         for j, s in enumerate(row):
             if j:
                 line.append((" ", ""))
             style = WRITTEN if written else (NEGATIVE if s.startswith("-") else POSITIVE)
+            if (i, j) in marks:
+                style = f"{style} {MARKED}".strip()
             line.append((s.rjust(width), style))
         if c < cols:
             line.append(("  …", DIM))

@@ -1,4 +1,4 @@
-"""The computational graph as the article's Figure 2 draws it, laid out as text (no numpy, no textual).
+"""The computational graph as the article's Figure 2 draws it, laid out as text (no textual).
 
     W1 2×3       b1 1×3
      ↓    XW1     ↓     z2          a2
@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..notation import display_name
+from .operations import FUNCTION_SYMBOL
 
 # A piece of a line: its text and what it draws, or None for spacing. Tags:
 #   ("node", node)                 a gate: mul1, add1, act1, cost (the step's node), or X / y
@@ -25,8 +26,6 @@ from ..notation import display_name
 #      its value is there once `source` has computed it, its gradient once `target`'s backward step has run
 Tag = tuple[str, ...] | None
 Piece = tuple[str, Tag]
-
-ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "identity": "id"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def _segments(layers: list[int], hidden: str, output: str, m: int) -> list[_Segm
             ),
             _Segment(
                 f"act{l}",
-                f"({ACT_SYMBOL.get(activations[l - 1], activations[l - 1])})",
+                f"({FUNCTION_SYMBOL[activations[l - 1]]})",
                 f"add{l}",
                 f"z{l + 1}",
                 shape(units),

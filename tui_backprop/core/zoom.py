@@ -189,3 +189,13 @@ def contributions(steps: list[Step], layer: int) -> Contributions:
     weights = tuple(np.outer(a[k], delta[k]) * scale for k in range(a.shape[0]))
     biases = tuple(delta[k : k + 1] * scale for k in range(a.shape[0]))
     return Contributions(layer, weights, biases, mean, dw.value, db.value)
+
+
+def observation_contributions(steps: list[Step], step: Step) -> list[tuple[str, tuple[Array, ...], Array, bool]]:
+    """At a step computing ∂J/∂W_l or ∂J/∂b_l: (result, each observation's own gradient, the batch's, mean?)."""
+    if step.phase != "backward" or not step.layer:
+        return []
+    results = {op.result for op in step.operations}
+    c = contributions(steps, step.layer)
+    parts = [(f"dJ_dW{c.layer}", c.weights, c.batch_w), (f"dJ_db{c.layer}", c.biases, c.batch_b)]
+    return [(name, each, batch, c.mean) for name, each, batch in parts if name in results]

@@ -19,13 +19,16 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
+from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...notation import display_name
-from ..view import PHASE_STYLE, Piece, dims, matrix_lines
+from ..view import DIM, PHASE_STYLE, Piece, dims, matrix_lines
+from .zoom import chain_lines, expansion_lines
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
@@ -36,6 +39,7 @@ GREY = "#808080"
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
+MAX_OBSERVATIONS = 8  # per-observation boxes drawn; the rest are counted
 
 
 class Box:
@@ -80,6 +84,28 @@ def _arrowed(box: Box, colour: str) -> Box:
         for y, line in enumerate(box.lines)
     ]
     return Box(lines, box.width + 3)
+
+
+def _clickable(body: list[list[Piece]], k: int, max_cols: int) -> list[list[Piece]]:
+    """The same lines, each cell carrying (operation, i, j) as style meta for a click."""
+    out = []
+    for i, line in enumerate(body):
+        j, new = 0, []
+        for text, style in line:
+            if text.strip() and text.strip() != "…" and j < max_cols and not text.startswith("…"):
+                new.append(
+                    (
+                        text,
+                        Style.parse(style) + Style(meta={"entry": (k, i, j)})
+                        if style
+                        else Style(meta={"entry": (k, i, j)}),
+                    )
+                )
+                j += 1
+            else:
+                new.append((text, style))
+        out.append(new)
+    return out
 
 
 def _join_row(boxes: list[Box]) -> list[list[Piece]]:
@@ -140,7 +166,7 @@ def _style(base: Style, style: str) -> Style:
     if out is None:
         if len(_STYLES) > 512:
             _STYLES.clear()
-        out = _STYLES[key] = base + Style.parse(style) if style else base
+        out = _STYLES[key] = base + (style if isinstance(style, Style) else Style.parse(style)) if style else base
     return out
 
 
@@ -165,10 +191,14 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
     """A Line API widget: only the lines on screen are drawn, and its size never depends on the step
     (a scroll container of auto-sized content would lay the screen out twice per step)."""
 
-    # Arrows ← →, Home and End belong to the stepper; the panel scrolls with these.
+    # Arrows ← →, Home and End belong to the stepper (and move the entry cursor while it is on); the panel
+    # scrolls with these.
     BINDINGS = [
-        Binding("up", "scroll_up", "Scroll up", show=False),
-        Binding("down", "scroll_down", "Scroll down", show=False),
+        Binding("left", "cursor(0, -1)", "Entry left", show=False),
+        Binding("right", "cursor(0, 1)", "Entry right", show=False),
+        Binding("up", "cursor(-1, 0)", "Entry up / scroll up", show=False),
+        Binding("down", "cursor(1, 0)", "Entry down / scroll down", show=False),
+        Binding("escape", "leave_cursor", "Leave the entry", show=False),
         Binding("shift+left", "scroll_left", "Scroll left", show=False),
         Binding("shift+right", "scroll_right", "Scroll right", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -187,6 +217,10 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: OrderedDict[tuple, tuple[Step, Drawing]] = OrderedDict()
         self.max_rows = 12
         self.max_cols = 6
+        self._steps: list[Step] = []
+        self.cursor: tuple[int, int, int] | None = None  # (operation, i, j) of the step's results, 0-based
+        self.chain_on = False  # the chain from J under the expansion
+        self.observations_on = False  # each observation's contribution at the parameter gradients
 
     def on_mount(self) -> None:
         self.border_title = "Matrices"
@@ -196,10 +230,77 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         """What the panel shows, as one Rich Text."""
         return self._drawing.text if self._drawing is not None else Text()
 
-    def show(self, step: Step, decimals: int, hide_outputs: bool = False) -> None:
-        """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers."""
+    def show(self, step: Step, decimals: int, hide_outputs: bool = False, steps: list[Step] | None = None) -> None:
+        """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers.
+        `steps`: the epoch's steps, for the chain from J."""
+        if step is not self._step and self.cursor is not None:
+            self.cursor = (0, 0, 0)  # a new step: the cursor starts again on its first entry
         self._step, self._decimals, self._hide_outputs = step, decimals, hide_outputs
+        self._steps = steps or self._steps
         self._render_step()
+
+    # --- the entry cursor -------------------------------------------------------------------------
+
+    @property
+    def entry(self) -> tuple[str, int, int] | None:
+        """The entry under the cursor: (result, i, j), 0-based."""
+        if self.cursor is None or self._step is None:
+            return None
+        k, i, j = self.cursor
+        return self._step.operations[k].result, i, j
+
+    def toggle_cursor(self, on: bool | None = None) -> None:
+        on = self.cursor is None if on is None else on
+        self.cursor = (0, 0, 0) if on and self.cursor is None else self.cursor if on else None
+        if not on:
+            self.chain_on = False
+        self.focus()
+        self._render_step()
+
+    def put_cursor(self, k: int, i: int, j: int) -> None:
+        self.cursor = (k, i, j)
+        self.focus()
+        self._render_step()
+
+    def toggle_chain(self) -> None:
+        self.chain_on = not self.chain_on
+        if self.chain_on and self.cursor is None:
+            self.cursor = (0, 0, 0)
+        self.focus()
+        self._render_step()
+
+    def toggle_observations(self) -> None:
+        self.observations_on = not self.observations_on
+        self._render_step()
+
+    def action_cursor(self, di: int, dj: int) -> None:
+        if self.cursor is None or self._step is None:
+            if di:  # no cursor: ↑ ↓ scroll as before
+                (self.scroll_up if di < 0 else self.scroll_down)()
+                return
+            raise SkipAction()  # ← → step
+        k, i, j = self.cursor
+        ops = self._step.operations
+        rows, cols = ops[k].shape
+        i, j = i + di, max(0, min(cols - 1, j + dj))
+        if i < 0 and k > 0:  # up from the first row: the last row of the result before
+            k -= 1
+            i = ops[k].shape[0] - 1
+        elif i >= rows and k + 1 < len(ops):
+            k, i = k + 1, 0
+        i = max(0, min(ops[k].shape[0] - 1, i))
+        self.cursor = (k, i, min(j, ops[k].shape[1] - 1))
+        self._render_step()
+
+    def action_leave_cursor(self) -> None:
+        if self.cursor is None:
+            raise SkipAction()
+        self.toggle_cursor(False)
+
+    def on_click(self, event: events.Click) -> None:
+        entry = event.style.meta.get("entry")
+        if entry is not None and not self._hide_outputs:
+            self.put_cursor(*entry)
 
     def on_resize(self) -> None:
         # Only a new width changes how the boxes wrap; a new height (the explanation under this panel
@@ -222,7 +323,8 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         step = self._step
         assert step is not None
         available = self._available()
-        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols)
+        zoom = (self.cursor, self.chain_on, self.observations_on) if not self._hide_outputs else None
+        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols, zoom)
         self._width = available
         if key == self._shown:
             return
@@ -276,14 +378,36 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         return drawing.strip(y, base).crop_extend(scroll_x, scroll_x + width, base)
 
-    def _box(self, label: str, a: np.ndarray, written: bool, colour: str) -> Box:
+    def _box(
+        self, label: str, a: np.ndarray, written: bool, colour: str, marks=frozenset(), result: int | None = None
+    ) -> Box:
         if written and self._hide_outputs:
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
             title = f"✎ {label}  ?×?"
         else:
-            body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written=written)
+            body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written=written, marks=marks)
             title = f"{'✎ ' if written else ''}{label}  {dims(a)}"
+            if result is not None:  # a click on a result's entry puts the cursor there
+                body = _clickable(body, result, self.max_cols)
         return matrix_box(title, body, written, colour)
+
+    def _marks(self, step: Step) -> dict[tuple[int, str], frozenset[tuple[int, int]]]:
+        """(operation, operand or result symbol) → the entries to reverse, as they enter: the cursor's entry
+        and the entries of the operands its expansion multiplies."""
+        if self.cursor is None or self._hide_outputs:
+            return {}
+        k, i, j = self.cursor
+        op = step.operations[k]
+        e = op.expand(i, j)
+        out = {(k, op.symbol): frozenset({(i, j)})}
+        for o in op.operands:
+            if e.terms is None:  # the cost: every entry of y and ŷ
+                cells = {(r, c) for r in range(o.shape[0]) for c in range(o.shape[1])}
+            else:
+                stored = {f.index for t in e.terms for f in t.factors if f.name == o.name}
+                cells = {(c, r) if o.transposed else (r, c) for r, c in stored}
+            out[(k, o.symbol)] = frozenset(cells)
+        return out
 
     def render_lines_of(self, step: Step, available: int) -> list[list[Piece]]:
         """One row per operation: its operands as they enter (a2ᵀ, 1ᵀ, f'(z2)) → its result."""
@@ -293,10 +417,11 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
             for k, op in enumerate(step.operations)
         ]
+        marks = self._marks(step)
         lines: list[list[Piece]] = []
-        for inputs, outputs in groups:
-            items = [self._box(n, a, False, colour) for n, a in inputs]
-            written = [self._box(n, a, True, colour) for n, a in outputs]
+        for k, (inputs, outputs) in enumerate(groups):
+            items = [self._box(n, a, False, colour, marks.get((k, n), frozenset())) for n, a in inputs]
+            written = [self._box(n, a, True, colour, marks.get((k, n), frozenset()), k) for n, a in outputs]
             if written:  # the arrow travels with the first output when rows wrap
                 written[0] = _arrowed(written[0], colour)
             items += written
@@ -310,4 +435,53 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 used += box.width + 1
             if row:
                 lines += _join_row(row)
+        if not self._hide_outputs:
+            lines += self._zoom_lines(step, available)
         return lines
+
+    def _zoom_lines(self, step: Step, available: int) -> list[list[Piece]]:
+        """Under the matrices: the cursor's expansion, its chain from J, each observation's contribution."""
+        from ...core.zoom import chain, chain_names, observation_contributions
+
+        out: list[list[Piece]] = []
+        if self.cursor is not None:
+            k, i, j = self.cursor
+            op = step.operations[k]
+            out += [[], *expansion_lines(op.expand(i, j), self._decimals)]
+            if self.chain_on:
+                c = chain(self._steps, op.result, i, j) if op.result in chain_names(self._steps) else None
+                out += [[], *chain_lines(c, self._steps, self._decimals)]
+        if self.observations_on:
+            out.append([])
+            parts = observation_contributions(self._steps, step)
+            if not parts:
+                out.append(
+                    [
+                        (
+                            "Per observation: at the backward addGate and mulGate of a layer, where ∂J/∂b and ∂J/∂W add up the batch.",
+                            "italic",
+                        )
+                    ]
+                )
+            for name, each, batch, mean in parts:
+                m = len(each)
+                how = f"their mean (mse, 1/m = 1/{m})" if mean else "their sum (sse): the row of ones 1ᵀ made visible"
+                out.append([(f"{display_name(name)} observation by observation: {how}", "bold")])
+                boxes = [self._box(f"i={n + 1}", a, False, "") for n, a in enumerate(each[:MAX_OBSERVATIONS])]
+                if m > MAX_OBSERVATIONS:
+                    boxes.append(
+                        Box([[(f"… {m - MAX_OBSERVATIONS} more", DIM)]], len(f"… {m - MAX_OBSERVATIONS} more"))
+                    )
+                boxes.append(
+                    _arrowed(self._box(f"{'mean' if mean else 'Σ'} = {display_name(name)}", batch, True, "bold"), "")
+                )
+                row: list[Box] = []
+                used = 0
+                for box in boxes:
+                    if row and used + box.width + 1 > available:
+                        out += _join_row(row)
+                        row, used = [], 0
+                    row.append(box)
+                    used += box.width + 1
+                out += _join_row(row)
+        return out
