@@ -35,8 +35,6 @@ BACKWARD = "#ffaf5f"
 UPDATE = "#87afff"
 PHASE_STYLE = {"forward": FORWARD, "backward": BACKWARD, "update": UPDATE}
 
-ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "identity": "id", "linear": "id"}
-
 
 def next_decimals(current: int) -> int:
     for d in DECIMALS:

@@ -1,17 +1,10 @@
-"""The computational graph as text art, two lines per layer, lit by the current step.
+"""The computational graph as the article's Figure 2 draws it, lit by the current step.
 
-          W1↓    b1↓
-    X  ─▶ (·)✓ ─▶ (+)✓ ─▶ (σ)✓ ─▶ a2
-          W2∂    b2∂
-    a2 ◀─ (·)∂ ◀─ (+)∂ ◀─ (σ)∂ ◀─ ŷ
-    ŷ  ◀─ (J)∂ ◁─ y
-    update (W2 b2)✓  (W1 b1)
-
-Each layer's weights and bias feed its mulGate and addGate from above. Forward
-edges are green ─▶ once the value has passed, backward edges orange ◀─ once the
-gradient has; ✓ marks a computed value, ∂ a known gradient (on a parameter: its
-gradient is ready for the update); the current gate is drawn reversed
-(readable without colour).
+The layout is the engine's (core/figure.py, also printed at the top of the handout); this panel only
+styles its pieces by where the walk stands: a value above its edge and the edge are bold once computed,
+a gradient below its edge once its backward step has run, a parameter once its gradient is known and
+again once updated; the current gate (or, at an update, its parameters) is reversed. Everything not
+yet reached is dim, so the panel reads the same without colour.
 """
 
 from __future__ import annotations
@@ -21,10 +14,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from ..view import ACT_SYMBOL, BACKWARD, DIM, FORWARD, UPDATE, LinesVisual, NodeState, node_state, step_index
+from ..view import BACKWARD, DIM, FORWARD, UPDATE, LinesVisual, NodeState, node_state, step_index
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Session
+
+DEFAULT_WIDTH = 38  # the side panel's inside, before the first layout
 
 
 class GraphPanel(Static):
@@ -33,111 +28,80 @@ class GraphPanel(Static):
 
     _shown: tuple | None = None
     _lines = 0
+    _session: Session | None = None
 
     def show(self, session: Session) -> None:
         pos = session.position
-        key = (session.epoch_pass(pos.epoch)[2], pos.index)  # the epoch's steps (by identity) and the step
-        if self._shown is not None and key[0] is self._shown[0] and key[1] == self._shown[1]:
+        width = self.content_size.width or DEFAULT_WIDTH
+        key = (session.epoch_pass(pos.epoch)[2], pos.index, width)  # the epoch's steps (by identity), step, width
+        if self._shown is not None and key[0] is self._shown[0] and key[1:] == self._shown[1:]:
             return
-        self._shown = key
-        text = render_graph(session)
+        self._shown, self._session = key, session
+        text = render_graph(session, width)
         lines = text.plain.count("\n") + 1
-        # One line per layer and a few more: the same height on every step, so no new layout.
+        # The same height on every step of a scenario, so no new layout.
         self.update(LinesVisual(text), layout=lines != self._lines)
         self._lines = lines
 
-
-def _edge(t: Text, into: NodeState) -> None:
-    if into.gradient:
-        t.append(" ◀─ ", style=f"bold {BACKWARD}")
-    elif into.value:
-        t.append(" ─▶ ", style=f"bold {FORWARD}")
-    else:
-        t.append(" ─▶ ", style=DIM)
+    def on_resize(self) -> None:
+        if self._session is not None:
+            self.show(self._session)
 
 
-def _node(t: Text, label: str, s: NodeState, colour_done: str = FORWARD) -> None:
-    if s.current:
-        t.append(f"({label})", style="bold reverse")
-    elif s.gradient:
-        t.append(f"({label})", style=f"bold {BACKWARD}")
-    elif s.value or s.updated:
-        t.append(f"({label})", style=f"bold {colour_done}")
-    else:
-        t.append(f"({label})", style=DIM)
-    mark = "∂" if s.gradient else "✓" if (s.value or s.updated) else " "
-    t.append(mark, style=BACKWARD if s.gradient else colour_done)
+def _style(tag: tuple[str, ...] | None, state, current_node: str) -> str:
+    if tag is None:
+        return ""
+    role = tag[0]
+    if role == "node":
+        node = tag[1]
+        if node in ("X", "y"):
+            return "bold"
+        s: NodeState = state(node)
+        if s.current:
+            return "bold reverse"
+        if s.gradient:
+            return f"bold {BACKWARD}"
+        return f"bold {FORWARD}" if s.value else DIM
+    if role == "param":
+        _, _, gate, update = tag
+        if current_node == update:
+            return "bold reverse"
+        if state(update).updated:
+            return f"bold {UPDATE}"
+        return f"bold {BACKWARD}" if state(gate).gradient else "bold"
+    if role in ("value", "edge"):
+        source = tag[1]
+        if source in ("X", "y") or state(source).value:
+            return f"bold {FORWARD}"
+        return DIM
+    # grad: known once the backward step of the node the edge leads into has run
+    return f"bold {BACKWARD}" if state(tag[1]).gradient else DIM
 
 
-def _param(t: Text, name: str, gradient_known: bool, updated: bool) -> None:
-    """A parameter above the gate it feeds: ↓ feeding, ∂ its gradient known, ✓ updated."""
-    if updated:
-        t.append(f"{name}✓", style=f"bold {UPDATE}")
-    elif gradient_known:
-        t.append(f"{name}∂", style=f"bold {BACKWARD}")
-    else:
-        t.append(f"{name}↓", style="bold")
+def render_graph(session: Session, width: int = DEFAULT_WIDTH) -> Text:
+    from ...core.figure import graph_figure  # here: importing the engine waits until after the first frame
 
-
-def render_graph(session: Session) -> Text:
     scenario = session.scenario
     pos = session.position
     _, _, steps = session.epoch_pass(pos.epoch)
     index = step_index(steps)
     current_node = steps[pos.index - 1].node
-    n = len(scenario.layers) - 1
-    last = n + 1
 
     def state(node: str) -> NodeState:
         return node_state(index, node, pos.index, current_node)
 
-    from ...core.gates import a_symbol  # here: importing the engine waits until after the first frame
-
-    names = [a_symbol(l, last) for l in range(1, last + 1)]
-    pad = max(len(s) for s in names)
+    lines = graph_figure(scenario.layers, scenario.activation, scenario.output_activation, scenario.m, width)
     t = Text(no_wrap=True, overflow="ellipsis")
-    for l in range(1, n + 1):
-        act = scenario.output_activation if l == n else scenario.activation
-        nxt = f"mul{l + 1}" if l < n else "cost"
-        chain = Text()
-        chain.append(names[l - 1].ljust(pad), style="bold")
-        _edge(chain, state(f"mul{l}"))
-        mul_at = len(chain)
-        _node(chain, "·", state(f"mul{l}"))
-        _edge(chain, state(f"add{l}"))
-        add_at = len(chain)
-        _node(chain, "+", state(f"add{l}"))
-        _edge(chain, state(f"act{l}"))
-        _node(chain, ACT_SYMBOL.get(act, act), state(f"act{l}"))
-        _edge(chain, state(nxt))
-        chain.append(names[l], style="bold")
-        updated = state(f"update{l}").updated
-        t.append(" " * mul_at)
-        _param(t, f"W{l}", state(f"mul{l}").gradient, updated)
-        t.append(" " * (add_at - mul_at - 3))
-        _param(t, f"b{l}", state(f"add{l}").gradient, updated)
-        t.append("\n")
-        t.append_text(chain)
-        t.append("\n")
-    t.append(names[-1].ljust(pad), style="bold")
-    _edge(t, state("cost"))
-    _node(t, "J", state("cost"))
-    t.append(" ◁─ ", style=DIM)
-    t.append("y", style="bold")
+    for y, line in enumerate(lines):
+        if y:
+            t.append("\n")
+        for text, tag in line:
+            t.append(text, style=_style(tag, state, current_node) or None)
     t.append("\n")
-    t.append("update".ljust(pad), style="bold")
-    for l in range(n, 0, -1):
-        t.append(" ")
-        _node(t, f"W{l} b{l}", state(f"update{l}"), colour_done=UPDATE)
-    t.append("\n")
-    t.append("─▶", style=FORWARD)
-    t.append(" value  ", style=DIM)
-    t.append("◀─", style=BACKWARD)
-    t.append(" gradient  ", style=DIM)
-    t.append("(▮)", style="bold reverse")
-    t.append(" this step\n", style=DIM)
-    t.append("✓", style=FORWARD)
-    t.append(" value computed  ", style=DIM)
-    t.append("∂", style=BACKWARD)
-    t.append(" gradient known", style=DIM)
+    t.append("─▶ values", style=FORWARD)
+    t.append(", named above each edge\n", style=DIM)
+    t.append("◀ gradients", style=BACKWARD)
+    t.append(", below it · ", style=DIM)
+    t.append("(·)", style="reverse")
+    t.append(" this step", style=DIM)
     return t
