@@ -244,7 +244,7 @@ async def test_update_step_shows_old_new_and_change():
         old, new = step.inputs["W2"][0, 0], step.outputs["W2"][0, 0]
         assert f"{fmt(old, 3)} → {fmt(new, 3)}" in params
         matrices = body(app, "#matrices")
-        assert "∂J/∂W2" in matrices and "✎ W2" in matrices and "✎ b2" in matrices
+        assert "∂J/∂W2" in matrices and "✎ new W2" in matrices and "✎ new b2" in matrices
         await pilot.press("right")  # step 16: W2 now shown updated
         assert "updated ✓" in body(app, "#params-body")
 

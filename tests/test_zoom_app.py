@@ -99,7 +99,8 @@ async def test_chain_view_lists_the_local_derivatives_from_j_to_the_weight():
         await at_step(pilot, 14)
         await pilot.press("z", "right", "c")
         content = panel(app).content.plain
-        assert "Chain from J: ∂J/∂W1[1,2] = Σᵢ (ŷ[i,1] − y[i,1])·σ′(z3[i,1])·W2[2,1]·σ′(z2[i,2])·X[i,1]" in content
+        assert "Chain from J down to the entry" in content
+        assert "  ∂J/∂W1[1,2] = Σᵢ (ŷ[i,1] − y[i,1])·σ′(z3[i,1])·W2[2,1]·σ′(z2[i,2])·X[i,1]" in content
         assert "in f'(z3), step 9" in content and "in ∂J/∂ŷ, step 8" in content
         rows = [line for line in content.splitlines() if line.strip().startswith("i=")]
         assert len(rows) == 4
@@ -135,8 +136,9 @@ async def test_per_observation_toggle_shows_each_observations_gradient(name, com
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 def test_graph_snapshot(snap_compare, size):
-    keys = ["right"] * 10 + (["v"] if size[0] < 100 else [])  # step 11; at 80 columns the side panels on
-    assert snap_compare(BackpropApp("sleep-study"), terminal_size=size, press=keys)
+    """A deeper network's Figure 2 wraps onto more bands (sleep-study's is in test_snapshots' main screens)."""
+    keys = ["right"] * 17 + (["v"] if size[0] < 100 else [])  # step 18 of 23: δ3; at 80 columns the side panels on
+    assert snap_compare(BackpropApp("deep"), terminal_size=size, press=keys)
 
 
 def test_zoom_snapshot(snap_compare):

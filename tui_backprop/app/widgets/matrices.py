@@ -127,9 +127,10 @@ def _join_row(boxes: list[Box]) -> list[list[Piece]]:
 class Drawing:
     """A step's matrices: the lines as pieces, as a Rich `Text` (what `content` gives) and, drawn lazily, as strips."""
 
-    __slots__ = ("lines", "_text", "size", "_strips", "_base")
+    __slots__ = ("lines", "_text", "size", "_strips", "_base", "zoom_at")
 
-    def __init__(self, lines: list[list[Piece]]) -> None:
+    def __init__(self, lines: list[list[Piece]], zoom_at: int | None = None) -> None:
+        self.zoom_at = zoom_at  # the first line of the zoom under the matrices, if any
         for i, line in enumerate(lines):  # trailing blank pieces (short boxes at the end of a row) are left out
             while line and not line[-1][0].strip():
                 line = line[:-1]
@@ -333,13 +334,17 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             self._cache.move_to_end(key)
             drawing = hit[1]
         else:
-            drawing = Drawing(self.render_lines_of(step, available))
+            lines = self.render_lines_of(step, available)
+            zoom = self._zoom_lines(step, available) if not self._hide_outputs else []
+            drawing = Drawing(lines + zoom, len(lines) if zoom else None)
             self._cache[key] = (step, drawing)
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         self._shown = key
         before, self._drawing = self._drawing, drawing
         virtual = self._virtual_size()
+        if drawing.zoom_at is not None and self.cursor is not None:
+            self.call_after_refresh(self._show_zoom, drawing)
         if virtual != self.virtual_size:
             self._set_virtual_size(virtual)  # a new layout, and the whole panel is repainted
             return
@@ -348,6 +353,12 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         rows = min(self.size.height, max(drawing.size.height, before.size.height if before else 0) - scroll_y)
         if rows > 0:
             self.refresh(Region(0, 0, self.size.width, rows))
+
+    def _show_zoom(self, drawing: Drawing) -> None:
+        """Scroll the expansion under the matrices into view (a short panel shows the matrices' top only)."""
+        if drawing is self._drawing and drawing.zoom_at is not None:
+            lines = min(self.size.height, drawing.size.height - drawing.zoom_at)
+            self.scroll_to_region(Region(0, drawing.zoom_at, 1, max(lines, 1)), animate=False, x_axis=False)
 
     def _virtual_size(self) -> Size:
         """The drawing's size, but never less than the viewport less its scrollbars: while the drawing fits,
@@ -435,8 +446,6 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 used += box.width + 1
             if row:
                 lines += _join_row(row)
-        if not self._hide_outputs:
-            lines += self._zoom_lines(step, available)
         return lines
 
     def _zoom_lines(self, step: Step, available: int) -> list[list[Piece]]:
@@ -447,7 +456,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         if self.cursor is not None:
             k, i, j = self.cursor
             op = step.operations[k]
-            out += [[], *expansion_lines(op.expand(i, j), self._decimals)]
+            out += [[], *expansion_lines(op.expand(i, j), self._decimals, available)]
             if self.chain_on:
                 c = chain(self._steps, op.result, i, j) if op.result in chain_names(self._steps) else None
                 out += [[], *chain_lines(c, self._steps, self._decimals)]

@@ -20,11 +20,13 @@ HINT = "←→↑↓ move · Esc leaves · c chain from J · b per observation"
 MAX_OBSERVATIONS = 8  # observations listed in a chain; the rest are counted
 
 
-def expansion_lines(e: Expansion, decimals: int) -> list[list[Piece]]:
+def expansion_lines(e: Expansion, decimals: int, width: int) -> list[list[Piece]]:
     pad = " " * len(e.label)
     lines: list[list[Piece]] = [[(e.equation, "bold")]]
-    if e.equation.split(f" {e.arrow} ", 1)[1].split("   (η")[0] != e.symbols():  # a Σ: written out term by term
-        lines.append([(f"{pad} {e.arrow} {e.symbols()}", "")])
+    symbols = f"{pad} {e.arrow} {e.symbols()}"
+    # A Σ written out term by term, where it fits beside the numbers.
+    if e.equation.split(f" {e.arrow} ", 1)[1].split("   (η")[0] != e.symbols() and len(symbols) <= width:
+        lines.append([(symbols, "")])
     return [
         *lines,
         [(f"{pad} = {e.numbers(decimals)}", "")],
@@ -36,7 +38,10 @@ def expansion_lines(e: Expansion, decimals: int) -> list[list[Piece]]:
 def chain_lines(c: Chain | None, steps: list[Step], decimals: int) -> list[list[Piece]]:
     if c is None:
         return [[("The chain from J starts at a gradient: put the cursor on a backward step's result.", "italic")]]
-    lines: list[list[Piece]] = [[("Chain from J: ", f"bold {BACKWARD}"), (c.general(), "bold")]]
+    lines: list[list[Piece]] = [
+        [("Chain from J down to the entry, observation by observation:", f"bold {BACKWARD}")],
+        [(f"  {c.general()}", "bold")],
+    ]
     groups = c.by_observation()
     for k, paths in list(groups.items())[:MAX_OBSERVATIONS]:
         first = "·".join(factor_number(link.factor.value, decimals) for link in paths[0].links)
