@@ -39,7 +39,7 @@ GREY = "#808080"
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
-MAX_OBSERVATIONS = 8  # per-observation boxes drawn; the rest are counted
+MAX_OBSERVATIONS = 32  # per-observation boxes drawn (a batch of up to 32 in full); the rest are counted
 
 
 class Box:
