@@ -129,7 +129,7 @@ async def test_per_observation_toggle_shows_each_observations_gradient(name, com
         await pilot.press("left")  # the bias gradient: one row per observation
         assert "∂J/∂b1 observation by observation" in panel(app).content.plain
         await pilot.press("home")
-        assert "at the backward addGate and mulGate" in panel(app).content.plain
+        assert "at a layer's backward addGate and mulGate" in panel(app).content.plain
         await pilot.press("b")
         assert "observation" not in panel(app).content.plain
 

@@ -39,6 +39,7 @@ GREY = "#808080"
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
+NO_OBSERVATIONS = "Per observation: at a layer's backward addGate and mulGate, where ∂J/∂b and ∂J/∂W add up the batch."
 MAX_OBSERVATIONS = 32  # per-observation boxes drawn (a batch of up to 32 in full); the rest are counted
 
 
@@ -87,25 +88,36 @@ def _arrowed(box: Box, colour: str) -> Box:
 
 
 def _clickable(body: list[list[Piece]], k: int, max_cols: int) -> list[list[Piece]]:
-    """The same lines, each cell carrying (operation, i, j) as style meta for a click."""
+    """The same lines, each cell of the matrix carrying (operation, i, j) as style meta for a click
+    (separators and the '…' of elided rows and columns carry nothing)."""
     out = []
     for i, line in enumerate(body):
         j, new = 0, []
         for text, style in line:
-            if text.strip() and text.strip() != "…" and j < max_cols and not text.startswith("…"):
-                new.append(
-                    (
-                        text,
-                        Style.parse(style) + Style(meta={"entry": (k, i, j)})
-                        if style
-                        else Style(meta={"entry": (k, i, j)}),
-                    )
-                )
+            if j < max_cols and text.strip() and not text.strip().startswith("…"):
+                meta = Style(meta={"entry": (k, i, j)})
+                new.append((text, Style.parse(style) + meta if style else meta))
                 j += 1
             else:
                 new.append((text, style))
         out.append(new)
     return out
+
+
+def _wrap(boxes: list[Box], available: int) -> list[list[Piece]]:
+    """Boxes in rows that fit `available` columns."""
+    lines: list[list[Piece]] = []
+    row: list[Box] = []
+    used = 0
+    for box in boxes:
+        if row and used + box.width + 1 > available:
+            lines += _join_row(row)
+            row, used = [], 0
+        row.append(box)
+        used += box.width + 1
+    if row:
+        lines += _join_row(row)
+    return lines
 
 
 def _join_row(boxes: list[Box]) -> list[list[Piece]]:
@@ -435,22 +447,12 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             written = [self._box(n, a, True, colour, marks.get((k, n), frozenset()), k) for n, a in outputs]
             if written:  # the arrow travels with the first output when rows wrap
                 written[0] = _arrowed(written[0], colour)
-            items += written
-            row: list[Box] = []
-            used = 0
-            for box in items:
-                if row and used + box.width + 1 > available:
-                    lines += _join_row(row)
-                    row, used = [], 0
-                row.append(box)
-                used += box.width + 1
-            if row:
-                lines += _join_row(row)
+            lines += _wrap(items + written, available)
         return lines
 
     def _zoom_lines(self, step: Step, available: int) -> list[list[Piece]]:
         """Under the matrices: the cursor's expansion, its chain from J, each observation's contribution."""
-        from ...core.zoom import chain, chain_names, observation_contributions
+        from ...core.zoom import chain, chain_names
 
         out: list[list[Piece]] = []
         if self.cursor is not None:
@@ -461,36 +463,25 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 c = chain(self._steps, op.result, i, j) if op.result in chain_names(self._steps) else None
                 out += [[], *chain_lines(c, self._steps, self._decimals)]
         if self.observations_on:
-            out.append([])
-            parts = observation_contributions(self._steps, step)
-            if not parts:
-                out.append(
-                    [
-                        (
-                            "Per observation: at the backward addGate and mulGate of a layer, where ∂J/∂b and ∂J/∂W add up the batch.",
-                            "italic",
-                        )
-                    ]
-                )
-            for name, each, batch, mean in parts:
-                m = len(each)
-                how = f"their mean (mse, 1/m = 1/{m})" if mean else "their sum (sse): the row of ones 1ᵀ made visible"
-                out.append([(f"{display_name(name)} observation by observation: {how}", "bold")])
-                boxes = [self._box(f"i={n + 1}", a, False, "") for n, a in enumerate(each[:MAX_OBSERVATIONS])]
-                if m > MAX_OBSERVATIONS:
-                    boxes.append(
-                        Box([[(f"… {m - MAX_OBSERVATIONS} more", DIM)]], len(f"… {m - MAX_OBSERVATIONS} more"))
-                    )
-                boxes.append(
-                    _arrowed(self._box(f"{'mean' if mean else 'Σ'} = {display_name(name)}", batch, True, "bold"), "")
-                )
-                row: list[Box] = []
-                used = 0
-                for box in boxes:
-                    if row and used + box.width + 1 > available:
-                        out += _join_row(row)
-                        row, used = [], 0
-                    row.append(box)
-                    used += box.width + 1
-                out += _join_row(row)
+            out += [[], *self._observation_lines(step, available)]
+        return out
+
+    def _observation_lines(self, step: Step, available: int) -> list[list[Piece]]:
+        """Each observation's own ∂J/∂W (or ∂J/∂b) as a box, and the batch gradient as their sum or mean."""
+        from ...core.zoom import observation_contributions
+
+        parts = observation_contributions(self._steps, step)
+        if not parts:
+            return [[(NO_OBSERVATIONS, "italic")]]
+        out: list[list[Piece]] = []
+        for name, each, batch, mean in parts:
+            m = len(each)
+            how = f"their mean (mse, 1/m = 1/{m})" if mean else "their sum (sse): the row of ones 1ᵀ made visible"
+            out.append([(f"{display_name(name)} observation by observation: {how}", "bold")])
+            boxes = [self._box(f"i={n + 1}", a, False, "") for n, a in enumerate(each[:MAX_OBSERVATIONS])]
+            if m > MAX_OBSERVATIONS:
+                more = f"… {m - MAX_OBSERVATIONS} more"
+                boxes.append(Box([[(more, DIM)]], len(more)))
+            total = self._box(f"{'mean' if mean else 'Σ'} = {display_name(name)}", batch, True, "bold")
+            out += _wrap([*boxes, _arrowed(total, "")], available)
         return out
