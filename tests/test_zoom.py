@@ -212,3 +212,12 @@ def test_handout_opens_with_the_figure():
     md = trace_markdown(s, 1)
     figure = figure_text(graph_figure([2, 3, 1], "sigmoid", "sigmoid", 4, 100))
     assert md.index(figure) < md.index("## The network")
+
+
+def test_explain_text_writes_a_sum_out_term_by_term(run_cli):
+    r = run_cli("explain", "sleep-study", "--step", "14", "--entry", "dJ_dW1[2,3]")
+    equation, symbols, numbers, value = r.stdout.splitlines()
+    assert equation == "∂J/∂W1[2,3] = Σₖ X[k,2]·δ2[k,3]"
+    assert symbols.split(" = ")[1] == "X[1,2]·δ2[1,3] + X[2,2]·δ2[2,3] + X[3,2]·δ2[3,3] + X[4,2]·δ2[4,3]"
+    assert numbers.split(" = ")[1].startswith("1.0000·(−0.0094) + 0.2000·")
+    assert value.endswith("= −0.0200")

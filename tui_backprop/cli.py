@@ -230,6 +230,8 @@ def cmd_explain(args) -> int:
 
     pad = " " * len(e.label)
     print(e.equation)
+    if e.summed:
+        print(f"{pad} = {e.symbols()}")
     print(f"{pad} = {e.numbers(args.decimals)}")
     print(f"{pad} = {signed_number(e.value, args.decimals)}")
     return 0

@@ -168,6 +168,7 @@ class Expansion:
     squares: tuple[tuple[float, float], ...] = ()  # the cost's (y, ŷ) pairs
     scale: float = 1.0  # the cost's factor in front of the sum of squares
     arrow: str = "="
+    summed: bool = False  # the equation writes the terms as a Σ: written out one by one they say more
 
     @property
     def label(self) -> str:
@@ -339,7 +340,7 @@ class Operation:
             n = len(pairs)
             eq = f"J = {half}·Σ (y[i,j] − ŷ[i,j])², over all {n} entr{'y' if n == 1 else 'ies'}"
             return Expansion(self.result, (0, 0), value, eq, None, pairs, self.coefficient)
-        return Expansion(self.result, (i, j), value, eq, terms)
+        return Expansion(self.result, (i, j), value, eq, terms, summed=self.op in (MATMUL, SUM_ROWS))
 
     def json(self) -> dict:
         return {

@@ -24,8 +24,7 @@ def expansion_lines(e: Expansion, decimals: int, width: int) -> list[list[Piece]
     pad = " " * len(e.label)
     lines: list[list[Piece]] = [[(e.equation, "bold")]]
     symbols = f"{pad} {e.arrow} {e.symbols()}"
-    # A Σ written out term by term, where it fits beside the numbers.
-    if e.equation.split(f" {e.arrow} ", 1)[1].split("   (η")[0] != e.symbols() and len(symbols) <= width:
+    if e.summed and len(symbols) <= width:  # a Σ written out term by term, where it fits
         lines.append([(symbols, "")])
     return [
         *lines,
