@@ -110,7 +110,10 @@ async def test_chain_view_lists_the_local_derivatives_from_j_to_the_weight():
         assert "starts at a gradient" in panel(app).content.plain
 
 
-@pytest.mark.parametrize("name, combine", [("sleep-study", "their sum (sse)"), ("mse-batch", "their mean (mse")])
+@pytest.mark.parametrize(
+    "name, combine",
+    [("sleep-study", "their sum, as the cost is a sum"), ("mse-batch", "their mean, as the cost is an average")],
+)
 async def test_per_observation_toggle_shows_each_observations_gradient(name, combine):
     app = BackpropApp(name)
     async with app.run_test(size=SIZE) as pilot:

@@ -95,7 +95,7 @@ def _segments(layers: list[int], hidden: str, output: str, m: int) -> list[_Segm
             ),
             _Segment(
                 f"act{l}",
-                f"({FUNCTION_SYMBOL[activations[l - 1]]})",
+                f"({FUNCTION_SYMBOL.get(activations[l - 1], activations[l - 1])})",
                 f"add{l}",
                 f"z{l + 1}",
                 shape(units),

@@ -2,9 +2,10 @@
 
 Both are read off the gate model, not written by hand. The chain expands a gradient entry with its
 operation's `expand`, then expands every factor that is itself a gradient of the walk the same way,
-until only ∂J/∂ŷ (the cost′, where every path starts) and entries that are not gradients (f′(z), the
-weights, the activations) are left: each path is one product of local derivatives, and the paths of
-all observations add up to the entry.
+until only the first gradient of the backward pass (the difference ŷ − y: ∂J/∂ŷ from the cost′, or δ
+of the output where the output activation and the cost are differentiated together) and entries that
+are not gradients (f′(z), the weights, the activations) are left: each path is one product of local
+derivatives, and the paths of all observations add up to the entry.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..notation import display_name
-from .operations import FUNCTION_SYMBOL, Factor, Operation
+from .operations import ELEMENTWISE, FUNCTION_SYMBOL, Factor, Operation
 from .trace import Step
 
 Array = np.ndarray
 
-START = "dJ_dyhat"  # every chain starts at the cost′: ∂J/∂ŷ = ŷ − y
 MAX_PATHS = 2048  # a chain longer than this lists its first paths and says how many it left out
 _PARAMETER = re.compile(r"[Wb]\d+")
 
@@ -78,6 +78,15 @@ class Chain:
         return out
 
 
+def _is_start(op: Operation) -> bool:
+    """The backward pass's first gradient, c·(ŷ − y): where every chain from J starts."""
+    return op.op == ELEMENTWISE and op.difference
+
+
+def start_of(steps: list[Step]) -> Operation:
+    return next(op for s in steps if s.phase == "backward" for op in s.operations if _is_start(op))
+
+
 def _holders(steps: list[Step]) -> tuple[dict[str, tuple[Step, Operation]], dict[str, int]]:
     """Backward results → (step, operation); every matrix name → the step that shows it first."""
     results: dict[str, tuple[Step, Operation]] = {}
@@ -105,13 +114,13 @@ def _link(f: Factor, shown: dict[str, int], results: dict[str, tuple[Step, Opera
     rows = (r, "i") if not _PARAMETER.fullmatch(f.name) else (r, r)
     texts = []
     for row in rows:
-        if f.name == START:
-            op = results[START][1]
+        op = results[f.name][1] if f.name in results else None
+        if op is not None and _is_start(op):
             y, yhat = (o.name for o in op.operands)
             scale = "" if op.coefficient == 1 else "/m"
             texts.append(f"({_entry(yhat, row, c)} − {_entry(y, row, c)}){scale}")
         elif fprime is not None:  # fprime_z3 entry: σ′(z3[1,1])
-            texts.append(f"{FUNCTION_SYMBOL[fprime]}′({_entry(f.name[len('fprime_') :], row, c)})")
+            texts.append(f"{FUNCTION_SYMBOL.get(fprime, fprime)}′({_entry(f.name[len('fprime_') :], row, c)})")
         else:
             texts.append(_entry(f.name, row, c))
     return Link(f, shown[f.name], texts[0], texts[1])
@@ -120,9 +129,12 @@ def _link(f: Factor, shown: dict[str, int], results: dict[str, tuple[Step, Opera
 def chain(steps: list[Step], name: str, i: int, j: int) -> Chain:
     """The chain from J down to entry [i, j] (0-based) of the backward result `name` (e.g. dJ_dW1)."""
     results, shown = _holders(steps)
-    if name not in results or name == START:
+    if name not in results:
         raise KeyError(name)
     _, op = results[name]
+    if _is_start(op):  # the start itself: a chain of one link
+        f = Factor(name, (i, j), float(op.value[i, j]))
+        return Chain(name, (i, j), f.value, (Path(i, (_link(f, shown, results, None),)),), 1)
     value = float(op.value[i, j])
     paths: list[Path] = []
     total = 0
@@ -130,8 +142,8 @@ def chain(steps: list[Step], name: str, i: int, j: int) -> Chain:
     def walk(op: Operation, r: int, c: int, below: tuple[Link, ...]) -> None:
         nonlocal total
         for term in op.expand(r, c).terms or ():
-            upstream = [f for f in term.factors if f.name in results and f.name != START]
-            starts = [f for f in term.factors if f.name == START]
+            upstream = [f for f in term.factors if f.name in results and not _is_start(results[f.name][1])]
+            starts = [f for f in term.factors if f.name in results and _is_start(results[f.name][1])]
             links = tuple(
                 _link(f, shown, results, op.function if f.name.startswith("fprime_") else None)
                 for f in term.factors
@@ -151,8 +163,8 @@ def chain(steps: list[Step], name: str, i: int, j: int) -> Chain:
 
 
 def chain_names(steps: list[Step]) -> list[str]:
-    """The results a chain can be drawn for: every gradient of the backward pass but ∂J/∂ŷ itself."""
-    return [op.result for s in steps if s.phase == "backward" for op in s.operations if op.result != START]
+    """The results a chain can be drawn for: every gradient of the backward pass but the first, ŷ − y."""
+    return [op.result for s in steps if s.phase == "backward" for op in s.operations if not _is_start(op)]
 
 
 # --- the batch as a sum of observations ---------------------------------------------------------------
@@ -177,15 +189,17 @@ class Contributions:
 def contributions(steps: list[Step], layer: int) -> Contributions:
     """From the layer's backward mulGate (∂J/∂W_l = a_lᵀ·δ): observation k's share is a_l[k,:]ᵀ·δ[k,:].
 
-    For mse δ carries the 1/m of the average; each observation's own gradient (of its ½‖y − ŷ‖²) is m
-    times its share, and the batch gradient their mean.
+    Where the cost is an average (mse, the cross-entropies), δ carries its 1/m — the first gradient is
+    (ŷ − y)/m —, so each observation's own gradient (of its own cost) is m times its share, and the batch
+    gradient their mean.
     """
     results, _ = _holders(steps)
     _, dw = results[f"dJ_dW{layer}"]
-    step, db = results[f"dJ_db{layer}"]
+    _, db = results[f"dJ_db{layer}"]
     a, delta = (o.matrix for o in dw.operands)
-    mean = step.facts.cost == "mse"
-    scale = step.facts.m if mean else 1.0
+    share = start_of(steps).coefficient  # 1, or 1/m for an average
+    mean = share != 1
+    scale = 1.0 / share
     weights = tuple(np.outer(a[k], delta[k]) * scale for k in range(a.shape[0]))
     biases = tuple(delta[k : k + 1] * scale for k in range(a.shape[0]))
     return Contributions(layer, weights, biases, mean, dw.value, db.value)

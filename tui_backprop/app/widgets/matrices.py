@@ -476,7 +476,11 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         out: list[list[Piece]] = []
         for name, each, batch, mean in parts:
             m = len(each)
-            how = f"their mean (mse, 1/m = 1/{m})" if mean else "their sum (sse): the row of ones 1ᵀ made visible"
+            how = (
+                f"their mean, as the cost is an average (1/m = 1/{m})"
+                if mean
+                else "their sum, as the cost is a sum: the row of ones 1ᵀ made visible"
+            )
             out.append([(f"{display_name(name)} observation by observation: {how}", "bold")])
             boxes = [self._box(f"i={n + 1}", a, False, "") for n, a in enumerate(each[:MAX_OBSERVATIONS])]
             if m > MAX_OBSERVATIONS:
