@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tui_backprop.app import BackpropApp
 
@@ -54,13 +55,15 @@ def test_big_scenario(snap_compare):
 # --- quiz mode and lessons ------------------------------------------------------------------------
 
 
-def without_toasts(*keys: str):
-    """Press the keys, then clear the notifications: "Quiz mode on" lasts 3 s, so on a busy machine the
-    snapshot would catch it or not."""
+def steadily(*keys: str):
+    """Press the keys, then clear the notifications and stop the input field's cursor blinking: "Quiz mode
+    on" lasts 3 s and the cursor blinks, so on a busy machine the snapshot would catch either or not."""
 
     async def run_before(pilot) -> None:
         await pilot.press(*keys)
         pilot.app.clear_notifications()
+        for field in pilot.app.query(Input):
+            field.cursor_blink = False
         await pilot.pause()
 
     return run_before
@@ -71,18 +74,18 @@ QUIZ_STEP_3 = ("k", "right", "4", "x", "3", "enter", "right")
 
 def test_quiz_question(snap_compare):
     """Quiz on, → onto step 3 (a2 = σ(z2)): the result and its shape are hidden, the question is asked."""
-    run_before = without_toasts(*QUIZ_STEP_3)
+    run_before = steadily(*QUIZ_STEP_3)
     assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), run_before=run_before)
 
 
 def test_quiz_wrong_answer(snap_compare):
     """A wrong shape: revealed with ✗, the right shape and why (element-wise)."""
-    run_before = without_toasts(*QUIZ_STEP_3, "3", "x", "4", "enter")
+    run_before = steadily(*QUIZ_STEP_3, "3", "x", "4", "enter")
     assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), run_before=run_before)
 
 
 def test_quiz_wrong_answer_narrow(snap_compare):
-    run_before = without_toasts(*QUIZ_STEP_3, "3", "x", "4", "enter")
+    run_before = steadily(*QUIZ_STEP_3, "3", "x", "4", "enter")
     assert snap_compare(BackpropApp("sleep-study"), terminal_size=(80, 24), run_before=run_before)
 
 
