@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 
 from tui_backprop.app import BackpropApp
-from tui_backprop.app.view import fmt
+from tui_backprop.app.view import fmt, matrix_view
 from tui_backprop.app.widgets.matrices import MatricesPanel
 from tui_backprop.core import Position
 from tui_backprop.core.zoom import contributions
+from tui_backprop.notation import factor_number
 
 SIZE = (120, 40)
 
@@ -42,7 +43,7 @@ async def test_cursor_moves_over_the_result_and_shows_its_expansion_with_feeding
         X, delta2 = step.inputs["X"], step.inputs["delta2"]
         assert "∂J/∂W1[2,3] = Σₖ X[k,2]·δ2[k,3]" in content
         assert f"= {fmt(X[:, 1] @ delta2[:, 2], 3).replace('-', '−')}" in content
-        assert "1.000·(−0.009)" in content  # X[3,2]·δ2[3,3]: numbers plugged in
+        assert f"= 1.000·{factor_number(delta2[0, 2], 3)} + " in content  # X[1,2]·δ2[1,3]: numbers plugged in
         # Feeding entries reversed in their matrices as they enter: row 2 of Xᵀ, column 3 of δ2, and the entry.
         marked = reversed_cells(app)
         assert len(marked) == 4 + 4 + 1
@@ -83,12 +84,13 @@ async def test_in_quiz_mode_the_expansion_waits_for_the_answer():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("k", "right")  # step 2 asks for z2's shape; its input field has the keys
-        assert app.question is not None
-        await app.run_action("zoom")
+        assert app.main.quiz_mode.question is not None
+        await app.main.run_action("zoom")
         await pilot.pause()
         assert panel(app).entry is None and "z2[1,1]" not in panel(app).content.plain
-        app.action_quiz_give_up()
+        await pilot.press("escape")  # give up: the result is revealed
         await pilot.pause()
+        assert app.main.quiz_mode.question is None
         await pilot.press("z")
         assert panel(app).entry == ("z2", 0, 0) and "z2[1,1] = XW1[1,1] + b1[1,1]" in panel(app).content.plain
 
@@ -126,7 +128,8 @@ async def test_per_observation_toggle_shows_each_observations_gradient(name, com
         lines = content.splitlines()
         y = next(n for n, line in enumerate(lines) if "i=1  2×3" in line)
         x = lines[y].index("i=1") - 3  # the box's left border
-        assert lines[y + 1][x:].split("│")[1].split() == [fmt(v, 3) for v in c.weights[0][0]]
+        first_row = "".join(text for text, _ in matrix_view(c.weights[0], 3, 12, 6).lines[0])
+        assert lines[y + 1][x:].split("│")[1].split() == first_row.split()
         combined = np.mean(c.weights, axis=0) if c.mean else np.sum(c.weights, axis=0)
         np.testing.assert_allclose(combined, app.session.step().outputs["dJ_dW1"], rtol=1e-12)
         await pilot.press("left")  # the bias gradient: one row per observation

@@ -12,43 +12,63 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
-from ..view import BACKWARD, DIM, FORWARD, UPDATE, LinesVisual, NodeState, node_state, step_index
+from ..state import View
+from ..view import DIM, PLAIN, LinesVisual, NodeState, Palette, node_state, step_index, style
+from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Session
 
+
 DEFAULT_WIDTH = 38  # the side panel's inside, before the first layout
 
 
-class GraphPanel(Static):
+class GraphPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
+    """On a short terminal the stylesheet caps its height: then it scrolls (the cue says so)."""
+
+    BINDINGS = SCROLL_BINDINGS
+    view: var[View | None] = var(None)
+    _shown: tuple | None = None
+    _lines = 0
+
+    def compose(self):
+        yield Static(id="graph-body")
+
     def on_mount(self) -> None:
         self.border_title = "Graph"
 
-    _shown: tuple | None = None
-    _lines = 0
-    _session: Session | None = None
-
-    def show(self, session: Session) -> None:
-        pos = session.position
-        width = self.content_size.width or DEFAULT_WIDTH
-        key = (session.epoch_pass(pos.epoch)[2], pos.index, width)  # the epoch's steps (by identity), step, width
-        if self._shown is not None and key[0] is self._shown[0] and key[1:] == self._shown[1:]:
-            return
-        self._shown, self._session = key, session
-        text = render_graph(session, width)
-        lines = text.plain.count("\n") + 1
-        # The same height on every step of a scenario, so no new layout.
-        self.update(LinesVisual(text), layout=lines != self._lines)
-        self._lines = lines
+    @property
+    def content(self):
+        """What the panel shows (a visual of the text)."""
+        return self.query_one("#graph-body", Static).content
 
     def on_resize(self) -> None:
-        if self._session is not None:
-            self.show(self._session)
+        if self.view is not None:  # the figure wraps to the new width
+            self.watch_view(self.view)
+
+    def watch_view(self, view: View | None) -> None:
+        if view is None:
+            return
+        session = view.session
+        pos = session.position
+        # the epoch's steps (by identity), the step, the colours and the width the figure wraps to
+        width = self.query_one("#graph-body", Static).content_size.width or DEFAULT_WIDTH
+        key = (session.epoch_pass(pos.epoch)[2], pos.index, view.colours, width)
+        if self._shown is not None and key[0] is self._shown[0] and key[1:] == self._shown[1:]:
+            return
+        self._shown = key
+        text = render_graph(session, view.colours, width)
+        lines = text.plain.count("\n") + 1
+        # One line per layer and a few more: the same height on every step, so no new layout.
+        self.query_one("#graph-body", Static).update(LinesVisual(text), layout=lines != self._lines)
+        self._lines = lines
 
 
-def _style(tag: tuple[str, ...] | None, state, current_node: str) -> str:
+def _style(tag: tuple[str, ...] | None, state, current_node: str, c: Palette) -> str:
     if tag is None:
         return ""
     role = tag[0]
@@ -60,25 +80,23 @@ def _style(tag: tuple[str, ...] | None, state, current_node: str) -> str:
         if s.current:
             return "bold reverse"
         if s.gradient:
-            return f"bold {BACKWARD}"
-        return f"bold {FORWARD}" if s.value else DIM
+            return style("bold", c.backward)
+        return style("bold", c.forward) if s.value else DIM
     if role == "param":
         _, _, gate, update = tag
         if current_node == update:
             return "bold reverse"
         if state(update).updated:
-            return f"bold {UPDATE}"
-        return f"bold {BACKWARD}" if state(gate).gradient else "bold"
+            return style("bold", c.update)
+        return style("bold", c.backward) if state(gate).gradient else "bold"
     if role in ("value", "edge"):
         source = tag[1]
-        if source in ("X", "y") or state(source).value:
-            return f"bold {FORWARD}"
-        return DIM
+        return style("bold", c.forward) if source in ("X", "y") or state(source).value else DIM
     # grad: known once the backward step of the node the edge leads into has run
-    return f"bold {BACKWARD}" if state(tag[1]).gradient else DIM
+    return style("bold", c.backward) if state(tag[1]).gradient else DIM
 
 
-def render_graph(session: Session, width: int = DEFAULT_WIDTH) -> Text:
+def render_graph(session: Session, c: Palette = PLAIN, width: int = DEFAULT_WIDTH) -> Text:
     from ...core.figure import graph_figure  # here: importing the engine waits until after the first frame
 
     scenario = session.scenario
@@ -96,11 +114,11 @@ def render_graph(session: Session, width: int = DEFAULT_WIDTH) -> Text:
         if y:
             t.append("\n")
         for text, tag in line:
-            t.append(text, style=_style(tag, state, current_node) or None)
+            t.append(text, style=_style(tag, state, current_node, c) or None)
     t.append("\n")
-    t.append("─▶ values", style=FORWARD)
+    t.append("─▶ values", style=c.forward or None)
     t.append(", named above each edge\n", style=DIM)
-    t.append("◀ gradients", style=BACKWARD)
+    t.append("◀ gradients", style=c.backward or None)
     t.append(", below it · ", style=DIM)
     t.append("(·)", style="reverse")
     t.append(" this step", style=DIM)

@@ -23,11 +23,14 @@ from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...notation import display_name
-from ..view import DIM, PHASE_STYLE, Piece, dims, matrix_lines
+from ...notation import EXACT_ZERO, dims, display_name
+from ..state import View
+from ..view import DIM, PLAIN, Palette, Piece, matrix_view, style
+from .scrolling import SCROLL_BINDINGS, ScrollCue
 from .zoom import chain_lines, expansion_lines
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
@@ -35,7 +38,6 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
 
     from ...core import Step
 
-GREY = "#808080"
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
@@ -60,20 +62,27 @@ def _piece_len(line: list[Piece]) -> int:
     return cell_len("".join([s for s, _ in line]))
 
 
-def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str) -> Box:
-    """A bordered box: the title in the top border (left), one space of padding either side."""
-    title_len = cell_len(title)
+def matrix_box(
+    title: str, body: list[list[Piece]], written: bool, colour: str, caption: str = "", frame: str = ""
+) -> Box:
+    """A bordered box: the title in the top border (left), the caption in the bottom one, one space of
+    padding either side."""
+    title_len, caption_len = cell_len(title), cell_len(caption)
     widths = [_piece_len(line) for line in body]
-    inner = max(widths + [title_len + 2])
+    inner = max(widths + [title_len + 2, caption_len + 2])
     width = inner + 4  # border + padding
     tl, h, tr, v, bl, br = HEAVY if written else ROUNDED
-    border = f"bold {colour}" if written else GREY
+    border = style("bold", colour) if written else frame
     top = f"{tl}{h} {title} {h * (width - title_len - 5)}{tr}"
     lines: list[list[Piece]] = [[(top, border)]]
     for line, used in zip(body, widths):
         pad = inner - used
         lines.append([(f"{v} ", border), *line, (" " * pad + " ", ""), (v, border)])
-    lines.append([(f"{bl}{h * (width - 2)}{br}", border)])
+    if caption:
+        rest = h * (width - caption_len - 5)
+        lines.append([(f"{bl}{h} ", border), (caption, "italic " + DIM), (f" {rest}{br}", border)])
+    else:
+        lines.append([(f"{bl}{h * (width - 2)}{br}", border)])
     return Box(lines, width)
 
 
@@ -81,43 +90,10 @@ def _arrowed(box: Box, colour: str) -> Box:
     """The arrow into the first output, centred beside it (it travels with the box when rows wrap)."""
     mid = (box.height - 1) // 2
     lines = [
-        [("─▶ " if y == mid else "   ", f"bold {colour}" if y == mid else ""), *line]
+        [("─▶ " if y == mid else "   ", style("bold", colour) if y == mid else ""), *line]
         for y, line in enumerate(box.lines)
     ]
     return Box(lines, box.width + 3)
-
-
-def _clickable(body: list[list[Piece]], k: int, max_cols: int) -> list[list[Piece]]:
-    """The same lines, each cell of the matrix carrying (operation, i, j) as style meta for a click
-    (separators and the '…' of elided rows and columns carry nothing)."""
-    out = []
-    for i, line in enumerate(body):
-        j, new = 0, []
-        for text, style in line:
-            if j < max_cols and text.strip() and not text.strip().startswith("…"):
-                meta = Style(meta={"entry": (k, i, j)})
-                new.append((text, Style.parse(style) + meta if style else meta))
-                j += 1
-            else:
-                new.append((text, style))
-        out.append(new)
-    return out
-
-
-def _wrap(boxes: list[Box], available: int) -> list[list[Piece]]:
-    """Boxes in rows that fit `available` columns."""
-    lines: list[list[Piece]] = []
-    row: list[Box] = []
-    used = 0
-    for box in boxes:
-        if row and used + box.width + 1 > available:
-            lines += _join_row(row)
-            row, used = [], 0
-        row.append(box)
-        used += box.width + 1
-    if row:
-        lines += _join_row(row)
-    return lines
 
 
 def _join_row(boxes: list[Box]) -> list[list[Piece]]:
@@ -139,10 +115,13 @@ def _join_row(boxes: list[Box]) -> list[list[Piece]]:
 class Drawing:
     """A step's matrices: the lines as pieces, as a Rich `Text` (what `content` gives) and, drawn lazily, as strips."""
 
-    __slots__ = ("lines", "_text", "size", "_strips", "_base", "zoom_at")
+    __slots__ = ("lines", "_text", "size", "_strips", "_base", "result_at", "results", "zoom_at")
 
-    def __init__(self, lines: list[list[Piece]], zoom_at: int | None = None) -> None:
+    def __init__(
+        self, lines: list[list[Piece]], result_at: int = -1, results: str = "", zoom_at: int | None = None
+    ) -> None:
         self.zoom_at = zoom_at  # the first line of the zoom under the matrices, if any
+        self.result_at, self.results = result_at, results  # the first result's top line; the results' names
         for i, line in enumerate(lines):  # trailing blank pieces (short boxes at the end of a row) are left out
             while line and not line[-1][0].strip():
                 line = line[:-1]
@@ -173,6 +152,39 @@ class Drawing:
 _STYLES: dict[tuple[Style, str], Style] = {}
 
 
+def _clickable(body: list[list[Piece]], k: int, max_cols: int) -> list[list[Piece]]:
+    """The same lines, each cell of the matrix carrying (operation, i, j) as style meta for a click
+    (separators and the '…' of elided rows and columns carry nothing)."""
+    out = []
+    for i, line in enumerate(body):
+        j, new = 0, []
+        for text, piece in line:
+            if j < max_cols and text.strip() and not text.strip().startswith("…"):
+                meta = Style(meta={"entry": (k, i, j)})
+                new.append((text, Style.parse(piece) + meta if piece else meta))
+                j += 1
+            else:
+                new.append((text, piece))
+        out.append(new)
+    return out
+
+
+def _wrap(boxes: list[Box], available: int) -> list[list[Piece]]:
+    """Boxes in rows that fit `available` columns."""
+    lines: list[list[Piece]] = []
+    row: list[Box] = []
+    used = 0
+    for box in boxes:
+        if row and used + box.width + 1 > available:
+            lines += _join_row(row)
+            row, used = [], 0
+        row.append(box)
+        used += box.width + 1
+    if row:
+        lines += _join_row(row)
+    return lines
+
+
 def _style(base: Style, style: str) -> Style:
     key = (base, style)
     out = _STYLES.get(key)
@@ -191,37 +203,37 @@ def _to_text(lines: list[list[Piece]]) -> Text:
         if y:
             parts.append("\n")
             offset += 1
-        for s, style in line:
+        for s, piece_style in line:
             n = len(s)
-            if style and n:
-                spans.append(Span(offset, offset + n, style))
+            if piece_style and n:
+                spans.append(Span(offset, offset + n, piece_style))
             parts.append(s)
             offset += n
     return Text("".join(parts), no_wrap=True, overflow="crop", spans=spans)
 
 
-class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
+class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=False):
     """A Line API widget: only the lines on screen are drawn, and its size never depends on the step
-    (a scroll container of auto-sized content would lay the screen out twice per step)."""
+    (a scroll container of auto-sized content would lay the screen out twice per step).
 
-    # Arrows ← →, Home and End belong to the stepper (and move the entry cursor while it is on); the panel
-    # scrolls with these.
+    When the step's result is below what the panel shows, its bottom border names it."""
+
+    # ← → step, and move the entry cursor while it is on, as ↑ ↓ do (which otherwise scroll).
     BINDINGS = [
         Binding("left", "cursor(0, -1)", "Entry left", show=False),
         Binding("right", "cursor(0, 1)", "Entry right", show=False),
         Binding("up", "cursor(-1, 0)", "Entry up / scroll up", show=False),
         Binding("down", "cursor(1, 0)", "Entry down / scroll down", show=False),
         Binding("escape", "leave_cursor", "Leave the entry", show=False),
-        Binding("shift+left", "scroll_left", "Scroll left", show=False),
-        Binding("shift+right", "scroll_right", "Scroll right", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        *(b for b in SCROLL_BINDINGS if b.key not in ("up", "down")),
     ]
+    view: var[View | None] = var(None)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._step: Step | None = None
         self._decimals = 3
+        self._colours: Palette = PLAIN
         self._hide_outputs = False
         self._width = -1  # the width the drawing on show was laid out for
         self._shown: tuple | None = None  # its cache key
@@ -243,13 +255,16 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         """What the panel shows, as one Rich Text."""
         return self._drawing.text if self._drawing is not None else Text()
 
-    def show(self, step: Step, decimals: int, hide_outputs: bool = False, steps: list[Step] | None = None) -> None:
-        """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers.
-        `steps`: the epoch's steps, for the chain from J."""
-        if step is not self._step and self.cursor is not None:
+    def watch_view(self, view: View | None) -> None:
+        """Quiz mode hides the results (boxes with '?') until the student answers."""
+        if view is None:
+            return
+        if view.step is not self._step and self.cursor is not None:
             self.cursor = (0, 0, 0)  # a new step: the cursor starts again on its first entry
-        self._step, self._decimals, self._hide_outputs = step, decimals, hide_outputs
-        self._steps = steps or self._steps
+        self._step, self._decimals, self._hide_outputs = view.step, view.decimals, view.hidden
+        self._steps = view.session.epoch_pass(view.step.epoch)[2]
+        self._colours = view.colours
+        self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
         self._render_step()
 
     # --- the entry cursor -------------------------------------------------------------------------
@@ -289,7 +304,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
     def action_cursor(self, di: int, dj: int) -> None:
         if self.cursor is None or self._step is None:
             if di:  # no cursor: ↑ ↓ scroll as before
-                (self.scroll_up if di < 0 else self.scroll_down)()
+                (self.action_scroll_up if di < 0 else self.action_scroll_down)()
                 return
             raise SkipAction()  # ← → step
         k, i, j = self.cursor
@@ -325,8 +340,8 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set_virtual_size(self, size: Size) -> None:
         self.virtual_size = size
-        # As Textual's TextArea does: a ScrollView's scrollbars follow its size, not its virtual size,
-        # and would stay as they were for the old one when only the virtual size changed.
+        # Private API, as Textual's own TextArea uses it: in Textual 8.2.8 a ScrollView refreshes its
+        # scrollbars only when its own size changes, and no public call updates them for a new virtual size.
         self._refresh_scrollbars()
 
     def _available(self) -> int:
@@ -337,7 +352,16 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         assert step is not None
         available = self._available()
         zoom = (self.cursor, self.chain_on, self.observations_on) if not self._hide_outputs else None
-        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols, zoom)
+        key = (
+            id(step),
+            self._decimals,
+            self._hide_outputs,
+            available,
+            self.max_rows,
+            self.max_cols,
+            self._colours,
+            zoom,
+        )
         self._width = available
         if key == self._shown:
             return
@@ -346,9 +370,10 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             self._cache.move_to_end(key)
             drawing = hit[1]
         else:
-            lines = self.render_lines_of(step, available)
-            zoom = self._zoom_lines(step, available) if not self._hide_outputs else []
-            drawing = Drawing(lines + zoom, len(lines) if zoom else None)
+            drawing = self.drawing_of(step, available)
+            zoom_lines = self._zoom_lines(step, available) if not self._hide_outputs else []
+            if zoom_lines:
+                drawing = Drawing(drawing.lines + zoom_lines, drawing.result_at, drawing.results, len(drawing.lines))
             self._cache[key] = (step, drawing)
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
@@ -359,7 +384,9 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             self.call_after_refresh(self._show_zoom, drawing)
         if virtual != self.virtual_size:
             self._set_virtual_size(virtual)  # a new layout, and the whole panel is repainted
+            self.update_cue()
             return
+        self.update_cue()
         # The same scrollable size: repaint only the rows where either drawing has lines, no layout.
         scroll_y = round(self.scroll_y)
         rows = min(self.size.height, max(drawing.size.height, before.size.height if before else 0) - scroll_y)
@@ -408,11 +435,54 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
             title = f"✎ {label}  ?×?"
         else:
-            body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written=written, marks=marks)
-            title = f"{'✎ ' if written else ''}{label}  {dims(a)}"
+            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours, marks)
+            body = view.lines
             if result is not None:  # a click on a result's entry puts the cursor there
                 body = _clickable(body, result, self.max_cols)
-        return matrix_box(title, body, written, colour)
+            title = f"{'✎ ' if written else ''}{label}  {dims(a.shape)}"
+            if view.scale:
+                title += f"  {view.scale}"
+            return matrix_box(title, body, written, colour, EXACT_ZERO if view.exact_zero else "", self._colours.frame)
+        return matrix_box(title, body, written, colour, frame=self._colours.frame)
+
+    def below(self) -> str:
+        drawing = self._drawing
+        # The result is announced until its top border and first row are on screen.
+        bottom = round(self.scroll_y) + self.scrollable_content_region.height
+        if drawing is not None and drawing.result_at >= 0 and drawing.result_at + 2 > bottom:
+            return f"{drawing.results} below"
+        return super().below()
+
+    def drawing_of(self, step: Step, available: int) -> Drawing:
+        colour = self._colours.phase(step.phase)
+        context = [(display_name(n), a) for n, a in step.context.items()]
+        groups = [
+            (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
+            for k, op in enumerate(step.operations)
+        ]
+        marks = self._marks(step)
+        lines: list[list[Piece]] = []
+        result_at = -1
+        for k, (inputs, outputs) in enumerate(groups):
+            items = [self._box(n, a, False, colour, marks.get((k, n), frozenset())) for n, a in inputs]
+            written = [self._box(n, a, True, colour, marks.get((k, n), frozenset()), k) for n, a in outputs]
+            if written:  # the arrow travels with the first output when rows wrap
+                written[0] = _arrowed(written[0], colour)
+            first = written[0] if written and result_at < 0 else None
+            items += written
+            row: list[Box] = []
+            used = 0
+            for box in items + [None]:
+                if row and (box is None or used + box.width + 1 > available):
+                    if first in row:  # _join_row centres each box in its row
+                        result_at = len(lines) + (max(b.height for b in row) - first.height) // 2
+                    lines += _join_row(row)
+                    row, used = [], 0
+                if box is not None:
+                    row.append(box)
+                    used += box.width + 1
+        names = ", ".join(f"✎ {op.symbol}" for op in step.operations)
+        return Drawing(lines, result_at, names)
 
     def _marks(self, step: Step) -> dict[tuple[int, str], frozenset[tuple[int, int]]]:
         """(operation, operand or result symbol) → the entries to reverse, as they enter: the cursor's entry
@@ -424,31 +494,13 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         e = op.expand(i, j)
         out = {(k, op.symbol): frozenset({(i, j)})}
         for o in op.operands:
-            if e.terms is None:  # the cost: every entry of y and ŷ
+            if e.terms is None:  # the cost (and entries given directly): every entry of its operands
                 cells = {(r, c) for r in range(o.shape[0]) for c in range(o.shape[1])}
             else:
                 stored = {f.index for t in e.terms for f in t.factors if f.name == o.name}
                 cells = {(c, r) if o.transposed else (r, c) for r, c in stored}
             out[(k, o.symbol)] = frozenset(cells)
         return out
-
-    def render_lines_of(self, step: Step, available: int) -> list[list[Piece]]:
-        """One row per operation: its operands as they enter (a2ᵀ, 1ᵀ, f'(z2)) → its result."""
-        colour = PHASE_STYLE.get(step.phase, "")
-        context = [(display_name(n), a) for n, a in step.context.items()]
-        groups = [
-            (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
-            for k, op in enumerate(step.operations)
-        ]
-        marks = self._marks(step)
-        lines: list[list[Piece]] = []
-        for k, (inputs, outputs) in enumerate(groups):
-            items = [self._box(n, a, False, colour, marks.get((k, n), frozenset())) for n, a in inputs]
-            written = [self._box(n, a, True, colour, marks.get((k, n), frozenset()), k) for n, a in outputs]
-            if written:  # the arrow travels with the first output when rows wrap
-                written[0] = _arrowed(written[0], colour)
-            lines += _wrap(items + written, available)
-        return lines
 
     def _zoom_lines(self, step: Step, available: int) -> list[list[Piece]]:
         """Under the matrices: the cursor's expansion, its chain from J, each observation's contribution."""
@@ -461,7 +513,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             out += [[], *expansion_lines(op.expand(i, j), self._decimals, available)]
             if self.chain_on:
                 c = chain(self._steps, op.result, i, j) if op.result in chain_names(self._steps) else None
-                out += [[], *chain_lines(c, self._steps, self._decimals)]
+                out += [[], *chain_lines(c, self._steps, self._decimals, self._colours.backward)]
         if self.observations_on:
             out += [[], *self._observation_lines(step, available)]
         return out
@@ -473,6 +525,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         parts = observation_contributions(self._steps, step)
         if not parts:
             return [[(NO_OBSERVATIONS, "italic")]]
+        colour = self._colours.phase(step.phase)
         out: list[list[Piece]] = []
         for name, each, batch, mean in parts:
             m = len(each)
@@ -482,10 +535,10 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 else "their sum, as the cost is a sum: the row of ones 1ᵀ made visible"
             )
             out.append([(f"{display_name(name)} observation by observation: {how}", "bold")])
-            boxes = [self._box(f"i={n + 1}", a, False, "") for n, a in enumerate(each[:MAX_OBSERVATIONS])]
+            boxes = [self._box(f"i={n + 1}", a, False, colour) for n, a in enumerate(each[:MAX_OBSERVATIONS])]
             if m > MAX_OBSERVATIONS:
                 more = f"… {m - MAX_OBSERVATIONS} more"
                 boxes.append(Box([[(more, DIM)]], len(more)))
-            total = self._box(f"{'mean' if mean else 'Σ'} = {display_name(name)}", batch, True, "bold")
-            out += _wrap([*boxes, _arrowed(total, "")], available)
+            total = self._box(f"{'mean' if mean else 'Σ'} = {display_name(name)}", batch, True, colour)
+            out += _wrap([*boxes, _arrowed(total, colour)], available)
         return out

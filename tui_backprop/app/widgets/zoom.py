@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...notation import display_name, factor_number, signed_number
-from ..view import BACKWARD, DIM, Piece
+from ..view import DIM, Piece, style
 
 if TYPE_CHECKING:
     from ...core import Step
@@ -34,11 +34,11 @@ def expansion_lines(e: Expansion, decimals: int, width: int) -> list[list[Piece]
     ]
 
 
-def chain_lines(c: Chain | None, steps: list[Step], decimals: int) -> list[list[Piece]]:
+def chain_lines(c: Chain | None, steps: list[Step], decimals: int, colour: str = "") -> list[list[Piece]]:
     if c is None:
         return [[("The chain from J starts at a gradient: put the cursor on a backward step's result.", "italic")]]
     lines: list[list[Piece]] = [
-        [("Chain from J down to the entry, observation by observation:", f"bold {BACKWARD}")],
+        [("Chain from J down to the entry, observation by observation:", style("bold", colour))],
         [(f"  {c.general()}", "bold")],
     ]
     groups = c.by_observation()
