@@ -241,7 +241,7 @@ async def test_panels_show_the_step():
         assert fmt(step.outputs["dJ_dW2"][0, 0], 3) in matrices
         assert "switcher" in body(app, "#explanation-text")
         graph = body(app, "#graph")
-        assert "◀─" in graph and "─▶" in graph and "∂" in graph and "✓" in graph
+        assert "W2 3×1" in graph and "◀ δ3" in graph and "─4×3" in graph
         assert "J = 0.1446" in body(app, "#cost-text")
 
 
@@ -626,20 +626,33 @@ async def test_big_scenario_steps_smoothly():
     assert timings[BIG] < max(5 * timings[None], 60)
 
 
-def test_graph_shows_each_parameter_feeding_its_gate_and_its_gradient_state():
+def test_graph_lights_the_current_gate_and_what_has_flowed():
+    """Figure 2 styled by the walk: the current gate reversed, gradients bold once their step has run."""
+    from tui_backprop.app.view import DIM, Palette
     from tui_backprop.app.widgets.graph import render_graph
     from tui_backprop.core import Position, Session, load_bundled
 
     session = Session(load_bundled("sleep-study"))
-    lines = render_graph(session).plain.splitlines()
-    assert lines[0].split() == ["W1↓", "b1↓"] and lines[1].startswith("X  ─▶ (·)")
-    # W1 stands right above the mulGate it feeds, b1 above the addGate
-    assert lines[0].index("W1") == lines[1].index("(·)") and lines[0].index("b1") == lines[1].index("(+)")
-    session.position = Position(1, 11)  # backward mulGate of layer 2: ∂J/∂W2 is now known
-    plain = render_graph(session).plain
-    assert "W2∂" in plain and "b2∂" in plain and "W1↓" in plain
-    session.position = Position(1, 15)  # W2 and b2 updated
-    assert "W2✓" in render_graph(session).plain
+    BACKWARD, UPDATE = "yellow", "blue"
+    colours = Palette(forward="green", backward=BACKWARD, update=UPDATE)
+
+    def styles(text, sub: str, nth: int = 0) -> set[str]:
+        at = -1
+        for _ in range(nth + 1):
+            at = text.plain.index(sub, at + 1)
+        return {str(span.style) for span in text.spans if span.start <= at < span.end}
+
+    session.position = Position(1, 11)  # backward mulGate of layer 2
+    t = render_graph(session, colours, 120)
+    assert styles(t, "(·)", 1) == {"bold reverse"} and "bold reverse" not in styles(t, "(·)", 0)
+    assert styles(t, "◀ δ3") == {f"bold {BACKWARD}"} and styles(t, "◀ ∂J/∂a2") == {f"bold {BACKWARD}"}
+    assert styles(t, "◀ δ2") == {DIM}  # δ2 comes at step 12
+    assert styles(t, "W2 3×1") == {f"bold {BACKWARD}"} and styles(t, "W1 2×3") == {"bold"}
+    session.position = Position(1, 15)  # W2 and b2 updated: this step lights them
+    t = render_graph(session, colours, 120)
+    assert styles(t, "W2 3×1") == {"bold reverse"} == styles(t, "b2 1×1")
+    session.position = Position(1, 16)
+    assert styles(render_graph(session, colours, 120), "W2 3×1") == {f"bold {UPDATE}"}
 
 
 # --- text from users and files is never markup ----------------------------------------------------
@@ -821,7 +834,8 @@ async def test_a_theme_recolours_what_the_panels_draw():
         light = theme()
         assert light != dark
         matrices, graph = colours()
-        assert any(light["text-accent"] in s and "underline" in s for s in matrices)  # written cells
+        # written cells (a clickable cell's style is written back with its colour in lower case)
+        assert any(light["text-accent"].lower() in s.lower() and "underline" in s for s in matrices)
         assert light["text-error"] in matrices  # negative values
         assert any(light["text-warning"] in s for s in graph)  # the gradient's edges
         assert not any(c in s for c in dark.values() for s in matrices | graph)

@@ -58,6 +58,12 @@ def test_every_entry_expands_to_itself(name):
                 for t in e.terms or ():
                     for f in t.factors:
                         assert matrices[f.name][f.index] == f.value  # an entry of a matrix of the step, as stored
+                doc = e.json()  # what `explain --json` prints: 1-based, and Σ coefficient × Π factors is the value
+                assert doc["index"] == [i + 1, j + 1] and doc["name"] == op.result
+                if "terms" in doc:
+                    assert math.isclose(
+                        math.fsum(t["value"] for t in doc["terms"]), doc["value"], rel_tol=1e-9, abs_tol=1e-12
+                    )
 
 
 def test_the_article_backward_mulgate_enters_transposed():

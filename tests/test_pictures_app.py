@@ -63,12 +63,12 @@ async def test_cost_plot_scale_is_labelled_and_log_toggles():
         assert lines[0].startswith("0.145") and "┤" in lines[0]  # the maximum, epoch 1's J
         assert lines[-3].strip().startswith("0┤")  # linear: the axis starts at zero
         assert "1" in lines[-1] and "101" in lines[-1] and "▲" in lines[-2]
-        await pilot.press("c")
+        await pilot.press("s")
         assert chart.log_scale
         lines = chart_text(chart).splitlines()
         assert lines[-3].strip().startswith(f"{min(s.costs):.3f}"[:5])  # log: from the smallest J
-        assert app.query_one("#cost").border_subtitle == "log scale · c: linear"
-        await pilot.press("c")
+        assert app.query_one("#cost").border_subtitle == "log scale · s: linear"
+        await pilot.press("s")
         assert not chart.log_scale
 
 

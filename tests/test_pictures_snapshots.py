@@ -28,7 +28,7 @@ def test_cost_plot(snap_compare, size):
 
 
 def test_cost_plot_log_scale(snap_compare):
-    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), run_before=_keys(*TRAINED_AT_COST, "c"))
+    assert snap_compare(BackpropApp("sleep-study"), terminal_size=(120, 40), run_before=_keys(*TRAINED_AT_COST, "s"))
 
 
 @SIZES

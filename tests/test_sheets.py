@@ -145,3 +145,12 @@ def test_sheets_errors_are_one_line(tmp_path):
     assert r.returncode == 2 and "--students: expected 1 to 500, got 0" in r.stderr
     r = run("sheets", "no-such-scenario", "--students", "1", "--out", str(tmp_path / "y"))
     assert r.returncode == 1 and "no-such-scenario" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_the_full_handout_fits_400_lines_and_the_sheet_draws_no_result_shape():
+    session = Session(resolve("sleep-study"))
+    assert len(trace_markdown(session, 1).splitlines()) <= 400
+    sheet = trace_markdown(session, 1, blank=True)
+    graph = sheet.split("```text")[1].split("```")[0]
+    assert "4×2" in graph and "2×3" in graph  # X and W1 are given
+    assert "4×3" not in graph  # XW1, z2, a2 are the student's

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
-SUBCOMMANDS = ("list", "show", "check", "trace", "train", "gradcheck", "serve", "sheets", "landscape")
+SUBCOMMANDS = ("list", "show", "check", "trace", "explain", "train", "gradcheck", "serve", "sheets", "landscape")
 MAX_STUDENTS = 500
 WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
 EDGE = 3  # a large matrix prints its first and last EDGE rows and columns, as numpy does
@@ -71,7 +71,7 @@ def _app_parser() -> argparse.ArgumentParser:
         description="Step through one training iteration of a small neural network, gate by gate.",
         epilog=(
             "subcommands (each has --help): list, show SCENARIO, check FILE..., trace SCENARIO, "
-            "train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO, landscape SCENARIO"
+            "explain SCENARIO, train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO, landscape SCENARIO"
         ),
     )
     p.add_argument(
@@ -149,6 +149,17 @@ def _sub_parser() -> argparse.ArgumentParser:
     h.add_argument("--fade", action="store_true", help="work the first half of each sheet's steps")
     h.add_argument("--epochs", type=_epochs, default=1)
     h.add_argument("--decimals", type=_decimals, default=4)
+    x = sub.add_parser(
+        "explain",
+        help="one entry of a step written out as a sum of products",
+        description="Print one result entry of a step as the sum behind it, with the numbers plugged in.",
+    )
+    x.add_argument("scenario")
+    x.add_argument("--epoch", type=_epochs, default=1, help="the epoch (default 1)")
+    x.add_argument("--step", type=int, required=True, help="the step, counted from 1 as in the trace")
+    x.add_argument("--entry", required=True, help="NAME[i,j] as in the JSON trace, counted from 1, e.g. dJ_dW1[2,3]")
+    x.add_argument("--json", action="store_true", help="print {name, index, value, equation, terms} as JSON")
+    x.add_argument("--decimals", type=_decimals, default=4)
     r = sub.add_parser(
         "train", help="train many epochs without the trace", description="Train without building the trace."
     )
@@ -284,6 +295,50 @@ def cmd_trace(args) -> int:
     if session.diverged is not None:
         _err(str(session.diverged))
         return 1
+    return 0
+
+
+def cmd_explain(args) -> int:
+    import json
+    import re
+
+    from .core import Session, resolve
+
+    m = re.fullmatch(r"\s*(\w+)\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*", args.entry)
+    if m is None:
+        _err(f"--entry: expected NAME[i,j], e.g. dJ_dW1[2,3], got {args.entry!r}")
+        return 1
+    name, i, j = m.group(1), int(m.group(2)), int(m.group(3))
+    session = Session(resolve(args.scenario))
+    if args.epoch > 1 and not all(session.can_enter(e) for e in range(2, args.epoch + 1)):
+        _err(str(session.diverged))
+        return 1
+    steps = session.epoch_pass(args.epoch)[2]
+    if not 1 <= args.step <= len(steps):
+        _err(f"--step: expected 1 to {len(steps)}, got {args.step}")
+        return 1
+    step = steps[args.step - 1]
+    results = [op.result for op in step.operations]
+    if name not in results:
+        _err(f"--entry: step {step.index} ({step.title}) computes {', '.join(results)}, not {name}")
+        return 1
+    op = step.operation(name)
+    rows, cols = op.shape
+    if not (1 <= i <= rows and 1 <= j <= cols):
+        _err(f"--entry: {name} is {rows}×{cols}: expected i from 1 to {rows} and j from 1 to {cols}, got [{i},{j}]")
+        return 1
+    e = op.expand(i - 1, j - 1)
+    if args.json:
+        print(json.dumps(e.json(), ensure_ascii=False, allow_nan=False))
+        return 0
+    from .notation import signed_number
+
+    pad = " " * len(e.label)
+    print(e.equation)
+    if e.summed:
+        print(f"{pad} = {e.symbols()}")
+    print(f"{pad} = {e.numbers(args.decimals)}")
+    print(f"{pad} = {signed_number(e.value, args.decimals)}")
     return 0
 
 
@@ -578,6 +633,7 @@ COMMANDS = {
     "show": cmd_show,
     "check": cmd_check,
     "trace": cmd_trace,
+    "explain": cmd_explain,
     "train": cmd_train,
     "gradcheck": cmd_gradcheck,
     "serve": cmd_serve,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import Session, Step
+from .core.figure import LEGEND, figure_text, graph_figure
 from .core.gates import glossary
 from .core.trace import facts_of
 from .export import walk
@@ -30,6 +31,7 @@ BLANK_RESULT = "____"
 MAX_ROWS = 16  # longer matrices show their first rows, a "⋮" row and the last row
 MAX_COLS = 10
 MAX_PARAMETER_ROWS = 64  # entries listed in an epoch's before/after table
+FIGURE_WIDTH = 100  # the graph's lines in the handout: wider networks wrap
 
 PHASES = {"forward": "Forward pass", "backward": "Backward pass", "update": "Update"}
 
@@ -215,7 +217,11 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool, fade
         acts = f"{s.activation} (hidden layers), {s.output_activation} (output)"
     hidden = ", ".join(str(u) for u in s.layers[1:-1])
     title = "Worked solution" if not (blank or fade) else "Exercise sheet"
+    figure = figure_text(
+        graph_figure(s.layers, s.activation, s.output_activation, s.m, FIGURE_WIDTH, results=not (blank or fade))
+    )
     out = [f"# {s.name}", "", f"*{title}: one training iteration, gate by gate.*", ""]
+    out += ["```text", figure, "```", "", f"*The graph: {LEGEND}.*", ""]
     if s.description:
         out += [s.description, ""]
     out += [

@@ -141,24 +141,34 @@ class MatrixView:
     exact_zero: bool
 
 
+MARKED = "reverse"  # an entry under the cursor or feeding it: readable without colour
+
+
 def matrix_view(
-    a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False, colours: Palette = PLAIN
+    a: np.ndarray,
+    decimals: int,
+    max_rows: int,
+    max_cols: int,
+    written: bool = False,
+    colours: Palette = PLAIN,
+    marks: frozenset[tuple[int, int]] = frozenset(),
 ) -> MatrixView:
     """The first rows/cols of a matrix that fit, written by the shared rule (`notation.matrix_cells`:
     a power of ten for a matrix of small entries, an exact 0 lined up with its column), with '… N more'
-    lines: one list of pieces per line. Only the cells shown are formatted."""
+    lines: one list of pieces per line. Only the cells shown are formatted; `marks` (row, col) are reversed."""
     rows, cols = a.shape
     r, c = min(rows, max_rows), min(cols, max_cols)
     peak = float(abs(a).max()) if a.size else 0.0  # the whole matrix sets the scale, not the part shown
     cells = matrix_cells(a[:r, :c].tolist(), decimals, peak)
     written_style, negative = style(WRITTEN, colours.written), colours.negative
     lines: list[list[Piece]] = []
-    for row in cells.text:
+    for i, row in enumerate(cells.text):
         line: list[Piece] = []
         for j, s in enumerate(row):
             if j:
                 line.append((" ", ""))
-            line.append((s, written_style if written else negative if s.lstrip().startswith("-") else ""))
+            cell = written_style if written else negative if s.lstrip().startswith("-") else ""
+            line.append((s, style(cell, MARKED) if (i, j) in marks else cell))
         if c < cols:
             line.append(("  …", DIM))
         lines.append(line)

@@ -207,6 +207,7 @@ class Expansion:
     # entries the equation names, and those entries written into it, given the decimals.
     direct: float | None = None
     written: Callable[[int], str] | None = None
+    summed: bool = False  # the equation writes the terms as a Σ: written out one by one they say more
 
     @property
     def label(self) -> str:
@@ -423,7 +424,7 @@ class Operation:
             n = len(pairs)
             eq = f"J = {half}·Σ (y[i,j] − ŷ[i,j])², over all {n} entr{'y' if n == 1 else 'ies'}"
             return Expansion(self.result, (0, 0), value, eq, None, pairs, self.coefficient, (a.name, b.name))
-        return Expansion(self.result, (i, j), value, eq, terms)
+        return Expansion(self.result, (i, j), value, eq, terms, summed=self.op in (MATMUL, SUM_ROWS))
 
     def _expand_softmax(self, i: int, j: int, value: float, lhs: str) -> Expansion:
         z = self.operands[0]

@@ -500,6 +500,29 @@ class MainScreen(Screen[None]):
                 widget.focus()
                 return
 
+    # --- zoom ------------------------------------------------------------------------------------
+
+    def _zoom_allowed(self) -> bool:
+        if self.quiz_mode.hidden():
+            self.app.say("Answer the quiz question first; then the entries can be zoomed into.", timeout=2)
+            return False
+        return True
+
+    def action_zoom(self) -> None:
+        if self._zoom_allowed():
+            self.stop_playing()
+            self.query_one(MatricesPanel).toggle_cursor()
+
+    def action_chain(self) -> None:
+        if self._zoom_allowed():
+            self.stop_playing()
+            self.query_one(MatricesPanel).toggle_chain()
+
+    def action_observations(self) -> None:
+        panel = self.query_one(MatricesPanel)
+        panel.toggle_observations()
+        self.app.say(f"Per observation {'on' if panel.observations_on else 'off'}.", timeout=1.5, alone=True)
+
     def action_gradcheck(self) -> None:
         self.stop_playing()
         from .gradcheck import GradCheckScreen

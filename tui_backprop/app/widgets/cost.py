@@ -145,4 +145,4 @@ class CostPanel(Vertical):
             (e0, c0), (e1, c1) = known[0], known[-1]
             t.append(f"epoch {count(e0)}: {fmt(c0, digits)} → {count(e1)}: {fmt(c1, digits)}", style=DIM)
         self.query_one("#cost-text", Static).update(t)
-        self.border_subtitle = "log scale · c: linear" if self.log_scale else "c: log scale"
+        self.border_subtitle = "log scale · s: linear" if self.log_scale else "s: log scale"

@@ -19,6 +19,9 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
+from textual import events
+from textual.actions import SkipAction
+from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -28,6 +31,7 @@ from ...notation import EXACT_ZERO, dims, display_name
 from ..state import View
 from ..view import DIM, PLAIN, Palette, Piece, matrix_view, style
 from .scrolling import SCROLL_BINDINGS, ScrollCue
+from .zoom import chain_lines, expansion_lines
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
@@ -37,6 +41,8 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
+NO_OBSERVATIONS = "Per observation: at a layer's backward addGate and mulGate, where ∂J/∂b and ∂J/∂W add up the batch."
+MAX_OBSERVATIONS = 32  # per-observation boxes drawn (a batch of up to 32 in full); the rest are counted
 
 
 class Box:
@@ -109,9 +115,12 @@ def _join_row(boxes: list[Box]) -> list[list[Piece]]:
 class Drawing:
     """A step's matrices: the lines as pieces, as a Rich `Text` (what `content` gives) and, drawn lazily, as strips."""
 
-    __slots__ = ("lines", "_text", "size", "_strips", "_base", "result_at", "results")
+    __slots__ = ("lines", "_text", "size", "_strips", "_base", "result_at", "results", "zoom_at")
 
-    def __init__(self, lines: list[list[Piece]], result_at: int = -1, results: str = "") -> None:
+    def __init__(
+        self, lines: list[list[Piece]], result_at: int = -1, results: str = "", zoom_at: int | None = None
+    ) -> None:
+        self.zoom_at = zoom_at  # the first line of the zoom under the matrices, if any
         self.result_at, self.results = result_at, results  # the first result's top line; the results' names
         for i, line in enumerate(lines):  # trailing blank pieces (short boxes at the end of a row) are left out
             while line and not line[-1][0].strip():
@@ -143,13 +152,46 @@ class Drawing:
 _STYLES: dict[tuple[Style, str], Style] = {}
 
 
+def _clickable(body: list[list[Piece]], k: int, max_cols: int) -> list[list[Piece]]:
+    """The same lines, each cell of the matrix carrying (operation, i, j) as style meta for a click
+    (separators and the '…' of elided rows and columns carry nothing)."""
+    out = []
+    for i, line in enumerate(body):
+        j, new = 0, []
+        for text, piece in line:
+            if j < max_cols and text.strip() and not text.strip().startswith("…"):
+                meta = Style(meta={"entry": (k, i, j)})
+                new.append((text, Style.parse(piece) + meta if piece else meta))
+                j += 1
+            else:
+                new.append((text, piece))
+        out.append(new)
+    return out
+
+
+def _wrap(boxes: list[Box], available: int) -> list[list[Piece]]:
+    """Boxes in rows that fit `available` columns."""
+    lines: list[list[Piece]] = []
+    row: list[Box] = []
+    used = 0
+    for box in boxes:
+        if row and used + box.width + 1 > available:
+            lines += _join_row(row)
+            row, used = [], 0
+        row.append(box)
+        used += box.width + 1
+    if row:
+        lines += _join_row(row)
+    return lines
+
+
 def _style(base: Style, style: str) -> Style:
     key = (base, style)
     out = _STYLES.get(key)
     if out is None:
         if len(_STYLES) > 512:
             _STYLES.clear()
-        out = _STYLES[key] = base + Style.parse(style) if style else base
+        out = _STYLES[key] = base + (style if isinstance(style, Style) else Style.parse(style)) if style else base
     return out
 
 
@@ -176,7 +218,15 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
 
     When the step's result is below what the panel shows, its bottom border names it."""
 
-    BINDINGS = SCROLL_BINDINGS
+    # ← → step, and move the entry cursor while it is on, as ↑ ↓ do (which otherwise scroll).
+    BINDINGS = [
+        Binding("left", "cursor(0, -1)", "Entry left", show=False),
+        Binding("right", "cursor(0, 1)", "Entry right", show=False),
+        Binding("up", "cursor(-1, 0)", "Entry up / scroll up", show=False),
+        Binding("down", "cursor(1, 0)", "Entry down / scroll down", show=False),
+        Binding("escape", "leave_cursor", "Leave the entry", show=False),
+        *(b for b in SCROLL_BINDINGS if b.key not in ("up", "down")),
+    ]
     view: var[View | None] = var(None)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -192,6 +242,10 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         self._cache: OrderedDict[tuple, tuple[Step, Drawing]] = OrderedDict()
         self.max_rows = 12
         self.max_cols = 6
+        self._steps: list[Step] = []
+        self.cursor: tuple[int, int, int] | None = None  # (operation, i, j) of the step's results, 0-based
+        self.chain_on = False  # the chain from J under the expansion
+        self.observations_on = False  # each observation's contribution at the parameter gradients
 
     def on_mount(self) -> None:
         self.border_title = "Matrices"
@@ -205,10 +259,76 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         """Quiz mode hides the results (boxes with '?') until the student answers."""
         if view is None:
             return
+        if view.step is not self._step and self.cursor is not None:
+            self.cursor = (0, 0, 0)  # a new step: the cursor starts again on its first entry
         self._step, self._decimals, self._hide_outputs = view.step, view.decimals, view.hidden
+        self._steps = view.session.epoch_pass(view.step.epoch)[2]
         self._colours = view.colours
         self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
         self._render_step()
+
+    # --- the entry cursor -------------------------------------------------------------------------
+
+    @property
+    def entry(self) -> tuple[str, int, int] | None:
+        """The entry under the cursor: (result, i, j), 0-based."""
+        if self.cursor is None or self._step is None:
+            return None
+        k, i, j = self.cursor
+        return self._step.operations[k].result, i, j
+
+    def toggle_cursor(self, on: bool | None = None) -> None:
+        on = self.cursor is None if on is None else on
+        self.cursor = (0, 0, 0) if on and self.cursor is None else self.cursor if on else None
+        if not on:
+            self.chain_on = False
+        self.focus()
+        self._render_step()
+
+    def put_cursor(self, k: int, i: int, j: int) -> None:
+        self.cursor = (k, i, j)
+        self.focus()
+        self._render_step()
+
+    def toggle_chain(self) -> None:
+        self.chain_on = not self.chain_on
+        if self.chain_on and self.cursor is None:
+            self.cursor = (0, 0, 0)
+        self.focus()
+        self._render_step()
+
+    def toggle_observations(self) -> None:
+        self.observations_on = not self.observations_on
+        self._render_step()
+
+    def action_cursor(self, di: int, dj: int) -> None:
+        if self.cursor is None or self._step is None:
+            if di:  # no cursor: ↑ ↓ scroll as before
+                (self.action_scroll_up if di < 0 else self.action_scroll_down)()
+                return
+            raise SkipAction()  # ← → step
+        k, i, j = self.cursor
+        ops = self._step.operations
+        rows, cols = ops[k].shape
+        i, j = i + di, max(0, min(cols - 1, j + dj))
+        if i < 0 and k > 0:  # up from the first row: the last row of the result before
+            k -= 1
+            i = ops[k].shape[0] - 1
+        elif i >= rows and k + 1 < len(ops):
+            k, i = k + 1, 0
+        i = max(0, min(ops[k].shape[0] - 1, i))
+        self.cursor = (k, i, min(j, ops[k].shape[1] - 1))
+        self._render_step()
+
+    def action_leave_cursor(self) -> None:
+        if self.cursor is None:
+            raise SkipAction()
+        self.toggle_cursor(False)
+
+    def on_click(self, event: events.Click) -> None:
+        entry = event.style.meta.get("entry")
+        if entry is not None and not self._hide_outputs:
+            self.put_cursor(*entry)
 
     def on_resize(self) -> None:
         # Only a new width changes how the boxes wrap; a new height (the explanation under this panel
@@ -231,7 +351,17 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         step = self._step
         assert step is not None
         available = self._available()
-        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols, self._colours)
+        zoom = (self.cursor, self.chain_on, self.observations_on) if not self._hide_outputs else None
+        key = (
+            id(step),
+            self._decimals,
+            self._hide_outputs,
+            available,
+            self.max_rows,
+            self.max_cols,
+            self._colours,
+            zoom,
+        )
         self._width = available
         if key == self._shown:
             return
@@ -241,12 +371,17 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             drawing = hit[1]
         else:
             drawing = self.drawing_of(step, available)
+            zoom_lines = self._zoom_lines(step, available) if not self._hide_outputs else []
+            if zoom_lines:
+                drawing = Drawing(drawing.lines + zoom_lines, drawing.result_at, drawing.results, len(drawing.lines))
             self._cache[key] = (step, drawing)
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         self._shown = key
         before, self._drawing = self._drawing, drawing
         virtual = self._virtual_size()
+        if drawing.zoom_at is not None and self.cursor is not None:
+            self.call_after_refresh(self._show_zoom, drawing)
         if virtual != self.virtual_size:
             self._set_virtual_size(virtual)  # a new layout, and the whole panel is repainted
             self.update_cue()
@@ -257,6 +392,12 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         rows = min(self.size.height, max(drawing.size.height, before.size.height if before else 0) - scroll_y)
         if rows > 0:
             self.refresh(Region(0, 0, self.size.width, rows))
+
+    def _show_zoom(self, drawing: Drawing) -> None:
+        """Scroll the expansion under the matrices into view (a short panel shows the matrices' top only)."""
+        if drawing is self._drawing and drawing.zoom_at is not None:
+            lines = min(self.size.height, drawing.size.height - drawing.zoom_at)
+            self.scroll_to_region(Region(0, drawing.zoom_at, 1, max(lines, 1)), animate=False, x_axis=False)
 
     def _virtual_size(self) -> Size:
         """The drawing's size, but never less than the viewport less its scrollbars: while the drawing fits,
@@ -287,13 +428,17 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             return Strip.blank(width, base)
         return drawing.strip(y, base).crop_extend(scroll_x, scroll_x + width, base)
 
-    def _box(self, label: str, a: np.ndarray, written: bool, colour: str) -> Box:
+    def _box(
+        self, label: str, a: np.ndarray, written: bool, colour: str, marks=frozenset(), result: int | None = None
+    ) -> Box:
         if written and self._hide_outputs:
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
             title = f"✎ {label}  ?×?"
         else:
-            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours)
+            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours, marks)
             body = view.lines
+            if result is not None:  # a click on a result's entry puts the cursor there
+                body = _clickable(body, result, self.max_cols)
             title = f"{'✎ ' if written else ''}{label}  {dims(a.shape)}"
             if view.scale:
                 title += f"  {view.scale}"
@@ -315,11 +460,12 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
             for k, op in enumerate(step.operations)
         ]
+        marks = self._marks(step)
         lines: list[list[Piece]] = []
         result_at = -1
-        for inputs, outputs in groups:
-            items = [self._box(n, a, False, colour) for n, a in inputs]
-            written = [self._box(n, a, True, colour) for n, a in outputs]
+        for k, (inputs, outputs) in enumerate(groups):
+            items = [self._box(n, a, False, colour, marks.get((k, n), frozenset())) for n, a in inputs]
+            written = [self._box(n, a, True, colour, marks.get((k, n), frozenset()), k) for n, a in outputs]
             if written:  # the arrow travels with the first output when rows wrap
                 written[0] = _arrowed(written[0], colour)
             first = written[0] if written and result_at < 0 else None
@@ -337,3 +483,62 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
                     used += box.width + 1
         names = ", ".join(f"✎ {op.symbol}" for op in step.operations)
         return Drawing(lines, result_at, names)
+
+    def _marks(self, step: Step) -> dict[tuple[int, str], frozenset[tuple[int, int]]]:
+        """(operation, operand or result symbol) → the entries to reverse, as they enter: the cursor's entry
+        and the entries of the operands its expansion multiplies."""
+        if self.cursor is None or self._hide_outputs:
+            return {}
+        k, i, j = self.cursor
+        op = step.operations[k]
+        e = op.expand(i, j)
+        out = {(k, op.symbol): frozenset({(i, j)})}
+        for o in op.operands:
+            if e.terms is None:  # the cost (and entries given directly): every entry of its operands
+                cells = {(r, c) for r in range(o.shape[0]) for c in range(o.shape[1])}
+            else:
+                stored = {f.index for t in e.terms for f in t.factors if f.name == o.name}
+                cells = {(c, r) if o.transposed else (r, c) for r, c in stored}
+            out[(k, o.symbol)] = frozenset(cells)
+        return out
+
+    def _zoom_lines(self, step: Step, available: int) -> list[list[Piece]]:
+        """Under the matrices: the cursor's expansion, its chain from J, each observation's contribution."""
+        from ...core.zoom import chain, chain_names
+
+        out: list[list[Piece]] = []
+        if self.cursor is not None:
+            k, i, j = self.cursor
+            op = step.operations[k]
+            out += [[], *expansion_lines(op.expand(i, j), self._decimals, available)]
+            if self.chain_on:
+                c = chain(self._steps, op.result, i, j) if op.result in chain_names(self._steps) else None
+                out += [[], *chain_lines(c, self._steps, self._decimals, self._colours.backward)]
+        if self.observations_on:
+            out += [[], *self._observation_lines(step, available)]
+        return out
+
+    def _observation_lines(self, step: Step, available: int) -> list[list[Piece]]:
+        """Each observation's own ∂J/∂W (or ∂J/∂b) as a box, and the batch gradient as their sum or mean."""
+        from ...core.zoom import observation_contributions
+
+        parts = observation_contributions(self._steps, step)
+        if not parts:
+            return [[(NO_OBSERVATIONS, "italic")]]
+        colour = self._colours.phase(step.phase)
+        out: list[list[Piece]] = []
+        for name, each, batch, mean in parts:
+            m = len(each)
+            how = (
+                f"their mean, as the cost is an average (1/m = 1/{m})"
+                if mean
+                else "their sum, as the cost is a sum: the row of ones 1ᵀ made visible"
+            )
+            out.append([(f"{display_name(name)} observation by observation: {how}", "bold")])
+            boxes = [self._box(f"i={n + 1}", a, False, colour) for n, a in enumerate(each[:MAX_OBSERVATIONS])]
+            if m > MAX_OBSERVATIONS:
+                more = f"… {m - MAX_OBSERVATIONS} more"
+                boxes.append(Box([[(more, DIM)]], len(more)))
+            total = self._box(f"{'mean' if mean else 'Σ'} = {display_name(name)}", batch, True, colour)
+            out += _wrap([*boxes, _arrowed(total, colour)], available)
+        return out

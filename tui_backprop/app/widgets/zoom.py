@@ -1,0 +1,59 @@
+"""The zoom under the matrices: one entry's expansion, its chain from J, the batch as observations.
+
+Lines of pieces for the matrices panel; every number and symbol comes from the engine's Expansion,
+Chain and Contributions (core/operations.py, core/zoom.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...notation import display_name, factor_number, signed_number
+from ..view import DIM, Piece, style
+
+if TYPE_CHECKING:
+    from ...core import Step
+    from ...core.operations import Expansion
+    from ...core.zoom import Chain
+
+HINT = "←→↑↓ move · Esc leaves · c chain from J · b per observation"
+MAX_OBSERVATIONS = 8  # observations listed in a chain; the rest are counted
+
+
+def expansion_lines(e: Expansion, decimals: int, width: int) -> list[list[Piece]]:
+    pad = " " * len(e.label)
+    lines: list[list[Piece]] = [[(e.equation, "bold")]]
+    symbols = f"{pad} {e.arrow} {e.symbols()}"
+    if e.summed and len(symbols) <= width:  # a Σ written out term by term, where it fits
+        lines.append([(symbols, "")])
+    return [
+        *lines,
+        [(f"{pad} = {e.numbers(decimals)}", "")],
+        [(f"{pad} = ", ""), (signed_number(e.value, decimals), "bold underline")],
+        [(HINT, DIM)],
+    ]
+
+
+def chain_lines(c: Chain | None, steps: list[Step], decimals: int, colour: str = "") -> list[list[Piece]]:
+    if c is None:
+        return [[("The chain from J starts at a gradient: put the cursor on a backward step's result.", "italic")]]
+    lines: list[list[Piece]] = [
+        [("Chain from J down to the entry, observation by observation:", style("bold", colour))],
+        [(f"  {c.general()}", "bold")],
+    ]
+    groups = c.by_observation()
+    for k, paths in list(groups.items())[:MAX_OBSERVATIONS]:
+        first = "·".join(factor_number(link.factor.value, decimals) for link in paths[0].links)
+        more = f" + … ({len(paths)} paths through the units between)" if len(paths) > 1 else ""
+        total = sum(p.value for p in paths)
+        lines.append([(f"  i={k + 1}: {first}{more} = ", ""), (signed_number(total, decimals), "bold")])
+    left = c.total_paths - sum(len(p) for p in list(groups.values())[:MAX_OBSERVATIONS])
+    if left:
+        lines.append([(f"  … {left} more path{'s' if left != 1 else ''}", DIM)])
+    lines.append([(f"  Σ = {signed_number(c.value, decimals)}  ({c.label})", "bold")])
+    lines.append([("  where each factor is held:", DIM)])
+    for link in c.paths[0].links:
+        step = steps[link.step - 1]
+        where = f"{display_name(link.factor.name)}, step {link.step}: {step.title}"
+        lines.append([(f"    {link.general}", ""), (f"  in {where}", DIM)])
+    return lines
