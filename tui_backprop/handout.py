@@ -22,7 +22,7 @@ import numpy as np
 from .core import Session, Step
 from .core.gates import glossary
 from .core.trace import facts_of
-from .export import walk
+from .export import FIND_THE_ERROR, answer, walk
 from .notation import dims, display_name, signed_number
 
 BLANK_CELL = "______"
@@ -57,8 +57,8 @@ def _indices(n: int, limit: int) -> list[int | None]:
     return list(range(limit - 1)) + [None, n - 1]  # None: the elided middle
 
 
-def md_matrix(a: np.ndarray, decimals: int, blank: bool = False) -> str:
-    """A matrix as a Markdown table with 1-based row and column numbers."""
+def md_matrix(a: np.ndarray, decimals: int, blank: bool = False, marked: np.ndarray | None = None) -> str:
+    """A matrix as a Markdown table with 1-based row and column numbers; `marked` entries with ✗."""
     rows, cols = _indices(a.shape[0], MAX_ROWS), _indices(a.shape[1], MAX_COLS)
     header = "|   | " + " | ".join("…" if j is None else str(j + 1) for j in cols) + " |"
     rule = "|---|" + "---:|" * len(cols)
@@ -68,6 +68,8 @@ def md_matrix(a: np.ndarray, decimals: int, blank: bool = False) -> str:
             body.append("| ⋮ | " + " | ".join("⋮" for _ in cols) + " |")
             continue
         cells = ["…" if j is None else (BLANK_CELL if blank else num(a[i, j], decimals)) for j in cols]
+        if marked is not None:
+            cells = [f"{c} ✗" if j is not None and marked[i, j] else c for c, j in zip(cells, cols)]
         body.append(f"| **{i + 1}** | " + " | ".join(cells) + " |")
     return "\n".join([header, rule, *body])
 
@@ -129,7 +131,7 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> l
         acts = s.output_activation if n == 1 else s.activation
     else:
         acts = f"{s.activation} (hidden layers), {s.output_activation} (output)"
-    title = "Worked solution" if not blank else "Exercise sheet"
+    title = "Exercise sheet" if blank else "Find the error" if session.planted else "Worked solution"
     out = [f"# {s.name}", "", f"*{title}: one training iteration, gate by gate.*", ""]
     if s.description:
         out += [s.description, ""]
@@ -171,7 +173,25 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> l
             "checked against the inputs of the steps after it.",
             "",
         ]
+    if session.planted is not None:
+        out += [f"**{FIND_THE_ERROR}**", ""]
     out += ["## Shapes", "", *_shapes_table(session, steps, blank), ""]
+    return out
+
+
+def _answer_key(session: Session, decimals: int) -> list[str]:
+    """Where the mistake is, what it is, and the step's results as they should be, differing entries marked ✗."""
+    k = session.bug_step(1)
+    mistaken = session.epoch_pass(1)[2][k - 1]
+    correct = session.correct_steps(1)[k - 1]
+    out = ["## Answer key", "", answer(session), ""]
+    for name, right in correct.outputs.items():
+        wrong = mistaken.outputs[name]
+        if np.array_equal(right, wrong):
+            continue
+        marked = md_matrix(wrong, decimals, marked=right != wrong)
+        out += [f"**{display_name(name)}** as computed (differing entries marked ✗):", "", marked, ""]
+        out += [f"**{display_name(name)}** as it should be:", "", md_matrix(right, decimals), ""]
     return out
 
 
@@ -215,7 +235,7 @@ def _step(step: Step, n_steps: int, decimals: int, blank: bool) -> list[str]:
     return out
 
 
-def trace_markdown(session: Session, epochs: int, decimals: int = 4, blank: bool = False) -> str:
+def trace_markdown(session: Session, epochs: int, decimals: int = 4, blank: bool = False, answers: bool = False) -> str:
     out: list[str] = []
     for epoch, steps in walk(session, epochs):
         if epoch == 1:
@@ -240,4 +260,6 @@ def trace_markdown(session: Session, epochs: int, decimals: int = 4, blank: bool
         ]
     if session.diverged is not None:
         out += [f"**Stopped:** {session.diverged}", ""]
+    if answers:
+        out += _answer_key(session, decimals)
     return "\n".join(out).rstrip("\n") + "\n"

@@ -79,8 +79,16 @@ class BackpropApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self, scenario: Scenario | str | Path | None = None, decimals: int | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        decimals: int | None = None,
+        bug: str | None = None,
+        seed: int | None = None,
+    ) -> None:
         """`scenario`: a loaded Scenario, or a file path or bundled name (None: the default) to load.
+
+        `bug` (and `seed` for "random"): a mistake to plant in it (else its lesson's, if any).
 
         A spec is only located here (no such file or bundled name raises ScenarioError at once); it is
         loaded and validated once the first screen is painted, and a file that cannot be used ends the
@@ -100,6 +108,7 @@ class BackpropApp(App[None]):
         self.when_loaded: Callable[[], object] | None = None  # called once, when the scenario is first shown
         self.locked: frozenset[str] = frozenset()
         self.quiz_on = False
+        self._bug, self._seed = bug, seed  # for the first scenario; one opened later plants its lesson's
         if scenario is None or isinstance(scenario, (str, Path)):
             self._location = locate(scenario)
         else:
@@ -181,9 +190,12 @@ class BackpropApp(App[None]):
 
     def _use(self, scenario: Scenario) -> None:
         from ..core import Session
+        from ..core.bugs import planted_for
 
+        planted = planted_for(scenario, self._bug, self._seed)
+        self._bug = None
         self._scenario = scenario
-        self._session = Session(scenario)
+        self._session = Session(scenario, planted)
         self.locked = locked_actions(scenario.lesson)
         self.quiz_on = scenario.lesson.quiz
 

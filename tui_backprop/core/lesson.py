@@ -5,6 +5,7 @@
     message = "Predict each shape first."  # shown once at the start
     hide_panels = ["cost"]                 # panels not shown
     lock_keys = ["train", "gradcheck"]     # actions that are disabled
+    bug = "no-fprime@2"                    # plant a mistake to find (a name from `backprop-tui bugs`, or "random")
 
 Validated here as data (stdlib only); the app honours it. Every problem is a
 ScenarioError naming the field, what was expected and what was found.
@@ -21,7 +22,7 @@ from .errors import ScenarioError
 
 PANELS = ("graph", "parameters", "cost", "explanation")
 LOCKABLE = ("train", "gradcheck", "open", "play", "reset", "decimals", "quiz")
-LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys")
+LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys", "bug")
 MAX_MESSAGE = 500
 
 
@@ -31,6 +32,7 @@ class Lesson:
     message: str = ""
     hide_panels: tuple[str, ...] = ()
     lock_keys: tuple[str, ...] = ()
+    bug: str = ""  # a mistake to plant; its name is checked against the network in scenario.py
 
     def hides(self, panel: str) -> bool:
         return panel in self.hide_panels
@@ -92,5 +94,10 @@ def parse_lesson(src: str, table: Any) -> Lesson:
 
     hide = _names(src, "hide_panels", table.get("hide_panels", []), PANELS, "panel")
     lock = _names(src, "lock_keys", table.get("lock_keys", []), LOCKABLE, "action")
+    bug = table.get("bug", "")
+    if "bug" in table and (not isinstance(bug, str) or not bug.strip()):
+        raise ScenarioError(
+            src, "lesson.bug", f'expected a mistake\'s name like "no-fprime" or "random", got {_describe(bug)}'
+        )
     # quiz = true with "quiz" locked is allowed: the class stays in quiz mode.
-    return Lesson(quiz=quiz, message=message, hide_panels=hide, lock_keys=lock)
+    return Lesson(quiz=quiz, message=message, hide_panels=hide, lock_keys=lock, bug=bug.strip())

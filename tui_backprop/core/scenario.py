@@ -406,7 +406,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
 
     lesson = parse_lesson(src, doc.get("lesson"))
 
-    return Scenario(
+    scenario = Scenario(
         name=name.strip(),
         source=src,
         X=X,
@@ -420,6 +420,12 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         description=description.strip(),
         lesson=lesson,
     )
+    if lesson.bug:
+        from .bugs import plant
+        from .trace import facts_of
+
+        plant(lesson.bug, facts_of(scenario), src, "lesson.bug")  # a misspelt or inapplicable mistake fails here
+    return scenario
 
 
 _TOML_WHERE = re.compile(

@@ -10,6 +10,7 @@ not grow with the steps shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from .errors import DivergenceError
 from .network import Params, Pass, divergence_reason, train, update
 from .scenario import Scenario
 from .trace import Step, epoch_steps, steps_per_epoch
+
+if TYPE_CHECKING:
+    from .bugs import Planted
 
 CHECKPOINT_EVERY = 64
 
@@ -28,8 +32,10 @@ class Position:
 
 
 class Session:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, planted: Planted | None = None) -> None:
+        """`planted`: a mistake (core/bugs.py) every epoch of this walk makes, as buggy code would."""
         self.scenario = scenario
+        self.planted = planted
         self.net = scenario.network()
         self.n_steps = steps_per_epoch(len(scenario.params.weights))
         self.reset()
@@ -57,8 +63,8 @@ class Session:
         start = max(e for e in self._checkpoints if e <= epoch)
         params = self._checkpoints[start]
         for _ in range(epoch - start):
-            _, gw, gb = self.net.gradients(params)
-            params = update(params, gw, gb, self.scenario.learning_rate)
+            _, gw, gb = self.net.gradients(params, self.planted)
+            params = update(params, gw, gb, self.scenario.learning_rate, self.planted)
         return params
 
     def _record(self, epoch: int, cost: float) -> None:
@@ -70,11 +76,24 @@ class Session:
         if self._cached and self._cached[0] == epoch:
             return self._cached[1:]
         params = self.params_at(epoch)
-        p = self.net.full_pass(params)
+        p = self.net.full_pass(params, self.planted)
         self._record(epoch, p.cost)
-        steps = epoch_steps(self.scenario, params, epoch, p)
+        steps = epoch_steps(self.scenario, params, epoch, p, self.planted)
         self._cached = (epoch, params, p, steps)
         return params, p, steps
+
+    def correct_steps(self, epoch: int) -> list[Step]:
+        """Epoch `epoch` walked without the planted mistake, from the same starting parameters."""
+        params = self.params_at(epoch)
+        return epoch_steps(self.scenario, params, epoch, self.net.full_pass(params))
+
+    def bug_step(self, epoch: int = 1) -> int | None:
+        """The first step of `epoch` whose outputs differ from the correct walk's (None without a mistake)."""
+        if self.planted is None:
+            return None
+        from .bugs import first_difference
+
+        return first_difference(self.correct_steps(epoch), self.epoch_pass(epoch)[2])
 
     def can_enter(self, epoch: int) -> bool:
         """Whether `epoch` exists or can be computed without diverging; records divergence."""
@@ -83,7 +102,7 @@ class Session:
         if epoch > self.frontier + 1 or self.diverged is not None:
             return False
         params, p, _ = self.epoch_pass(self.frontier)
-        new = update(params, p.grad_w, p.grad_b, self.scenario.learning_rate)
+        new = update(params, p.grad_w, p.grad_b, self.scenario.learning_rate, self.planted)
         cost = self.net.cost(new)
         reason = divergence_reason(cost, self.costs[0])
         if reason is None and not all(map(_finite, new.weights + new.biases)):
@@ -127,6 +146,8 @@ class Session:
         """
         if self.diverged is not None:
             return self.diverged
+        if self.planted is not None:
+            return self._train_planted(epochs, progress)
         done = 0
         while done < epochs and self.diverged is None:
             # Train in chunks that end on checkpoint boundaries, so history stays recomputable.
@@ -147,6 +168,17 @@ class Session:
                 break
             self._set_frontier(start + len(result.costs), result.params)
             done += len(result.costs)
+        self.position = Position(self.frontier, 1)
+        self.epoch_pass(self.frontier)
+        return self.diverged
+
+    def _train_planted(self, epochs: int, progress=None) -> DivergenceError | None:
+        """Training with the mistake: epoch by epoch through the planted pass (the fast loop has no plant)."""
+        for done in range(1, epochs + 1):
+            if not self.can_enter(self.frontier + 1):
+                break
+            if progress is not None:
+                progress(done)
         self.position = Position(self.frontier, 1)
         self.epoch_pass(self.frontier)
         return self.diverged

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from .gates import (
 from .network import Params, Pass, update
 from .operations import Expansion, Operation
 from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from .bugs import Planted
 
 Array = np.ndarray
 
@@ -117,13 +121,18 @@ def walk_order(n_layers: int) -> list[tuple[GateKind, int]]:
     return order
 
 
-def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass) -> list[Step]:
-    """The steps of one epoch, given the parameters at its start and their full pass."""
+def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass, planted: Planted | None = None) -> list[Step]:
+    """The steps of one epoch, given the parameters at its start and their full pass.
+
+    With a planted mistake, `p` is the pass it was planted in; its gate is built by the mistake's kind.
+    """
     facts = facts_of(scenario)
-    new = update(params, p.grad_w, p.grad_b, scenario.learning_rate)
+    new = update(params, p.grad_w, p.grad_b, scenario.learning_rate, planted)
     walk = Walk(facts, params, p, scenario.y, new, np.ones((1, scenario.m)))
     steps = []
     for index, (kind, layer) in enumerate(walk_order(facts.n_layers), start=1):
+        if planted is not None:
+            kind = planted.kind_at(kind, layer)
         operations, context = kind.build(walk, layer)
         steps.append(Step(epoch, index, kind, layer, operations, facts, context))
     return steps
