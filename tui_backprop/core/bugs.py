@@ -271,7 +271,9 @@ def plant(spec: str, facts: Facts, src: str, field: str | None, seed: int | None
     valid = layers_of(mistake, facts)
     shown = ", ".join(str(l + 1) for l in sorted(valid))
     if not valid:
-        raise ScenarioError(src, field, f"{mistake.name} does not apply to this network: it needs {mistake.needs}")
+        raise ScenarioError(
+            src, field, f"expected a mistake this network can make, got '{spec[:40]}', which needs {mistake.needs}"
+        )
     if not at:
         return Planted(mistake, valid[0], facts.eta)
     if not mistake.layered:
