@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .describe import closest
 from .errors import ScenarioError
 from .gates import (
@@ -97,8 +98,6 @@ class FPrimeOfA(Mistake, FPrime):
         return upstream * self.fprime(activation, a)
 
     def build(self, walk, layer):
-        from .activations import ACTIVATIONS
-
         ops, context = super().build(walk, layer)
         act = ACTIVATIONS[walk.facts.activation(layer)]
         fprime = self.fprime(act, walk.p.activations[layer])
@@ -291,11 +290,6 @@ def first_difference(correct: list, mistaken: list) -> int | None:
         if any(not np.array_equal(a.outputs[k], b.outputs[k]) for k in a.outputs):
             return a.index
     return None
-
-
-def differing(correct: Array, mistaken: Array) -> Array:
-    """Where two results differ, entry by entry (a boolean mask)."""
-    return correct != mistaken
 
 
 def planted_for(scenario, spec: str | None = None, seed: int | None = None) -> Planted | None:
