@@ -22,6 +22,8 @@ from ..locate import Location, locate, peek_name
 from ..notation import display_name
 from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
+from .hunt import Hunt
+from .widgets.bug import BugPanel
 from .widgets.cost import CostPanel
 from .widgets.explanation import ExplanationPanel
 from .widgets.graph import GraphPanel
@@ -54,6 +56,8 @@ STEP_ACTIONS = frozenset(
         "gradcheck",
         "quiz",
         "quiz_give_up",
+        "mark",
+        "give_up",
     }
 )
 NOT_IN_QUIZ = {"play": "Play", "run_epoch": "Run to the end", "last": "End"}  # they would skip the questions
@@ -109,6 +113,7 @@ class BackpropApp(App[None]):
         self.locked: frozenset[str] = frozenset()
         self.quiz_on = False
         self._bug, self._seed = bug, seed  # for the first scenario; one opened later plants its lesson's
+        self.hunt: Hunt | None = None  # spot the bug: the hunt for the planted mistake, if one is planted
         if scenario is None or isinstance(scenario, (str, Path)):
             self._location = locate(scenario)
         else:
@@ -146,6 +151,7 @@ class BackpropApp(App[None]):
             with Vertical(id="main"):
                 yield Notice(id="notice")
                 yield StepPanel(id="step", classes="panel")
+                yield BugPanel(id="bug", classes="panel")
                 if not late:
                     yield QuizPanel(id="quiz", classes="panel")
                 yield MatricesPanel(id="matrices", classes="panel")
@@ -196,6 +202,7 @@ class BackpropApp(App[None]):
         self._bug = None
         self._scenario = scenario
         self._session = Session(scenario, planted)
+        self.hunt = Hunt.of(self._session)
         self.locked = locked_actions(scenario.lesson)
         self.quiz_on = scenario.lesson.quiz
 
@@ -271,6 +278,7 @@ class BackpropApp(App[None]):
                 s, self.decimals, hide_current=self._cost_hidden(), can_train="train" not in self.locked
             )
         self._show_quiz_panel()
+        self._show_bug(step)
         if self.screen is not None and self.screen_stack:
             # Short terminals: the explanation only says "answer first" while a question is open; give its rows away.
             self.screen_stack[0].set_class(hidden, "-quiz-open")
@@ -279,7 +287,8 @@ class BackpropApp(App[None]):
     def _show_header(self) -> None:
         s = self.session
         pos = s.position
-        score = f"quiz {self._score(pos.epoch)}" if self.quiz_on else ""
+        scores = [f"quiz {self._score(pos.epoch)}" if self.quiz_on else "", self.hunt.score() if self.hunt else ""]
+        score = "  ·  ".join(x for x in scores if x)
         self.query_one(StepHeader).show(
             self.scenario.name, pos.epoch, pos.index, s.n_steps, s.step().phase, self.status, score
         )
@@ -304,6 +313,8 @@ class BackpropApp(App[None]):
             return False
         if action == "stop_training":
             return self.training  # in the footer only while training
+        if action in ("mark", "give_up") and (self.hunt is None or self.hunt.over):
+            return False  # only while a planted mistake is being hunted
         if self.quiz_on and action in NOT_IN_QUIZ:
             return False  # off in quiz mode: not in the footer (on_key says why)
         if self.training and action in STEP_ACTIONS:
@@ -317,6 +328,7 @@ class BackpropApp(App[None]):
                 spec.action in self.locked
                 or spec.action == "quit"
                 or (spec.action == "stop_training" and not self.training)
+                or (spec.action in ("mark", "give_up") and (self.hunt is None or self.hunt.over))
                 or (self.quiz_on and spec.action in NOT_IN_QUIZ)
             ):
                 continue
@@ -743,6 +755,44 @@ class BackpropApp(App[None]):
         self.query_one(MatricesPanel).focus()
         if q.index == self.session.n_steps:
             self.say(f"Epoch {q.epoch} quiz: {self._score(q.epoch)}", title="Quiz score", timeout=8)
+
+    # --- spot the bug ----------------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        hunt = self.hunt
+        if hunt is None or hunt.over:
+            return
+        self.stop_playing()
+        pos = self.session.position
+        right = hunt.mark(pos.epoch, pos.index)
+        self.clear_notifications()
+        self.say(hunt.feedback(right), title="Spot the bug", severity="information" if right else "warning", timeout=8)
+        self.refresh_bindings()
+        self.refresh_view(history=False)
+
+    def action_give_up(self) -> None:
+        hunt = self.hunt
+        if hunt is None or hunt.over:
+            return
+        self.stop_playing()
+        hunt.give_up()
+        self._quiz_leave()
+        self.session.go(hunt.step)
+        self.clear_notifications()
+        self.say(f"The mistake is at step {hunt.step}: {hunt.description}.", title="Spot the bug", timeout=8)
+        self.refresh_bindings()
+        self.refresh_view(history=False)
+
+    def _show_bug(self, step) -> None:
+        """After the find (or on giving up) the planted step shows its results mistaken and correct."""
+        panel = self.query_one(BugPanel)
+        hunt = self.hunt
+        shown = hunt is not None and hunt.over and step.index == hunt.step and not self._hidden()
+        panel.display = shown
+        if shown:
+            correct = self.session.correct_steps(step.epoch)[step.index - 1]
+            headline = f"{'Found' if hunt.outcome == 'found' else 'Given up'}: the mistake is here, {hunt.name}"
+            panel.show(headline, hunt.description, step, correct, self.decimals)
 
     # --- view ------------------------------------------------------------------------------------
 

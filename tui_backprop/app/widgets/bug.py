@@ -78,7 +78,7 @@ class BugPanel(Static):
         t = Text()
         t.append(headline, style="bold")
         t.append("\n")
-        t.append(description[0].upper() + description[1:] + ".", style="italic")
+        t.append(description + ".", style="italic")  # (not capitalised: δ would become Δ)
         t.append("\n\n")
         t.append_text(comparison(mistaken, correct, decimals))
         self.update(t)
