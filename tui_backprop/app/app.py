@@ -20,9 +20,9 @@ from ..core.errors import BackpropError
 from ..core.lesson import PANELS
 from ..locate import Location, locate, peek_name
 from ..notation import display_name
+from .hunt import Hunt
 from .keys import ACTIONS, KEYS, bindings, locked_actions
 from .view import DEFAULT_DECIMALS, fmt, next_decimals
-from .hunt import Hunt
 from .widgets.bug import BugPanel
 from .widgets.cost import CostPanel
 from .widgets.explanation import ExplanationPanel
