@@ -35,6 +35,9 @@ async def test_marking_the_right_gate_reveals_the_mistake_side_by_side():
         await pilot.pause()
         assert app.hunt.step == 9 and "bug 5/5" in app.query_one(StepHeader).text_plain
         assert not app.query_one(BugPanel).display
+        titles = " ".join(c.title for c in app.get_system_commands(app.screen))
+        assert "Mark this step as the mistaken one" in titles and "Give up the hunt" in titles
+        assert "mark" in {b.action for _, b, _, _ in app.active_bindings.values() if b.show}
         await pilot.press(*["right"] * 8)
         assert app.session.position.index == 9 and not app.query_one(BugPanel).display  # nothing gives it away
         await pilot.press("m")

@@ -77,3 +77,9 @@ def test_lesson_message(snap_compare):
         await pilot.pause()
 
     assert snap_compare(BackpropApp("lesson-shapes"), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_spot_the_bug_revealed(snap_compare):
+    """A planted no-fprime@3 found at step 9: δ3 as computed beside δ3 as it should be, the differences marked."""
+    app = BackpropApp("sleep-study", bug="no-fprime@3")
+    assert snap_compare(app, terminal_size=(120, 40), press=["right"] * 8 + ["m"])

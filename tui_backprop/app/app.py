@@ -151,9 +151,9 @@ class BackpropApp(App[None]):
             with Vertical(id="main"):
                 yield Notice(id="notice")
                 yield StepPanel(id="step", classes="panel")
-                yield BugPanel(id="bug", classes="panel")
                 if not late:
                     yield QuizPanel(id="quiz", classes="panel")
+                yield BugPanel(id="bug", classes="panel")
                 yield MatricesPanel(id="matrices", classes="panel")
                 yield ExplanationPanel(id="explanation", classes="panel")
         if not late:

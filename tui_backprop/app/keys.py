@@ -142,7 +142,8 @@ KEYS: tuple[KeySpec, ...] = (
         "m",
         "mark",
         "Mark bug",
-        "Spot the bug (a planted mistake): mark the step on screen as the one that computes its result wrongly. "
+        "Spot the bug (with --bug or a lesson's bug): mark the step on screen as the one that computes its "
+        "result wrongly. "
         "A wrong mark costs a point; the hunt goes on.",
         "m",
         group="Classroom",
