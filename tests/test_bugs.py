@@ -253,6 +253,7 @@ def test_trace_markdown_is_a_find_the_error_handout_with_an_answer_key_on_reques
 
 def test_answers_and_blank_need_the_right_company():
     assert run("trace", "or", "--answers").returncode == 2
+    assert run("gradcheck", "or", "--seed", "3").returncode == 2
     assert run("trace", "or", "--bug", "no-fprime", "--format", "markdown", "--blank").returncode == 2
     bad = run("trace", "or", "--bug", "no-fprim")
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "did you mean 'no-fprime'" in bad.stderr

@@ -201,6 +201,8 @@ def _session(args):
     from .core import Session, resolve
     from .core.bugs import planted_for
 
+    if args.seed is not None and args.bug != "random":
+        _usage_error(args.command, "--seed goes with --bug random (it picks which mistake)")
     s = resolve(args.scenario)
     return Session(s, planted_for(s, args.bug, args.seed))
 

@@ -258,7 +258,11 @@ def plant(spec: str, facts: Facts, src: str, field: str | None, seed: int | None
     """The Planted mistake `spec` names (`name`, `name@N`, or `random`); a ScenarioError says why not."""
     if spec == RANDOM:
         choices = variants(facts)
-        mistake, layer = random.Random(seed).choice(choices)  # every scenario has cost-prime-sign
+        if not choices:
+            raise ScenarioError(
+                src, field, "expected a network some mistake applies to, got none (see backprop-tui bugs)"
+            )
+        mistake, layer = random.Random(seed).choice(choices)
         return Planted(mistake, layer, facts.eta)
     base, at, n_text = spec.partition("@")
     mistake = BY_NAME.get(base)
