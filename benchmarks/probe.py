@@ -97,7 +97,7 @@ async def memory(epochs: int, scenario: str | None) -> dict:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         session = find_session(app)
-        n = steps_per_epoch(len(session.scenario.params.weights))
+        n = steps_per_epoch(session.scenario)
         by_key = min(epochs, 2) * n
         await press_right(pilot, by_key)
         moved = 0
@@ -138,6 +138,8 @@ class Breakdown:
         from textual import _compositor
         from textual.widget import Widget
 
+        from tui_backprop.app.screens.main import MainScreen  # where our app publishes each step's view
+
         self.acc, self.cnt = collections.Counter(), collections.Counter()
         self._patched = []
         for cls, name in (
@@ -146,7 +148,7 @@ class Breakdown:
             (Widget, "get_content_width"),
             (_compositor.Compositor, "reflow"),
             (_compositor.Compositor, "render_update"),
-            (type(app), "refresh_view"),
+            (MainScreen, "refresh_view"),
         ):
             if hasattr(cls, name):
                 self._wrap(cls, name)

@@ -48,11 +48,32 @@ def screen_text(raw: bytes) -> str:
 
 
 class Served:
-    """`backprop-tui serve sleep-study` on a free loopback port, and its page once it answers."""
+    """`backprop-tui serve sleep-study ARGS` on a free loopback port: its page once it answers, its log,
+    the processes it started."""
 
-    def __init__(self, proc, port: int) -> None:
-        self.proc, self.port = proc, port
-        self.url = f"http://{HOST}:{port}/"
+    def __init__(self, tmp_path, *args: str) -> None:
+        import subprocess
+
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}/"
+        self.ws_url = f"ws://{HOST}:{self.port}/ws"
+        self.out_path, self.err_path = tmp_path / "serve.out", tmp_path / "serve.err"
+        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "tui_backprop", "serve", "sleep-study", "--port", str(self.port), *args],
+                cwd=ROOT,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+
+    @property
+    def log(self) -> str:
+        return self.out_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def errors(self) -> str:
+        return self.err_path.read_text(encoding="utf-8", errors="replace")
 
     def wait_for_page(self, deadline: float = 15.0) -> str:
         import time
@@ -62,8 +83,7 @@ class Served:
         last = None
         while time.monotonic() - start < deadline:
             if self.proc.poll() is not None:
-                _, err = self.proc.communicate()
-                pytest.fail(f"server exited with {self.proc.returncode}: {err.decode(errors='replace')[-500:]}")
+                pytest.fail(f"server exited with {self.proc.returncode}: {self.errors[-500:]}")
             try:
                 with urllib.request.urlopen(self.url, timeout=2) as response:
                     return response.read().decode("utf-8")
@@ -72,31 +92,98 @@ class Served:
                 time.sleep(0.2)
         pytest.fail(f"no page at {self.url} after {deadline} s: {last}")
 
+    def wait_for_log(self, text: str, deadline: float = 20.0) -> str:
+        import time
 
-@pytest.fixture
-def served():
-    import os
-    import signal
-    import subprocess
+        end = time.monotonic() + deadline
+        while text not in self.log:
+            if time.monotonic() > end:
+                pytest.fail(f"{text!r} never appeared in the server's log:\n{self.log[-1500:]}")
+            time.sleep(0.1)
+        return self.log
 
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui_backprop", "serve", "sleep-study", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        yield Served(proc, port)
-    finally:
+    def sessions(self) -> list[int]:
+        """The app processes serving browsers now: below the warm process (the server's child) they are forked from."""
+        return [p for p in descendants(self.proc.pid) if parent(p) != self.proc.pid]
+
+    def stop(self) -> None:
+        import os
+        import signal
+        import subprocess
+
         # The server and the app processes it started share the session started above.
         try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=5)
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
         except ProcessLookupError:
             pass
-        proc.communicate()
+
+
+def descendants(root: int) -> list[int]:
+    """Every live process below `root` (zombies excluded), from /proc."""
+    import os
+
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat[0] != "Z":
+            parents[int(entry)] = int(stat[1])
+    found, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [p for p, parent in parents.items() if parent == pid]
+        found += kids
+        frontier += kids
+    return found
+
+
+def parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float:
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.fixture
+def serve_with(tmp_path):
+    """Start servers with extra arguments: `serve_with("--max-sessions", "1")`; all stopped at the end."""
+    started = []
+
+    def start(*args: str) -> Served:
+        served = Served(tmp_path / str(len(started)), *args)
+        started.append(served)
+        return served
+
+    for sub in range(4):
+        (tmp_path / str(sub)).mkdir()
+    yield start
+    for served in started:
+        served.stop()
+
+
+@pytest.fixture
+def served(serve_with):
+    return serve_with()

@@ -12,12 +12,14 @@ import pytest
 from rich.console import Console
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from tui_backprop import counts
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.keys import KEYS, bindings, locked_actions
 from tui_backprop.app.screens.gradcheck import GradCheckScreen
 from tui_backprop.app.screens.help import HelpScreen
+from tui_backprop.app.screens.main import MainScreen
 from tui_backprop.app.screens.picker import PickerScreen
-from tui_backprop.app.screens.train import TrainScreen, parse_epochs
+from tui_backprop.app.screens.train import TrainScreen
 from tui_backprop.app.view import WRITTEN, fmt, matrix_text
 from tui_backprop.app.widgets.header import StepHeader
 from tui_backprop.app.widgets.notice import Notice
@@ -56,7 +58,7 @@ def test_constructor_forms(tmp_path):
     assert BackpropApp("xor").scenario.layers == resolve("xor").layers
     assert BackpropApp(resolve("and")).scenario.layers == [2, 1]
     assert BackpropApp(BIG).scenario.m == 256
-    assert BackpropApp(str(BIG), decimals=5).decimals == 5
+    assert BackpropApp(str(BIG), decimals=5).initial_decimals == 5
     with pytest.raises(ScenarioError):
         BackpropApp("no-such-scenario")
     with pytest.raises(ScenarioError):
@@ -92,10 +94,19 @@ async def test_the_first_screen_does_not_wait_for_the_scenario(monkeypatch):
         await on_ready(self)
 
     monkeypatch.setattr(BackpropApp, "on_ready", watched)
+    mounted = []
+    on_mount = MainScreen.on_mount
+
+    async def at_mount(self) -> None:  # before anything is painted: what the first frame will show
+        mounted.append(plain(self.query_one(StepHeader).content).strip())
+        await on_mount(self)
+
+    monkeypatch.setattr(MainScreen, "on_mount", at_mount)
     app = BackpropApp("sleep-study")
     app.defer_load = True  # as in a terminal (headless, the scenario is loaded on mount)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert mounted == ["Sleep and study → test score"]
         assert first == [(False, "Sleep and study → test score")]  # the first frame: the name, before the engine
         assert app.loaded and app.return_code is None
         assert app.query_one("#step").outer_size.height >= 5
@@ -139,7 +150,7 @@ async def test_key_table_drives_bindings_and_palette():
     actions = [spec.action for spec in KEYS]
     assert len(actions) == len(set(actions)), "each action declared once"
     assert [b.action for b in bindings()] == actions
-    assert [b.action for b in BackpropApp.BINDINGS] == actions
+    assert [b.action for b in MainScreen.BINDINGS] == actions
     app = BackpropApp()
     async with app.run_test(size=SIZE):
         titles = {c.title for c in app.get_system_commands(app.screen)}
@@ -231,7 +242,7 @@ async def test_panels_show_the_step():
         assert "switcher" in body(app, "#explanation-text")
         graph = body(app, "#graph")
         assert "◀─" in graph and "─▶" in graph and "∂" in graph and "✓" in graph
-        assert "J = 0.0943" in body(app, "#cost-text")
+        assert "J = 0.1446" in body(app, "#cost-text")
 
 
 async def test_update_step_shows_old_new_and_change():
@@ -245,7 +256,7 @@ async def test_update_step_shows_old_new_and_change():
         old, new = step.inputs["W2"][0, 0], step.outputs["W2"][0, 0]
         assert f"{fmt(old, 3)} → {fmt(new, 3)}" in params
         matrices = body(app, "#matrices")
-        assert "∂J/∂W2" in matrices and "✎ W2" in matrices and "✎ b2" in matrices
+        assert "∂J/∂W2" in matrices and "✎ new W2" in matrices and "✎ new b2" in matrices
         await pilot.press("right")  # step 16: W2 now shown updated
         assert "updated ✓" in body(app, "#params-body")
 
@@ -255,13 +266,13 @@ async def test_run_to_end_of_epoch():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         for _ in range(100):
-            if app._play_mode is None:
+            if app.main.playing is None:
                 break
             await pilot.pause(0.05)
         assert app.session.position == Position(1, 16)
         await pilot.press("e")  # at the end: runs through the next epoch
         for _ in range(100):
-            if app._play_mode is None:
+            if app.main.playing is None:
                 break
             await pilot.pause(0.05)
         assert app.session.position == Position(2, 16)
@@ -271,7 +282,7 @@ async def test_play_pause_and_speed():
     app = BackpropApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("plus", "plus", "plus", "plus", "plus")  # fastest: 0.1 s
-        assert app.speed == 4
+        assert app.main.speed == 4
         await pilot.press("space")
         assert "playing" in header(app)
         await pilot.pause(0.45)
@@ -282,7 +293,7 @@ async def test_play_pause_and_speed():
         await pilot.pause(0.3)
         assert app.session.position.index == reached  # paused stays put
         await pilot.press("minus")
-        assert app.speed == 3
+        assert app.main.speed == 3
 
 
 # --- train, reset, decimals ---------------------------------------------------------------------
@@ -303,17 +314,17 @@ async def test_train_default_100_epochs():
         assert "epoch 101" in header(app)
         assert "→ 101:" in body(app, "#cost-text")
         assert app.query_one("#cost-spark").display
-        assert not app.training
+        assert not app.main.trainer.running
         await pilot.press("left")  # back across the update into epoch 100
         assert s.position == Position(100, 16)
 
 
 async def test_train_rejects_bad_counts():
-    assert parse_epochs("100") == (100, "")
-    assert parse_epochs("1,000")[0] == 1000
+    assert counts.epochs("100") == 100
+    assert counts.epochs("1,000") == 1000
     for bad in ("0", "-3", "abc", "1000001", "2.5"):
-        value, error = parse_epochs(bad)
-        assert value is None and error
+        with pytest.raises(ValueError, match="expected"):
+            counts.epochs(bad)
     app = BackpropApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
@@ -342,18 +353,17 @@ async def test_training_keeps_ui_responsive():
         app.screen.query_one(Input).value = "8000"
         # Pilot.press waits for the app to be idle, which a busy worker delays: poll instead.
         enter = asyncio.create_task(pilot.press("enter"))
-        await _until(lambda: app.training)
+        await _until(lambda: app.main.trainer.running)
         assert app.query_one("#progress").has_class("-active")
         assert "training 8,000 epochs" in header(app)
         help_key = asyncio.create_task(pilot.press("question_mark"))
-        waited = await _until(lambda: isinstance(app.screen, HelpScreen))
-        assert app.training, "help opened while the worker was still training"
-        assert waited < 0.5
+        await _until(lambda: isinstance(app.screen, HelpScreen))
+        assert app.main.trainer.running, "help opened while the worker was still training"
         await enter
         await help_key
         await pilot.press("escape")
         await wait_workers(app, pilot)
-        assert not app.training and app.session.frontier == 8001
+        assert not app.main.trainer.running and app.session.frontier == 8001
         assert not app.query_one("#progress").has_class("-active")
         assert app.session.position == Position(8001, 1)
 
@@ -396,11 +406,11 @@ async def test_reset_and_decimals():
         assert app.session.position == Position(2, 2)
         await pilot.press("r")
         assert app.session.position == Position(1, 1) and app.session.frontier == 1
-        assert app.decimals == 3
+        assert app.main.decimals == 3
         seen = []
         for _ in range(4):
             await pilot.press("d")
-            seen.append(app.decimals)
+            seen.append(app.main.decimals)
         assert seen == [4, 6, 2, 3]
         await pilot.press("d")
         assert "0.3000" in body(app, "#matrices")
@@ -716,10 +726,13 @@ async def test_training_can_be_stopped():
         await pilot.press("t")
         app.screen.query_one(Input).value = "1000000"
         enter = asyncio.create_task(pilot.press("enter"))  # Pilot waits for idle, which a busy worker delays
-        await _until(lambda: app.training and app.session.frontier > 1)
+        await _until(lambda: app.main.trainer.running and app.session.frontier > 1)
         assert "stop_training" in shown()  # x Stop in the footer while training
+        progress, footer = app.query_one("#progress"), app.query_one("#footer")
+        await _until(lambda: progress.region.height == 1)
+        assert not progress.region.overlaps(footer.region)  # the bar is seen, not under the footer
         key = asyncio.create_task(pilot.press("escape"))
-        waited = await _until(lambda: not app.training, timeout=5)
+        waited = await _until(lambda: not app.main.trainer.running, timeout=5)
         await enter
         await key
         assert waited < 2.0
@@ -755,3 +768,46 @@ async def test_the_description_is_shown_in_the_picker_the_help_and_on_opening():
         toast = [n for n in app._notifications if n.title.startswith("Opened")]
         assert len(toast) == 1 and xor.name in toast[0].title and start in toast[0].message
         assert toast[0].timeout >= 10
+
+
+async def test_a_theme_recolours_what_the_panels_draw():
+    """ctrl+p → theme: the colours the panels draw in Python are the new theme's, read from its variables."""
+    from textual.color import Color
+
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right"] * 10)  # step 11: a backward step with written results and negative values
+
+        def colours() -> tuple[set[str], set[str]]:
+            matrices = {str(span.style) for span in app.query_one("#matrices").content.spans}
+            graph = {str(span.style) for span in app.query_one("#graph").content.text.spans}
+            return matrices, graph
+
+        def theme() -> dict[str, str]:
+            return {k: Color.parse(app.theme_variables[k]).hex for k in ("text-accent", "text-error", "text-warning")}
+
+        dark = theme()  # the default, textual-dark
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = theme()
+        assert light != dark
+        matrices, graph = colours()
+        assert any(light["text-accent"] in s and "underline" in s for s in matrices)  # written cells
+        assert light["text-error"] in matrices  # negative values
+        assert any(light["text-warning"] in s for s in graph)  # the gradient's edges
+        assert not any(c in s for c in dark.values() for s in matrices | graph)
+
+
+async def test_every_theme_draws():
+    """Every theme Textual offers in ctrl+p → theme, the ansi-* ones (terminal colours by number) included."""
+    app = BackpropApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right"] * 10)
+        themes = sorted(app.available_themes)
+        assert {"ansi-dark", "textual-light"} <= set(themes)
+        for name in themes:
+            app.theme = name
+            await pilot.pause()
+            assert app.main.view.colours == app.main.colours
+        await pilot.press("right")
+        assert app._exception is None and app.session.position == Position(1, 12)

@@ -98,14 +98,32 @@ CASES: dict[str, list[str]] = {
     "b-without-W.toml": ["weights.b3: expected a W3 for b3", "found no W3"],
     "empty-weights.toml": ["weights.W1: expected at least one weight matrix", "found none"],
     # choices and numbers
-    "cost-mae.toml": ["training.cost: expected one of sse, mse, got the string 'mae'"],
+    "cost-mae.toml": [
+        "training.cost: expected one of sse, mse, cross_entropy, binary_cross_entropy, got the string 'mae'"
+    ],
     "activation-softmax.toml": [
-        "training.activation: expected one of sigmoid, tanh, relu, identity, got the string 'softmax'"
+        "training.activation: expected one of sigmoid, tanh, relu, identity",
+        "softmax only as output_activation",
+        "got the string 'softmax'",
     ],
     "output-activation-number.toml": [
-        "training.output_activation: expected one of sigmoid, tanh, relu, identity, got the number 1"
+        "training.output_activation: expected one of sigmoid, tanh, relu, identity, softmax, got the number 1"
     ],
     "lr-zero.toml": ["training.learning_rate: expected a finite number > 0, got the number 0"],
+    # a lesson's questions
+    "lesson-values-unknown.toml": [
+        "lesson.values item 1",
+        "the name of a result of the walk",
+        "'dJ_dw2'",
+        "did you mean 'dJ_dW2'",
+    ],
+    "lesson-values-entry.toml": [
+        "lesson.values item 1",
+        "an entry of dJ_dW2 (3×1), rows 1–3 and columns 1–1, got [4,1]",
+    ],
+    "lesson-values-syntax.toml": ["lesson.values item 1", "like 'dJ_dW2[2,1]'", "'dJ_dW2(2,1)'"],
+    "lesson-tolerance.toml": ["lesson.tolerance: expected a number > 0, got the number -0.1"],
+    "lesson-fade.toml": ["lesson.fade: expected true or false, got the string 'yes'"],
     "lr-negative.toml": ["training.learning_rate: expected a finite number > 0, got the number -1"],
     "lr-string.toml": ["training.learning_rate: expected a finite number > 0, got the string 'fast'"],
     "lr-boolean.toml": ["training.learning_rate: expected a finite number > 0, got the boolean true"],
@@ -123,6 +141,45 @@ CASES: dict[str, list[str]] = {
     "layers-not-a-list.toml": ["network.layers: expected a list", "got the string '2, 3, 1'"],
     "seed-negative.toml": ["network.seed: expected a non-negative integer, got the number -1"],
     "code-is-not-run.toml": ["training.learning_rate: expected a finite number > 0, got the string '__import__"],
+    # classification outputs: pairings and targets
+    "softmax-with-sse.toml": [
+        'training.output_activation: expected softmax only with cost = "cross_entropy"',
+        'got cost = "sse"',
+    ],
+    "bce-softmax-output.toml": [
+        'training.output_activation: expected softmax only with cost = "cross_entropy"',
+        'got cost = "binary_cross_entropy"',
+    ],
+    "cross-entropy-sigmoid-output.toml": [
+        'training.output_activation: expected "softmax" with cost = "cross_entropy", got "sigmoid"',
+        '"binary_cross_entropy"',
+    ],
+    "bce-identity-output.toml": [
+        'training.output_activation: expected "sigmoid" with cost = "binary_cross_entropy", got "identity"'
+    ],
+    "softmax-one-output.toml": [
+        "training.output_activation: expected at least 2 output units for softmax (one per class), got 1"
+    ],
+    "cross-entropy-y-sum.toml": ["y row 2: expected a distribution over the classes for cross_entropy", "a sum of 0.9"],
+    "cross-entropy-y-negative.toml": [
+        "y row 1, column 2: expected a probability between 0 and 1 for cross_entropy, got -0.2"
+    ],
+    "bce-y-above-one.toml": ["y row 2, column 1: expected a target between 0 and 1 for binary_cross_entropy, got 1.5"],
+    # optimizers
+    "optimizer-unknown.toml": [
+        "training.optimizer: expected one of sgd, momentum, adam, got the string 'adamw'",
+        "did you mean 'adam'",
+    ],
+    "optimizer-number.toml": ["training.optimizer: expected one of sgd, momentum, adam, got the number 1"],
+    "unknown-optimizer-key.toml": ["training.beta_1: unknown key", "did you mean 'beta1'"],
+    "momentum-one.toml": ["training.momentum: expected a number ≥ 0 and < 1, got the number 1.0"],
+    "momentum-string.toml": ["training.momentum: expected a number ≥ 0 and < 1, got the string '0.9'"],
+    "momentum-with-adam.toml": ['training.momentum: expected only with optimizer = "momentum", got optimizer = "adam"'],
+    "beta1-without-adam.toml": ['training.beta1: expected only with optimizer = "adam", got optimizer = "sgd"'],
+    "beta1-one.toml": ["training.beta1: expected a number ≥ 0 and < 1, got the number 1"],
+    "beta2-negative.toml": ["training.beta2: expected a number ≥ 0 and < 1, got the number -0.001"],
+    "eps-zero.toml": ["training.eps: expected a number > 0 and at most 1, got the number 0.0"],
+    "eps-nan.toml": ["training.eps: expected a number > 0 and at most 1, got the number nan"],
     # documented limits
     "limit-units.toml": ["network.layers: expected at most 512 units in layer 2, got 100000"],
     "limit-weight-layers.toml": ["network.layers: expected at most 10 weight layers, got 13"],
@@ -140,6 +197,9 @@ SUBSET = [
     "shape-b1.toml",
     "unknown-training-key.toml",
     "lr-nan.toml",
+    "softmax-with-sse.toml",
+    "cross-entropy-y-sum.toml",
+    "momentum-with-adam.toml",
 ]
 
 

@@ -38,3 +38,22 @@ def test_quick_benchmark_run_prints_every_figure():
     else:
         assert " ratio " in torch, torch
     assert "| figure |" in out.stdout  # the README table
+
+
+def test_quick_classroom_benchmark_prints_every_figure():
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.classroom", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("machine: ")
+    for name in ("join", "key", "memory"):
+        line = next((l for l in lines if l.split(" ", 1)[0] == name), None)
+        assert line is not None and " ratio " in line, out.stdout
+    left = next(l for l in lines if l.startswith("left "))
+    assert "serve 0," in left, left  # no app process outlives the class
+    assert "| figure |" in out.stdout

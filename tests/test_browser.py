@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import HOST, screen_text
+from conftest import HOST, alive, screen_text
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -75,12 +77,18 @@ def wait_for(page, frames: Frames, pattern: re.Pattern, since: int = 0, timeout:
         page.wait_for_timeout(100)  # lets Playwright deliver the frame events
 
 
-def only_local(route) -> None:
-    """The page asks Google for a font: no traffic leaves 127.0.0.1."""
-    if route.request.url.startswith(f"http://{HOST}") or route.request.url.startswith(f"ws://{HOST}"):
-        route.continue_()
-    else:
-        route.abort()
+class OnlyLocal:
+    """Lets requests to 127.0.0.1 through and records (and blocks) any other: an offline classroom."""
+
+    def __init__(self) -> None:
+        self.elsewhere: list[str] = []
+
+    def __call__(self, route) -> None:
+        if route.request.url.startswith(f"http://{HOST}") or route.request.url.startswith(f"ws://{HOST}"):
+            route.continue_()
+        else:
+            self.elsewhere.append(route.request.url)
+            route.abort()
 
 
 def test_arrow_key_in_the_browser_moves_the_stepper(server_url, tmp_path):
@@ -92,6 +100,7 @@ def test_arrow_key_in_the_browser_moves_the_stepper(server_url, tmp_path):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
+            only_local = OnlyLocal()
             page.route("**/*", only_local)
             page.on("websocket", frames.on_websocket)
             page.goto(server_url)
@@ -108,6 +117,49 @@ def test_arrow_key_in_the_browser_moves_the_stepper(server_url, tmp_path):
             wait_for(page, frames, STEP_2, since=mark)
             page.wait_for_timeout(700)
             after = page.screenshot(path=str(shots / "browser-step2.png"))
+            fonts = page.evaluate("document.fonts.check('16px \"Roboto Mono\"')")
         finally:
             browser.close()
     assert before != after, "the page looked the same after →"
+    assert only_local.elsewhere == [], only_local.elsewhere
+    assert fonts  # the terminal's font, from the server itself
+
+
+def chromium(tmp_path, *args: str) -> list[str]:
+    return [CHROMIUM, *CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
+
+
+def test_a_browser_that_loads_the_page_and_exits_leaves_no_process(served, tmp_path):
+    """The report's case: headless Chromium takes a screenshot and exits, mid-start or just after."""
+    served.wait_for_page()
+    for _ in range(3):
+        subprocess.run(
+            chromium(tmp_path, "--virtual-time-budget=3000", f"--screenshot={tmp_path / 'shot.png'}", served.url),
+            capture_output=True,
+            timeout=120,
+        )
+    served.wait_for_log("joined")
+    end = time.monotonic() + 30
+    while served.sessions() and time.monotonic() < end:
+        time.sleep(0.2)
+    assert served.sessions() == [], f"app processes left: {served.sessions()}"
+    assert "(0 connected)" in served.log.splitlines()[-1]
+
+
+def test_a_killed_browser_leaves_no_process(served, tmp_path):
+    served.wait_for_page()
+    browser = subprocess.Popen(
+        chromium(tmp_path, served.url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        served.wait_for_log("joined (1 connected)", deadline=60)
+        apps = served.sessions()
+        assert len(apps) == 1
+    finally:
+        os.killpg(browser.pid, signal.SIGKILL)  # the browser and its renderers, at once
+        browser.wait()
+    end = time.monotonic() + 30
+    while alive(apps[0]) and time.monotonic() < end:
+        time.sleep(0.2)
+    assert not alive(apps[0]), "the app process outlived its browser"
+    served.wait_for_log("(0 connected)")

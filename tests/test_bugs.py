@@ -55,8 +55,35 @@ def test_every_mistake_applies_to_some_bundled_scenario_and_some_do_not_apply_ev
     assert "bias-mean" not in by_scenario["mse-batch"]  # the cost averages there: the mean is right
     assert "stale-weights" not in by_scenario["and"]  # no hidden layer: nothing is sent back through W1
     relu = [Planted(m, l, 1.0).name for n, m, l in CASES if n == "relu-hidden"]
-    assert "no-fprime@2" in relu and "no-fprime@3" not in relu  # identity output: f' = 1, nothing to forget
-    assert "fprime-of-a" not in by_scenario["relu-hidden"]  # relu'(a) = relu'(z), identity' = 1
+    assert "fprime-of-a@3" in relu and "fprime-of-a@2" not in relu  # relu'(a) = relu'(z) at the hidden layer
+
+
+def layered_names(scenario: str) -> set[str]:
+    return {Planted(m, l, 1.0).name for n, m, l in CASES if n == scenario}
+
+
+@pytest.mark.parametrize("scenario", ["softmax-classes", "xor-bce"])
+def test_a_fused_output_has_no_cost_prime_or_output_fprime_to_get_wrong(scenario):
+    """Cross-entropy's δ at the output is one fused step (ŷ − y)/m: no ∂J/∂ŷ step, no f′ of the output."""
+    shown = layered_names(scenario)
+    assert not {"cost-prime-sign", "mse-no-1-over-m", "no-fprime@3", "fprime-of-a@3"} & shown
+    assert "no-fprime@2" in shown and "bias-first-row@3" in shown  # the layers below still have theirs
+    with pytest.raises(ScenarioError, match="fused"):
+        session(scenario, "cost-prime-sign")
+
+
+@pytest.mark.parametrize("scenario", ["sleep-momentum", "sleep-adam"])
+def test_update_sign_and_stale_weights_are_plain_gradient_descent_mistakes(scenario):
+    """Momentum and Adam update through their own state: W − η ∂J/∂W is not their update."""
+    shown = layered_names(scenario)
+    assert not any(n.startswith(("update-sign", "stale-weights")) for n in shown)
+    assert "no-fprime@2" in shown
+    with pytest.raises(ScenarioError, match="sgd"):
+        session(scenario, "update-sign")
+    # the gradient mistakes still go through the optimizer's update: the walk's update differs from the correct one
+    wrong, right = session(scenario, "no-fprime@2"), session(scenario)
+    assert wrong.can_enter(2) and right.can_enter(2)
+    assert not np.array_equal(wrong.params_at(2).weights[0], right.params_at(2).weights[0])
 
 
 # --- every mistake × every bundled scenario it applies to -----------------------------------------------

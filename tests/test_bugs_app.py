@@ -33,7 +33,7 @@ async def test_marking_the_right_gate_reveals_the_mistake_side_by_side():
     app = BackpropApp("sleep-study", bug="no-fprime@3")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.hunt.step == 9 and "bug 5/5" in app.query_one(StepHeader).text_plain
+        assert app.main.hunt_mode.hunt.step == 9 and "bug 5/5" in app.query_one(StepHeader).text_plain
         assert not app.query_one(BugPanel).display
         titles = " ".join(c.title for c in app.get_system_commands(app.screen))
         assert "Mark this step as the mistaken one" in titles and "Give up the hunt" in titles
@@ -42,7 +42,7 @@ async def test_marking_the_right_gate_reveals_the_mistake_side_by_side():
         assert app.session.position.index == 9 and not app.query_one(BugPanel).display  # nothing gives it away
         await pilot.press("m")
         await pilot.pause()
-        assert app.hunt.outcome == "found" and app.hunt.points == POINTS
+        assert app.main.hunt_mode.hunt.outcome == "found" and app.main.hunt_mode.hunt.points == POINTS
         assert app.query_one(BugPanel).display
         shown = panel(app)
         assert BY_NAME["no-fprime"].describe(2) in shown.replace("\n", " ")
@@ -58,27 +58,27 @@ async def test_marking_the_right_gate_reveals_the_mistake_side_by_side():
         await pilot.press("right")
         assert not app.query_one(BugPanel).display  # only on the planted step
         await pilot.press("m")  # the hunt is over: marking does nothing more
-        assert app.hunt.points == POINTS and app.check_action("mark", ()) is False
+        assert app.main.hunt_mode.hunt.points == POINTS and app.main.check_action("mark", ()) is False
 
 
 async def test_a_wrong_mark_costs_a_point_and_the_hunt_goes_on():
     app = BackpropApp("xor", bug="bias-mean@2")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.hunt.step == 13
+        assert app.main.hunt_mode.hunt.step == 13
         await pilot.press("right", "right", "m")
         await pilot.pause()
-        assert app.hunt.points == POINTS - 1 and app.hunt.outcome is None
+        assert app.main.hunt_mode.hunt.points == POINTS - 1 and app.main.hunt_mode.hunt.outcome is None
         assert not app.query_one(BugPanel).display
         await pilot.press("m")  # the same wrong step again costs nothing more
-        assert app.hunt.points == POINTS - 1
+        assert app.main.hunt_mode.hunt.points == POINTS - 1
         await pilot.press(*["right"] * 11, "m")  # step 14: after the mistake, but computed right from it
-        assert app.hunt.points == POINTS - 2 and app.hunt.outcome is None
+        assert app.main.hunt_mode.hunt.points == POINTS - 2 and app.main.hunt_mode.hunt.outcome is None
         assert f"bug {POINTS - 2}/{POINTS}" in app.query_one(StepHeader).text_plain
         await pilot.press(*["right"] * 15, "m")  # epoch 2, step 13: the same gate, every epoch
         await pilot.pause()
-        assert app.session.position.epoch == 2 and app.hunt.outcome == "found"
-        assert app.hunt.points == POINTS - 2 and app.query_one(BugPanel).display
+        assert app.session.position.epoch == 2 and app.main.hunt_mode.hunt.outcome == "found"
+        assert app.main.hunt_mode.hunt.points == POINTS - 2 and app.query_one(BugPanel).display
 
 
 async def test_giving_up_goes_to_the_mistake_and_shows_it():
@@ -87,20 +87,20 @@ async def test_giving_up_goes_to_the_mistake_and_shows_it():
         await pilot.pause()
         await pilot.press("right", "u")
         await pilot.pause()
-        assert app.hunt.outcome == "gave up" and app.hunt.points == 0
-        assert app.session.position.index == app.hunt.step == 11
+        assert app.main.hunt_mode.hunt.outcome == "gave up" and app.main.hunt_mode.hunt.points == 0
+        assert app.session.position.index == app.main.hunt_mode.hunt.step == 11
         assert app.query_one(BugPanel).display
         shown = panel(app)
         assert "Given up" in shown and "∂J/∂a2 as computed" in shown and "∂J/∂a2 as it should be" in shown
         assert "∂J/∂W2" not in shown.split("\n\n", 1)[1]  # only the result that differs is compared
-        assert app.check_action("give_up", ()) is False
+        assert app.main.check_action("give_up", ()) is False
 
 
 async def test_without_a_planted_mistake_there_is_no_hunt():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.hunt is None and app.check_action("mark", ()) is False
+        assert app.main.hunt_mode.hunt is None and app.main.check_action("mark", ()) is False
         await pilot.press("right", "m", "u")
         assert app.session.position.index == 2 and not app.query_one(BugPanel).display
         assert "bug" not in app.query_one(StepHeader).text_plain
@@ -137,8 +137,8 @@ async def test_a_lesson_plants_its_mistake_and_can_lock_the_hint():
     app = BackpropApp(parse_text(LESSON, "find.toml", ".toml"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.hunt is not None and app.session.planted is not None
-        assert app.hunt.step == app.session.bug_step(1)
+        assert app.main.hunt_mode.hunt is not None and app.session.planted is not None
+        assert app.main.hunt_mode.hunt.step == app.session.bug_step(1)
         await pilot.press("g")
         await pilot.pause()
         assert len(app.screen_stack) == 1  # the gradient check is locked: no hint

@@ -13,13 +13,50 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
 
-def test_list_shows_every_bundled_scenario_with_shape_and_m(run_cli):
+def test_list_is_an_aligned_table_that_fits_80_columns(run_cli):
     r = run_cli("list")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert len(lines) == len(names())
-    default = next(line for line in lines if line.startswith("sleep-study"))
-    assert "[2, 3, 1]" in default and "m=4" in default and "Sleep and study" in default
+    assert lines[0].split() == ["name", "layers", "m", "title"]
+    rows = lines[1 : 1 + len(names())]
+    assert [row.split()[0] for row in rows] == names()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    # Aligned: every row's layers, m and title start in the header's columns.
+    for word in ("layers", "title"):
+        at = lines[0].index(word)
+        assert all(row[at - 2 : at] == "  " and row[at] != " " for row in rows), word
+    m_end = lines[0].index(" m ") + 2
+    for row, name in zip(rows, names()):
+        s = load_bundled(name)
+        assert row[:m_end].rstrip().endswith(str(s.m)) and s.shape_text in row
+    default = next(row for row in rows if row.startswith("sleep-study"))
+    assert "*" in default.split("[")[0] and "Sleep and study" in default
+    assert "show NAME" in lines[-1]
+
+
+def test_list_cuts_a_long_title_to_80_columns():
+    """The bundled titles are short; the rule that cuts one is tested on the function itself."""
+    from tui_backprop.cli import WIDTH, _cut
+
+    assert _cut("x" * 100, 20) == "x" * 19 + "…" and _cut("short", 20) == "short" and WIDTH == 80
+
+
+def test_list_long_and_show_give_the_description(run_cli):
+    long = run_cli("list", "--long")
+    assert long.returncode == 0 and all(len(line) <= 80 for line in long.stdout.splitlines())
+    xor = load_bundled("xor")
+    words = " ".join(long.stdout.split())
+    assert " ".join(xor.description.split()) in words
+    shown = run_cli("show", "xor")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0] == xor.name
+    assert "layers [2, 3, 1], m = 4" in shown.stdout and "2,000 epochs" in shown.stdout
+    assert " ".join(xor.description.split()) in " ".join(shown.stdout.split())
+    assert all(len(line) <= 80 for line in shown.stdout.splitlines())
+    lesson = run_cli("show", SCENARIOS / "lesson-shapes.toml").stdout
+    assert "quiz mode" in lesson and "locks gradcheck, train" in lesson
+    missing = run_cli("show", "no-such-scenario")
+    assert missing.returncode == 1 and len(missing.stderr.splitlines()) == 1 and "Traceback" not in missing.stderr
 
 
 def test_check_accepts_every_bundled_file(run_cli):
@@ -27,12 +64,14 @@ def test_check_accepts_every_bundled_file(run_cli):
     r = run_cli("check", *files)
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.splitlines()) == len(files)
-    assert "layers [2, 4, 3, 1], m = 4" in r.stdout
+    assert "layers [2, 4, 3, 1], m = 5" in r.stdout
 
 
 def test_check_reports_each_bad_file_on_one_line_and_exits_1(run_cli, tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text((SCENARIOS / "sleep-study.toml").read_text().replace("b1 = [[0.0, 0.0, 0.0]]", "b1 = [[0.0, 0.0]]"))
+    bad.write_text(
+        (SCENARIOS / "sleep-study.toml").read_text().replace("b1 = [[0.2, -0.1, 0.1]]", "b1 = [[0.2, -0.1]]")
+    )
     r = run_cli("check", SCENARIOS / "xor.toml", bad, tmp_path / "missing.toml")
     assert r.returncode == 1
     errors = r.stderr.strip().splitlines()
@@ -99,8 +138,50 @@ def test_train_json_matches_the_trace(run_cli):
 def test_train_prints_costs_and_final_parameters(run_cli):
     r = run_cli("train", "or", "--epochs", "100")
     assert r.returncode == 0
-    assert "epoch        1" in r.stdout and "epoch      100" in r.stdout
-    assert "W1 (2×3):" in r.stdout and "b2 (1×1):" in r.stdout
+    assert "epoch   1  J" in r.stdout and "epoch 100  J" in r.stdout
+    assert "  W1 (2×3)\n" in r.stdout and "  b2 (1×1)\n" in r.stdout
+    doc = json.loads(run_cli("train", "or", "--epochs", "100", "--json").stdout)
+    W1 = np.array(doc["params"]["W1"])
+    block = r.stdout.split("  W1 (2×3)\n")[1].splitlines()[:2]
+    np.testing.assert_allclose([[float(v) for v in line.split()] for line in block], W1, atol=5e-7)
+
+
+def test_train_counts_epochs_with_separators(run_cli):
+    r = run_cli("train", "xor", "--epochs", "2000")
+    assert r.returncode == 0
+    assert "epoch 2,000  J" in r.stdout and "epoch     1  J" in r.stdout
+
+
+def test_train_summarises_a_large_matrix_as_numpy_does_and_json_has_it_all(run_cli):
+    big = ROOT / "tests" / "data" / "big.toml"
+    r = run_cli("train", big, "--epochs", "2")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines[1:]), max(lines[1:], key=len)  # (the first: the name)
+    assert len(r.stdout) < 5000
+    full = np.array(json.loads(run_cli("train", big, "--epochs", "2", "--json").stdout)["params"]["W2"])
+    assert full.shape == (32, 16)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  W2 (32×16)"))
+    assert "first and last rows and columns (--json: all)" in lines[at]
+    block = lines[at + 1 : at + 8]
+    assert block[3].split() == ["⋮"] * 6
+    shown = [line.split() for k, line in enumerate(block) if k != 3]
+    assert all(row[3] == "…" for row in shown)
+    numbers = np.array([[float(v) for v in row[:3] + row[4:]] for row in shown])
+    expected = full[[0, 1, 2, -3, -2, -1]][:, [0, 1, 2, -3, -2, -1]]
+    np.testing.assert_allclose(numbers, expected, atol=5e-7)
+
+
+def test_train_writes_a_matrix_of_small_entries_with_a_power_of_ten(run_cli, tmp_path):
+    small = tmp_path / "small.toml"
+    small.write_text(
+        'name = "small"\n[data]\nX = [[1.0, 0.0]]\ny = [[0.5]]\n'
+        "[weights]\nW1 = [[0.0012], [-0.0034]]\nb1 = [[0.0]]\n[training]\nlearning_rate = 0.000001\n"
+    )
+    r = run_cli("train", small, "--epochs", "1")
+    assert r.returncode == 0, r.stderr
+    block = r.stdout.split("  W1 (2×1) ×10⁻³\n")[1].splitlines()[:2]
+    assert [float(line) for line in block] == pytest.approx([1.2, -3.4], abs=1e-5)
 
 
 def test_gradcheck_passes_then_fails_above_tolerance(run_cli):
@@ -144,7 +225,16 @@ def test_top_level_help_names_the_subcommands(run_cli):
 
 def test_bad_epochs_argument_is_a_usage_error(run_cli):
     r = run_cli("train", "xor", "--epochs", "0")
-    assert r.returncode == 2 and "expected an integer from 1" in r.stderr
+    assert r.returncode == 2 and "--epochs: expected 1 to 1,000,000 epochs, got 0" in r.stderr
+    r = run_cli("trace", "xor", "--epochs", "1,000,001")  # read as the app's train prompt reads it
+    assert r.returncode == 2 and "--epochs: expected 1 to 1,000,000 epochs, got 1,000,001" in r.stderr
+
+
+def test_bad_decimals_argument_is_a_usage_error(run_cli):
+    r = run_cli("trace", "xor", "--decimals", "13")
+    assert r.returncode == 2 and "--decimals: expected 0 to 12 decimals, got 13" in r.stderr
+    r = run_cli("trace", "xor", "--decimals", "three")
+    assert r.returncode == 2 and "--decimals: expected a whole number of decimals, got 'three'" in r.stderr
 
 
 def test_app_with_a_file_it_cannot_use_and_no_terminal_reports_one_line(run_cli):
@@ -217,7 +307,7 @@ def test_huge_values_print_in_scientific_notation(run_cli, tmp_path):
         '[network]\nlayers = [2, 30, 30, 1]\nseed = 1\n[training]\nlearning_rate = 1.0\nactivation = "identity"\n'
     )
     text = run_cli("trace", huge).stdout
-    assert "1.0000e+06" in text
+    assert "1.000e+06" in text
     assert max(len(word) for word in text.split()) < 40
     r = run_cli("train", huge, "--epochs", "5")
     assert r.returncode == 1 and "diverged at epoch" in r.stderr

@@ -268,11 +268,43 @@ def test_deeper_network_has_one_more_backward_layer():
 
 
 def test_network_seed_draws_reproducible_weights():
-    a, b = load_bundled("deep"), load_bundled("deep")
+    doc = {
+        "name": "drawn",
+        "data": {"X": [[0.3, 1.0], [0.5, 0.2]], "y": [[0.75], [0.82]]},
+        "network": {"layers": [2, 4, 3, 1], "seed": 7},
+        "training": {"learning_rate": 0.5},
+    }
+    a, b = scenario_from_document(doc, "a"), scenario_from_document(doc, "b")
     for wa, wb in zip(a.params.weights, b.params.weights):
         np.testing.assert_array_equal(wa, wb)
     assert a.layers == [2, 4, 3, 1]
     assert all((bias == 0).all() for bias in a.params.biases)
+    # The bundled deep scenario writes out these weights, rounded (with biases of its own).
+    for drawn, written in zip(a.params.weights, load_bundled("deep").params.weights):
+        np.testing.assert_allclose(written, drawn, atol=0.005 + 1e-12)
+
+
+# Drawn by [network] with zero biases, as initialisation does: their lesson is the gradients' flow.
+ZERO_BIAS_DRAWS = {"deep-relu", "deep-sigmoid"}
+
+
+def test_bundled_scenarios_show_something_at_every_step():
+    """No gate just passes its input on (a zero bias, an identity activation): each step changes a value."""
+    for name in sorted(set(names()) - ZERO_BIAS_DRAWS):
+        for st in Session(load_bundled(name)).epoch_pass(1)[2]:
+            if st.kind.key == "optimizer_update":
+                continue  # the first update's memory starts empty: v = μ·0 + g is g, by definition
+            for out, value in st.outputs.items():
+                same = [k for k, v in st.inputs.items() if v.shape == value.shape and np.array_equal(v, value)]
+                assert not same, (name, st.index, out, same)
+
+
+def test_sleep_study_adds_biases_and_deep_has_a_batch_unlike_its_layers():
+    s = load_bundled("sleep-study")
+    assert all((b != 0).all() for b in s.params.biases)
+    assert s.layers == [2, 3, 1] and s.m == 4  # the article's network and data
+    deep = load_bundled("deep")
+    assert deep.m not in deep.layers
 
 
 def test_a_dead_relu_unit_is_named_in_the_explanation_and_its_gradients_are_exact_zeros():

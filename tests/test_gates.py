@@ -28,7 +28,6 @@ def test_every_kind_provides_every_part(kind):
 @pytest.mark.parametrize("name", names())
 def test_every_step_renders_every_part(name):
     steps = epoch_one(name)
-    assert {type(s.kind) for s in steps} == {type(k) for k in KINDS}
     for s in steps:
         assert s.title and s.equation and s.shapes and s.explanation
         for op in s.operations:
@@ -42,12 +41,17 @@ def test_every_step_renders_every_part(name):
                 assert o.entered.shape == o.shape
 
 
+def test_the_bundled_scenarios_use_every_kind():
+    used = {type(s.kind) for name in names() for s in epoch_one(name)}
+    assert used == {type(k) for k in KINDS}
+
+
 @pytest.mark.parametrize("name", names())
 def test_every_entry_expands_to_itself(name):
     """Σ coefficient × Π factors, with each factor read from the matrix it names, is the entry."""
     for s in epoch_one(name):
-        matrices = {**s.inputs, **{o.name: o.matrix for op in s.operations for o in op.operands}}
         for op in s.operations:
+            matrices = {o.name: o.matrix for o in op.operands}
             for i, j in np.ndindex(op.value.shape):
                 e = op.expand(i, j)
                 assert math.isclose(e.total, op.value[i, j], rel_tol=1e-9, abs_tol=1e-12), (s.title, i, j)
@@ -91,3 +95,20 @@ def test_cost_expansion_gives_value_and_equation():
     assert e.terms is None and e.json().keys() == {"name", "index", "value", "equation"}
     assert math.isclose(e.total, e.value, rel_tol=1e-12)
     assert e.numbers(4).startswith("(1/(2·16))·(")
+
+
+def test_backward_mulgates_ask_how_the_product_is_formed():
+    steps = epoch_one("deep")
+    asked = 0
+    for s in steps:
+        for op in s.operations:
+            options, right = s.kind.arrangements(s, op)
+            if s.kind.key != "product_gradients":
+                assert options == () and right == -1
+                continue
+            asked += 1
+            assert len(options) == 4 and len(set(options)) == 4
+            assert options[right].replace(" ", "") == op.expression().replace(" ", "")
+    assert asked == 5  # three ∂J/∂W and two ∂J/∂a in [2, 4, 3, 1]
+    places = {s.kind.arrangements(s, op)[1] for s in steps for op in s.operations if s.kind.key == "product_gradients"}
+    assert len(places) > 1  # the right answer is not always in the same place

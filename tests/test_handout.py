@@ -15,7 +15,7 @@ from tui_backprop.core import Session, names, parse_text, resolve
 from tui_backprop.handout import BLANK_RESULT, BLANK_SHAPE, num, trace_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
-BLOCK = re.compile(r"Worked example, entry \[1,1\]:\n\n```text\n(.*?)\n```", re.S)
+BLOCK = re.compile(r"Worked example, entry \[1,1\]:\n```text\n(.*?)\n```", re.S)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -26,7 +26,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def sleep_md() -> str:
-    r = run("trace", "sleep-study", "--format", "markdown")
+    r = run("trace", "sleep-study", "--format", "markdown", "--decimals", "4")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     return r.stdout
@@ -34,7 +34,7 @@ def sleep_md() -> str:
 
 @pytest.fixture(scope="module")
 def sleep_blank() -> str:
-    r = run("trace", "sleep-study", "--format", "markdown", "--blank")
+    r = run("trace", "sleep-study", "--format", "markdown", "--decimals", "4", "--blank")
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -49,12 +49,15 @@ def article_pass():
     y = np.array([[0.75], [0.82], [0.93], [0.70]])
     W1 = np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]])
     W2 = np.array([[0.7], [-0.8], [0.9]])
-    a2 = sigmoid(X @ W1)
-    yhat = sigmoid(a2 @ W2)
+    b1, b2 = np.array([[0.2, -0.1, 0.1]]), np.array([[-0.3]])
+    a2 = sigmoid(X @ W1 + b1)
+    yhat = sigmoid(a2 @ W2 + b2)
     J = 0.5 * np.sum((y - yhat) ** 2)
     d3 = -(y - yhat) * yhat * (1 - yhat)
     gW2 = a2.T @ d3
-    return dict(X=X, W1=W1, W2=W2, a2=a2, yhat=yhat, J=J, d3=d3, gW2=gW2, W2_new=W2 - 0.5 * gW2, b2_new=-0.5 * d3.sum())
+    return dict(
+        X=X, W1=W1, W2=W2, a2=a2, yhat=yhat, J=J, d3=d3, gW2=gW2, W2_new=W2 - 0.5 * gW2, b2_new=-0.3 - 0.5 * d3.sum()
+    )
 
 
 def f4(v: float) -> str:
@@ -114,14 +117,15 @@ def test_parameters_before_and_after(sleep_md):
     assert "| parameter | before | after |" in sleep_md
     assert f"| W2[1,1] | 0.7000 | {f4(ref['W2_new'][0, 0])} |" in sleep_md
     assert f"| W2[2,1] | −0.8000 | {f4(ref['W2_new'][1, 0])} |" in sleep_md
-    assert f"| b2[1,1] | 0.0000 | {f4(ref['b2_new'])} |" in sleep_md
+    assert f"| b2[1,1] | −0.3000 | {f4(ref['b2_new'])} |" in sleep_md
     assert f"J = {f4(ref['J'])}" in sleep_md
 
 
 def test_matrices_are_tables_with_names_and_shapes(sleep_md):
-    assert "**X** (4×2), input:" in sleep_md
-    assert "**XW1** (4×3), result:" in sleep_md
-    assert "**∂J/∂W2** (3×1), result:" in sleep_md
+    assert "| **X** 4×2 | 1 | 2 |" in sleep_md
+    assert "| **XW1** 4×3 (0 = exactly 0) | 1 | 2 | 3 |" in sleep_md  # 0.5·0 + 0.2·0: exact zeros, marked
+    assert "| **∂J/∂W2** 3×1 | 1 |" in sleep_md
+    assert "| **f'(z2)** 4×3 (on the way) | 1 | 2 | 3 |" in sleep_md
     assert "| **1** | 0.1000 | −0.2000 | 0.3000 |" in sleep_md  # W1's first row
     assert "| X | inputs, one observation per row (a1) | 4×2 |" in sleep_md
     assert "| δ2 | error back-propagated to layer 2, ∂J/∂z2 | 4×3 |" in sleep_md
@@ -148,6 +152,8 @@ def evaluate(numbers: str) -> float:
         .replace("½", "0.5")
         .replace("e^(", "math.exp(")
         .replace("tanh(", "math.tanh(")
+        .replace("log(", "math.log(")
+        .replace("√(", "math.sqrt(")
     )
     assert re.fullmatch(r"[-+*/().,\d\s a-z]*", expr), expr
     return eval(expr, {"math": math, "max": max, "__builtins__": {}})
@@ -217,14 +223,13 @@ def test_blank_hides_every_result(sleep_blank, sleep_md):
     # every result shape is blank; the given ones (X, y, W, b) stay
     assert "→ 4×3" not in sleep_blank and "→ 1×1" not in sleep_blank
     assert f"`(4×2)·(2×3) → {BLANK_SHAPE}`" in sleep_blank
-    assert f"**XW1** (`{BLANK_SHAPE}`)" in sleep_blank
-    assert "**XW1** (4×3), result" not in sleep_blank
+    assert f"| **XW1** `{BLANK_SHAPE}` |" in sleep_blank
+    assert "**XW1** 4×3" not in sleep_blank
     assert f"| XW1 | the product X · W1 | `{BLANK_SHAPE}` |" in sleep_blank
     assert "| X | inputs, one observation per row (a1) | 4×2 |" in sleep_blank
-    # each worked example keeps its numbers and loses its result
-    assert (
-        sleep_blank.count(f"= {BLANK_RESULT}\n") == sleep_md.count("Worked example") + 3 + 1
-    )  # 3 steps with two, and J
+    # each worked example keeps the given numbers and loses its result
+    steps = Session(resolve("sleep-study")).epoch_pass(1)[2]
+    assert sleep_blank.count(f"= {BLANK_RESULT}\n") == sum(len(st.operations) for st in steps)
     assert "= 0.3000·0.1000 + 1.0000·0.4000" in sleep_blank
     assert "= 0.4300\n" not in sleep_blank.split("Step 2/16")[0]
     assert "| W2[1,1] | 0.7000 | ______ |" in sleep_blank
@@ -232,17 +237,17 @@ def test_blank_hides_every_result(sleep_blank, sleep_md):
 
 def test_blank_grids_do_not_give_the_shape_away(sleep_blank):
     # J is 1×1 but its grid has the cost step's largest size, 4×1
-    part = sleep_blank.split("**J** (")[1].split("Worked example")[0]
+    part = sleep_blank.split("| **J** `")[1].split("Worked example")[0]
     assert part.count("| ______ |") == 4
 
 
 def test_blank_output_matrices_have_no_numbers():
     session = Session(resolve("sleep-study"))
     md = trace_markdown(session, 1, blank=True)
-    for block in md.split("**")[1:]:
-        if "), result" in block.split("\n")[0]:
-            table = block.split("\n\n")[1]
-            assert not re.search(r"\d\.\d", table), table
+    grids = [t for t in md.split("\n\n") if t.startswith("| **") and f"`{BLANK_SHAPE}` |" in t.split("\n")[0]]
+    assert len(grids) >= 16
+    for table in grids:
+        assert not re.search(r"\d\.\d", table), table
 
 
 @pytest.mark.parametrize("name", ["deep", "and"])

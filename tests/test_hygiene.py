@@ -1,5 +1,6 @@
 """The engine and the command line's headless paths never import textual."""
 
+import re
 import subprocess
 import sys
 
@@ -21,6 +22,8 @@ HEADLESS_MODULES = [  # the engine and the views that need no terminal
     "tui_backprop.core.operations",
     "tui_backprop.quiz",
     "tui_backprop.notation",
+    "tui_backprop.counts",
+    "tui_backprop.locate",
     "tui_backprop.export",
     "tui_backprop.handout",
     "tui_backprop.cli",
@@ -71,3 +74,23 @@ def test_the_app_paints_its_first_screen_without_numpy():
     )
     assert "tui_backprop.app.app" in modules
     assert not {m for m in modules if m == "numpy" or m.startswith("numpy.")}
+
+
+def test_the_app_writes_no_colour_of_its_own():
+    """Colours come from the theme's variables only, so ctrl+p → theme recolours everything: no hex code
+    in the app's Python or stylesheet, and no colour name in a Rich style built in Python."""
+    from pathlib import Path
+
+    import tui_backprop.app
+
+    root = Path(tui_backprop.app.__file__).parent
+    hex_colour = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|\brgba?\(")
+    named = re.compile(
+        r"style\s*=\s*f?[\"'][^\"']*\b(red|green|blue|yellow|magenta|cyan|white|black|grey|gray|orange|purple)\b"
+    )
+    found = []
+    for path in sorted(root.rglob("*.py")) + sorted(root.rglob("*.tcss")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if hex_colour.search(line) or named.search(line):
+                found.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -127,3 +127,14 @@ def test_every_lockable_action_is_a_lockable_key_of_the_app():
     from tui_backprop.app.keys import ACTIONS
 
     assert all(name in ACTIONS and ACTIONS[name].lockable for name in LOCKABLE)
+
+
+def test_values_tolerance_and_fade():
+    results = {"J": (1, 1), "dJ_dW2": (3, 1), "dJ_db2": (1, 1)}
+    lesson = parse_lesson(
+        "s.toml", {"values": ["J", "dJ_dW2[2,1]", "dJ_db2", "J"], "tolerance": 0.01, "fade": True}, results
+    )
+    assert lesson.values == (("J", 0, 0), ("dJ_dW2", 1, 0), ("dJ_db2", 0, 0))
+    assert lesson.tolerance == 0.01 and lesson.fade
+    assert parse_lesson("s.toml", {}, results).values is None  # the default questions
+    assert parse_lesson("s.toml", {"values": []}, results).values == ()  # no value questions at all

@@ -48,9 +48,11 @@ async def test_bundled_lesson_shapes_starts_with_its_message_in_quiz_mode():
         await pilot.press("right")  # any key starts, and does nothing else
         assert not isinstance(app.screen, LessonScreen)
         assert app.session.position == Position(1, 1)
-        assert app.quiz_on and app.question is not None and app.question.index == 1
+        assert (
+            app.main.quiz_mode.on and app.main.quiz_mode.question is not None and app.main.quiz_mode.question.index == 1
+        )
         await pilot.press(*"4x3", "enter")
-        assert app.question is None and "quiz 1/1" in app.query_one(StepHeader).text_plain
+        assert app.main.quiz_mode.question is None and "quiz 1/1" in app.query_one(StepHeader).text_plain
         # train and gradcheck are locked: out of the footer and the palette, "(locked)" in the help
         assert {"train", "gradcheck"}.isdisjoint(footer_actions(app))
         titles = " ".join(c.title for c in app.get_system_commands(app.screen))
@@ -69,7 +71,7 @@ async def test_no_message_no_modal():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not isinstance(app.screen, LessonScreen)
-        assert not app.quiz_on
+        assert not app.main.quiz_mode.on
 
 
 async def test_message_enter_starts():
@@ -80,7 +82,7 @@ async def test_message_enter_starts():
         assert "Watch the gradients" in plain(app.screen.query_one("#lesson-message", Static).content)
         await pilot.press("enter")
         assert not isinstance(app.screen, LessonScreen)
-        assert not app.quiz_on
+        assert not app.main.quiz_mode.on
         await pilot.press("right")
         assert app.session.position == Position(1, 2)
 
@@ -90,8 +92,8 @@ async def test_hidden_panels_stay_hidden_even_with_v():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not app.query_one("#cost").display or app.query_one("#cost").size.height == 0
+        assert app.screen.has_class("-hide-cost") and app.screen.has_class("-hide-explanation")
         for panel in ("#cost", "#explanation"):
-            assert app.query_one(panel).has_class("-lesson-hidden")
             assert app.query_one(panel).size.height == 0
         assert app.query_one("#graph").size.height > 0 and app.query_one("#params").size.height > 0
     app = BackpropApp(with_lesson(hide_panels=("cost",)))
@@ -128,9 +130,9 @@ async def test_locked_keys_every_lockable_action():
         await pilot.press("right", "right")
         await pilot.press("t", "g", "o", "space", "r", "d", "k")
         await pilot.pause()
-        assert len(app.screen_stack) == 1 and app._play_mode is None
+        assert len(app.screen_stack) == 1 and app.main.playing is None
         assert app.session.position == Position(1, 3)  # r (reset) did nothing
-        assert app.decimals == 3 and not app.quiz_on
+        assert app.main.decimals == 3 and not app.main.quiz_mode.on
         palette = " ".join(c.title for c in app.get_system_commands(app.screen))
         for spec in KEYS:
             if spec.action in lockable:
@@ -149,7 +151,7 @@ async def test_picker_applies_the_opened_scenarios_lesson():
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
         await pilot.press("escape")
-        assert app.quiz_on and app.question is not None and "train" in app.locked
+        assert app.main.quiz_mode.on and app.main.quiz_mode.question is not None and "train" in app.main.locked
         await pilot.press("escape")  # give up step 1
         assert "quiz 0/1" in app.query_one(StepHeader).text_plain
         # and back to a scenario without a lesson: unlocked, no message; quiz mode stays as the student had it
@@ -161,7 +163,7 @@ async def test_picker_applies_the_opened_scenarios_lesson():
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, (PickerScreen, LessonScreen))
-        assert app.locked == frozenset()
+        assert app.main.locked == frozenset()
         assert "quiz 0/0" in app.query_one(StepHeader).text_plain  # a fresh score for a fresh scenario
 
 
@@ -171,7 +173,7 @@ async def test_quiz_true_with_quiz_locked_stays_on():
         await pilot.pause()
         await pilot.press("escape")  # give up step 1
         await pilot.press("k")
-        assert app.quiz_on
+        assert app.main.quiz_mode.on
 
 
 async def test_cost_panel_offers_t_only_when_train_is_not_locked():

@@ -194,7 +194,11 @@ def test_train_json_and_trace_json_stop_at_the_diverged_epoch(lr, cost, tmp_path
         assert _diverged_epoch(err) == epoch
 
 
-@pytest.mark.parametrize("name", ["sleep-study", "xor", "relu-hidden", "tanh-hidden", "mse-batch", "deep", "and", "or"])
+@pytest.mark.parametrize(
+    "name",
+    ["sleep-study", "xor", "relu-hidden", "tanh-hidden", "mse-batch", "deep", "and", "or"]
+    + ["softmax-classes", "xor-bce", "sleep-momentum", "sleep-adam", "deep-sigmoid", "deep-relu"],
+)
 def test_a_huge_learning_rate_never_produces_nan_in_a_trace(name, tmp_path, capsys):
     text = (ROOT / "scenarios" / f"{name}.toml").read_text()
     p = tmp_path / f"{name}.toml"

@@ -54,9 +54,25 @@ def valid_documents(draw):
         if draw(st.booleans()):
             doc["network"]["seed"] = draw(st.integers(0, 2**32))
     training = doc["training"]
-    for key, values in (("cost", list(COSTS)), ("activation", ACTS), ("output_activation", ACTS)):
+    for key, values in (("cost", ["sse", "mse"]), ("activation", ACTS), ("output_activation", ACTS)):
         if draw(st.booleans()):
             training[key] = draw(st.sampled_from(values))
+    kind = draw(st.sampled_from(["regression", "cross_entropy", "binary_cross_entropy"]))
+    n_out = widths[-1]
+    if kind == "cross_entropy" and n_out >= 2:
+        classes = draw(st.lists(st.integers(0, n_out - 1), min_size=m, max_size=m))
+        doc["data"]["y"] = [[1.0 if j == c else 0 for j in range(n_out)] for c in classes]
+        training.update(cost="cross_entropy", output_activation="softmax")
+    elif kind == "binary_cross_entropy":
+        doc["data"]["y"] = draw(matrix(m, n_out, st.one_of(st.floats(0, 1), st.integers(0, 1))))
+        training.update(cost="binary_cross_entropy", output_activation="sigmoid")
+    if draw(st.booleans()):
+        training["optimizer"] = draw(st.sampled_from(["sgd", "momentum", "adam"]))
+        if training["optimizer"] == "momentum" and draw(st.booleans()):
+            training["momentum"] = draw(st.floats(0, 0.999))
+        if training["optimizer"] == "adam" and draw(st.booleans()):
+            training["beta1"], training["beta2"] = draw(st.floats(0, 0.999)), draw(st.floats(0, 0.9999))
+            training["eps"] = draw(st.floats(1e-12, 1.0))
     if draw(st.booleans()):
         training["epochs"] = draw(st.integers(1, 1000))
     if draw(st.booleans()):
@@ -288,6 +304,12 @@ def networks(draw):
     activation = draw(st.sampled_from(ACTS))
     output = draw(st.sampled_from(ACTS))
     cost = draw(st.sampled_from(list(COSTS)))
+    if cost == "cross_entropy" and widths[-1] >= 2:
+        # rows of positive weights normalised into distributions
+        w = arr(m, widths[-1], st.floats(0.01, 1))
+        y, output = w / w.sum(axis=1, keepdims=True), "softmax"
+    elif cost in ("cross_entropy", "binary_cross_entropy"):
+        cost, output = "binary_cross_entropy", "sigmoid"
     return Network(X, y, activation, output, cost), params
 
 

@@ -171,16 +171,16 @@ async def test_quiz_right_wrong_malformed_and_score():
     async with app.run_test(size=SIZE) as pilot:
         assert not app.query_one(QuizPanel).display
         await pilot.press("k")
-        assert app.quiz_on and "quiz 0/0" in header(app)
+        assert app.main.quiz_mode.on and "quiz 0/0" in header(app)
         await pilot.press("right")  # step 2: addGate, z2 = XW1 + b1
-        assert app.session.position == Position(1, 2) and app.question is not None
+        assert app.session.position == Position(1, 2) and app.main.quiz_mode.question is not None
         assert isinstance(app.focused, QuizInput)
         matrices = text(app, "#matrices")
         assert "z2 ?×?" in matrices and "z2 4×3" not in matrices
         assert "→ ?" in text(app, "#step") and "→ 4×3" not in text(app, "#step")
         assert "Shape of z2?" in text(app, "#quiz-prompt")
         await pilot.press(*"4x3", "enter")
-        assert app.question is None
+        assert app.main.quiz_mode.question is None
         assert "✓" in quiz_text(app) and "1/1" in quiz_text(app) and "quiz 1/1" in header(app)
         assert "z2 4×3" in text(app, "#matrices")
         await pilot.press("right")  # step 3: a2 = σ(z2)
@@ -192,16 +192,16 @@ async def test_quiz_right_wrong_malformed_and_score():
         assert fmt(a2[0, 0], 3) in text(app, "#matrices")  # revealed
         await pilot.press("right")  # step 4: a question; a malformed answer costs nothing
         await pilot.press(*"3x", "enter")
-        assert app.question is not None and "not a shape" in text(app, "#quiz-hint")
+        assert app.main.quiz_mode.question is not None and "not a shape" in text(app, "#quiz-hint")
         assert "1/2" in quiz_text(app)
         await pilot.press("right")  # → does not skip the open question
-        assert app.session.position == Position(1, 4) and app.question is not None
+        assert app.session.position == Position(1, 4) and app.main.quiz_mode.question is not None
         await pilot.press("left")  # ← goes back, leaving it unanswered
-        assert app.session.position == Position(1, 3) and app.question is None
+        assert app.session.position == Position(1, 3) and app.main.quiz_mode.question is None
         await pilot.press("left", "right")  # back onto answered steps: no question
-        assert app.session.position == Position(1, 3) and app.question is None
+        assert app.session.position == Position(1, 3) and app.main.quiz_mode.question is None
         await pilot.press("right")  # step 4 was not answered: asked again
-        assert app.question is not None and app.session.position == Position(1, 4)
+        assert app.main.quiz_mode.question is not None and app.session.position == Position(1, 4)
         await pilot.press(*"(4, 1)", "enter")
         assert "2/3" in quiz_text(app)
 
@@ -210,7 +210,7 @@ async def test_escape_gives_up_and_counts_wrong():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("k", "right", "escape")
-        assert app.question is None and "0/1" in quiz_text(app)
+        assert app.main.quiz_mode.question is None and "0/1" in quiz_text(app)
         assert "✗ z2 is 4×3 (you gave up)" in quiz_text(app) and "broadcast" in quiz_text(app)
         assert "z2 4×3" in text(app, "#matrices")
 
@@ -223,22 +223,24 @@ async def test_cost_step_asks_a_value_and_hides_J():
         for _ in range(5):
             await pilot.press("right")
             await pilot.press(*typed(quiz.expected_shape(app.session.step())), "enter")
-        assert app.session.position == Position(1, 6) and app.question is None
+        assert app.session.position == Position(1, 6) and app.main.quiz_mode.question is None
         assert "J = ?" in text(app, "#cost-text")
         await pilot.press("right")  # step 7: the cost
         await pilot.press(*"1x1", "enter")
-        assert app.question is not None and app.question.stage == "value"  # the outputs stay hidden
+        assert (
+            app.main.quiz_mode.question is not None and app.main.quiz_mode.question.stage == "value"
+        )  # the outputs stay hidden
         assert "Value of J" in text(app, "#quiz-prompt") and "J 1×1" not in text(app, "#matrices")
         J = app.session.step().outputs["J"][0, 0]
         await pilot.press(*f"{J:.3f}", "enter")
-        assert app.question is None and "7/7" in quiz_text(app)
+        assert app.main.quiz_mode.question is None and "7/7" in quiz_text(app)
         assert f"J = {fmt(J, 3)}" in quiz_text(app)
         assert "J = ?" not in text(app, "#cost-text")
         await pilot.press("right", *"4x1", "enter", "5", "enter")  # ∂J/∂ŷ: a wrong value
         assert "8/9" in quiz_text(app) and "✗" in quiz_text(app) and "not 5" in quiz_text(app)
         await pilot.press("right", *"4x1", "enter", "right", *"1x1", "enter", "enter")  # skip the value
         assert "10/11" in quiz_text(app)
-        assert app.session.position == Position(1, 10) and app.question is None
+        assert app.session.position == Position(1, 10) and app.main.quiz_mode.question is None
 
 
 async def test_whole_epoch_summary_and_new_epoch_score():
@@ -250,13 +252,13 @@ async def test_whole_epoch_summary_and_new_epoch_score():
             shape = quiz.expected_shape(app.session.step())
             wrong = (shape[0] + 1, shape[1])
             await pilot.press(*typed(wrong if i % 5 == 0 else shape), "enter")
-            if app.question is not None:
+            if app.main.quiz_mode.question is not None:
                 await pilot.press("enter")  # skip the value
         assert app.session.position == Position(1, 16)
         assert any("Epoch 1 quiz: 12/15" in str(n.message) for n in app._notifications)
         await pilot.press("right")
         assert app.session.position == Position(2, 1)  # a new epoch, a new score
-        assert "quiz 0/0" in header(app) and app.question is not None
+        assert "quiz 0/0" in header(app) and app.main.quiz_mode.question is not None
         await pilot.press(*"4x3", "enter")
         assert "quiz 1/1" in header(app)
         await pilot.press("left")  # back into epoch 1: its score
@@ -268,21 +270,21 @@ async def test_play_run_and_end_are_off_in_quiz_mode():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("k", "space", "e", "end")
         await pilot.pause(0.2)
-        assert app._play_mode is None and app.session.position == Position(1, 1)
+        assert app.main.playing is None and app.session.position == Position(1, 1)
         await pilot.press("k")  # off again
-        assert not app.quiz_on and not app.query_one(QuizPanel).display
+        assert not app.main.quiz_mode.on and not app.query_one(QuizPanel).display
         await pilot.press("right")
-        assert app.question is None and "z2 4×3" in text(app, "#matrices")
+        assert app.main.quiz_mode.question is None and "z2 4×3" in text(app, "#matrices")
 
 
 async def test_turning_quiz_off_closes_an_open_question():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("k", "right")
-        assert app.question is not None
-        app.action_quiz()  # from the command palette: the input has the focus, so not by k
+        assert app.main.quiz_mode.question is not None
+        app.main.action_quiz()  # from the command palette: the input has the focus, so not by k
         await pilot.pause()
-        assert app.question is None and not app.quiz_on
+        assert app.main.quiz_mode.question is None and not app.main.quiz_mode.on
         assert "z2 4×3" in text(app, "#matrices")
 
 
@@ -291,7 +293,7 @@ async def test_lesson_quiz_true_starts_in_quiz_mode():
     app = BackpropApp(scenario)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.quiz_on and app.question is not None  # step 1 is asked from the start
+        assert app.main.quiz_mode.on and app.main.quiz_mode.question is not None  # step 1 is asked from the start
         assert "quiz 0/0" in header(app)
         await pilot.press(*"4x3", "enter")
         assert "1/1" in quiz_text(app)
@@ -302,7 +304,7 @@ async def test_locking_quiz_disables_k():
     app = BackpropApp(scenario)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("k")
-        assert not app.quiz_on
+        assert not app.main.quiz_mode.on
         assert all("Quiz" not in c.title for c in app.get_system_commands(app.screen))
         footer = {b.action for _, b, enabled, _ in app.active_bindings.values() if b.show}
         assert "quiz" not in footer
@@ -316,7 +318,7 @@ async def test_quiz_from_the_command_palette():
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.quiz_on
+        assert app.main.quiz_mode.on
 
 
 async def test_training_in_quiz_mode_asks_the_new_epoch():
@@ -328,7 +330,7 @@ async def test_training_in_quiz_mode_asks_the_new_epoch():
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.position == Position(6, 1)
-        assert app.question is not None and "quiz 0/0" in header(app)
+        assert app.main.quiz_mode.question is not None and "quiz 0/0" in header(app)
 
 
 async def test_an_answer_is_never_markup():
@@ -342,7 +344,7 @@ async def test_an_answer_is_never_markup():
         for _ in range(5):  # on to the cost step's value question
             await pilot.press(*typed(quiz.expected_shape(app.session.step())), "enter", "right")
         await pilot.press(*"1x1", "enter")
-        assert app.question is not None and app.question.stage == "value"
+        assert app.main.quiz_mode.question is not None and app.main.quiz_mode.question.stage == "value"
         field.value = "[/]"
         await pilot.press("enter")
         assert app._exception is None and "'[/]' is not a number" in text(app, "#quiz-hint")
@@ -358,7 +360,7 @@ async def test_keys_that_are_not_an_answer_reach_the_app_in_quiz_mode():
         assert any("Play is off in quiz mode" in n.message for n in app._notifications)
         await pilot.press("right")
         field = app.query_one(QuizInput)
-        assert app.focused is field and app.question is not None
+        assert app.focused is field and app.main.quiz_mode.question is not None
         await pilot.press("4", "x", "?")
         assert field.value == "4x"  # ? is not typed ...
         from tui_backprop.app.screens.help import HelpScreen
@@ -367,6 +369,6 @@ async def test_keys_that_are_not_an_answer_reach_the_app_in_quiz_mode():
         await pilot.press("escape")
         assert app.focused is field and field.value == "4x"
         await pilot.press("r", "k")  # a stray r or k neither resets the walk nor ends the quiz
-        assert app.session.position.index == 2 and app.quiz_on and app.question is not None
+        assert app.session.position.index == 2 and app.main.quiz_mode.on and app.main.quiz_mode.question is not None
         await pilot.press("q")  # and q quits
     assert app.return_code == 0 and field.value == "4x"

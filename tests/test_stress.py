@@ -72,13 +72,13 @@ async def test_thousands_of_random_keys_and_tiny_terminals():
             pool = TYPING if rng.random() < 0.35 else TABLE_KEYS
             key = rng.choice(pool)
             seen.add(app.screen.__class__.__name__)
-            quiz_seen |= app.question is not None
+            quiz_seen |= app.main.quiz_mode.question is not None
             if app.screen.__class__.__name__ == "TrainScreen" and key in list("0123456789"):
                 key = "backspace"  # keep training short: 100 epochs at most, or an error
             await send(app, key)
             if i % 25 == 24:
                 await pilot.pause()
-                if app.training:
+                if app.main.trainer.running:
                     await app.workers.wait_for_complete()
                     await pilot.pause()
             if i % 400 == 399:
@@ -93,10 +93,10 @@ async def test_thousands_of_random_keys_and_tiny_terminals():
         # Still running and answering: close whatever is open, then step.
         for _ in range(6):
             await pilot.press("escape")
-            if len(app.screen_stack) == 1 and app.question is None:
+            if len(app.screen_stack) == 1 and app.main.quiz_mode.question is None:
                 break
-        if app.quiz_on:
-            app.action_quiz()
+        if app.main.quiz_mode.on:
+            app.main.action_quiz()
         await pilot.pause()
         assert len(app.screen_stack) == 1
         await pilot.press("home", "right")

@@ -8,8 +8,11 @@ import sys
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, counts
 from .core.errors import BackpropError
+from .notation import EXACT_ZERO, count, dims, matrix_cells
+from .say import PROG
+from .say import err as _err
 
 if TYPE_CHECKING:
     import argparse
@@ -18,34 +21,46 @@ if TYPE_CHECKING:
 
 # The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
-PROG = "backprop-tui"
-SUBCOMMANDS = ("list", "bugs", "check", "trace", "train", "gradcheck", "serve")
+SUBCOMMANDS = ("list", "show", "bugs", "check", "trace", "train", "gradcheck", "serve", "sheets")
+MAX_STUDENTS = 500
+WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
+EDGE = 3  # a large matrix prints its first and last EDGE rows and columns, as numpy does
 
 
-def _epochs(text: str) -> int:
-    import argparse
+def _count(parse):
+    """An argparse type from one of `counts`' readers: its one-line reason on a bad value."""
 
-    from .core.scenario import MAX_EPOCHS
+    def read(text: str) -> int:
+        import argparse
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if not 1 <= value <= MAX_EPOCHS:
-        raise argparse.ArgumentTypeError(f"expected an integer from 1 to {MAX_EPOCHS:,}, got {value}")
-    return value
+        try:
+            return parse(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+    read.__name__ = parse.__name__  # argparse names the type in "invalid <name> value"
+    return read
 
 
-def _decimals(text: str) -> int:
-    import argparse
+def _whole(low: int, high: int):
+    """An argparse type: a whole number from low to high."""
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if not 0 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"expected 0 to 12, got {value}")
-    return value
+    def parse(text: str) -> int:
+        import argparse
+
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low:,} to {high:,}, got {value:,}")
+        return value
+
+    return parse
+
+
+_epochs = _count(counts.epochs)
+_decimals = _count(counts.decimals)
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -55,8 +70,8 @@ def _app_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Step through one training iteration of a small neural network, gate by gate.",
         epilog=(
-            "subcommands (each has --help): list, bugs, check FILE..., trace SCENARIO, train SCENARIO, "
-            "gradcheck SCENARIO, serve [SCENARIO]"
+            "subcommands (each has --help): list, show SCENARIO, bugs, check FILE..., trace SCENARIO, "
+            "train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO"
         ),
     )
     p.add_argument(
@@ -104,14 +119,22 @@ def _sub_parser() -> argparse.ArgumentParser:
     import argparse
 
     from .core.network import TOLERANCE
+    from .notation import DEFAULT_DECIMALS
 
     p = argparse.ArgumentParser(prog=PROG)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser(
+    li = sub.add_parser(
         "list",
         help="list the bundled scenarios",
-        description="List the bundled scenarios: name, layers, m, description.",
+        description="List the bundled scenarios as a table: name, layers, m and title.",
     )
+    li.add_argument("--long", action="store_true", help="each with its description")
+    sh = sub.add_parser(
+        "show",
+        help="describe one scenario",
+        description="Describe a scenario (a bundled name or a file): network, training and its description.",
+    )
+    sh.add_argument("scenario")
     b = sub.add_parser(
         "bugs",
         help="list the mistakes --bug can plant",
@@ -126,10 +149,34 @@ def _sub_parser() -> argparse.ArgumentParser:
     t.add_argument("scenario")
     t.add_argument("--epochs", type=_epochs, default=1, help="epochs to trace (default 1)")
     t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    t.add_argument("--decimals", type=_decimals, default=4)
+    t.add_argument(
+        "--decimals",
+        type=_decimals,
+        default=DEFAULT_DECIMALS,
+        help=f"decimals (default {DEFAULT_DECIMALS}, as the app)",
+    )
     t.add_argument("--blank", action="store_true", help="markdown: leave results empty for students to fill in")
+    t.add_argument("--fade", action="store_true", help="markdown: work the first half of the steps, leave the rest")
+    t.add_argument(
+        "--variant",
+        type=_whole(0, 2**64 - 1),
+        metavar="K",
+        help="initial weights drawn reproducibly from K (LeCun normal): one set of numbers per student",
+    )
     _bug_arguments(t)
     t.add_argument("--answers", action="store_true", help="with --bug: add the answer key (where, and what)")
+    h = sub.add_parser(
+        "sheets",
+        help="write a blank sheet and its answer key per student",
+        description="Write sheet-NN.md (blank) and answers-NN.md (worked) for each student, each with its own "
+        "initial weights (variant NN), and index.md.",
+    )
+    h.add_argument("scenario")
+    h.add_argument("--students", type=_whole(1, MAX_STUDENTS), required=True, metavar="N")
+    h.add_argument("--out", required=True, metavar="DIR", help="folder to write to (made if missing)")
+    h.add_argument("--fade", action="store_true", help="work the first half of each sheet's steps")
+    h.add_argument("--epochs", type=_epochs, default=1)
+    h.add_argument("--decimals", type=_decimals, default=4)
     r = sub.add_parser(
         "train", help="train many epochs without the trace", description="Train without building the trace."
     )
@@ -152,6 +199,20 @@ def _sub_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario", nargs="?")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--max-sessions",
+        type=int,
+        default=60,
+        metavar="N",
+        help="students served at once (default 60); more see a page saying the class is full",
+    )
+    s.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=30.0,
+        metavar="MINUTES",
+        help="end a session after this long without a key press (default 30; 0: never)",
+    )
     return p
 
 
@@ -161,17 +222,54 @@ def _usage_error(command: str, message: str) -> None:
     raise SystemExit(2)
 
 
-def _err(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def cmd_list(_args) -> int:
-    from .core import load_bundled, names
+def _wrapped(text: str, indent: str = "") -> str:
+    import textwrap
 
+    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def cmd_list(args) -> int:
+    from .core import DEFAULT, load_bundled, names
+
+    rows = [("name", "layers", "m", "title")]
+    described = []
     for name in names():
         s = load_bundled(name)
-        summary = " ".join(s.description.split())
-        print(f"{name:<14} {s.shape_text:<14} m={s.m:<4} {s.name}: {summary}")
+        rows.append((name + (" *" if name == DEFAULT else ""), s.shape_text, str(s.m), s.name))
+        described.append(s.description)
+    widths = [max(len(r[k]) for r in rows) for k in range(3)]
+    for i, (name, layers, m, title) in enumerate(rows):
+        head = f"{name:<{widths[0]}}  {layers:<{widths[1]}}  {m:>{widths[2]}}  "
+        print(head + _cut(title, WIDTH - len(head)))
+        if args.long and i and described[i - 1]:
+            print(_wrapped(described[i - 1], "    "))
+    print(f"* the default · `{PROG} show NAME` describes one" + ("" if args.long else ", `list --long` all"))
+    return 0
+
+
+def cmd_show(args) -> int:
+    from .core import resolve
+
+    s = resolve(args.scenario)
+    acts = s.activation if s.activation == s.output_activation else f"{s.activation}, output {s.output_activation}"
+    print(s.name)
+    print(f"layers {s.shape_text}, m = {s.m}; {acts}; cost {s.cost}; η = {s.learning_rate:g}; {count(s.epochs)} epochs")
+    if s.description:
+        print()
+        print(_wrapped(s.description))
+    lesson = s.lesson
+    if lesson.message or lesson.quiz or lesson.hide_panels or lesson.lock_keys:
+        print()
+        parts = ["quiz mode"] if lesson.quiz else []
+        if lesson.lock_keys:
+            parts.append("locks " + ", ".join(lesson.lock_keys))
+        if lesson.hide_panels:
+            parts.append("hides " + ", ".join(lesson.hide_panels))
+        print(_wrapped("A lesson" + (f" ({'; '.join(parts)})" if parts else "") + f": {lesson.message}".rstrip(": ")))
     return 0
 
 
@@ -204,6 +302,10 @@ def _session(args):
     if args.seed is not None and args.bug != "random":
         _usage_error(args.command, "--seed goes with --bug random (it picks which mistake)")
     s = resolve(args.scenario)
+    if getattr(args, "variant", None) is not None:
+        from .core.scenario import variant
+
+        s = variant(s, args.variant)
     return Session(s, planted_for(s, args.bug, args.seed))
 
 
@@ -225,19 +327,25 @@ def cmd_check(args) -> int:
 def cmd_trace(args) -> int:
     from . import export
 
-    if args.blank and args.format != "markdown":
-        _usage_error("trace", "--blank goes with --format markdown (a handout to fill in)")
+    for flag in ("blank", "fade"):
+        if getattr(args, flag) and args.format != "markdown":
+            _usage_error("trace", f"--{flag} goes with --format markdown (a handout to fill in)")
     session = _session(args)
     if args.answers and session.planted is None:
         _usage_error("trace", "--answers goes with --bug (the key to a planted mistake)")
-    if args.blank and session.planted is not None:
-        _usage_error("trace", "--blank does not go with a planted mistake: find-the-error needs the worked results")
+    for flag in ("blank", "fade"):
+        if getattr(args, flag) and session.planted is not None:
+            _usage_error(
+                "trace", f"--{flag} does not go with a planted mistake: find-the-error needs the worked results"
+            )
     if args.format == "json":
         print(export.dumps(export.trace_json(session, args.epochs)))
     elif args.format == "markdown":
         from . import handout
 
-        text = handout.trace_markdown(session, args.epochs, args.decimals, blank=args.blank, answers=args.answers)
+        text = handout.trace_markdown(
+            session, args.epochs, args.decimals, blank=args.blank, fade=args.fade, answers=args.answers
+        )
         print(text, end="")
     else:
         print(export.trace_text(session, args.epochs, args.decimals, answers=args.answers), end="")
@@ -265,14 +373,44 @@ def _params_json(params: Params) -> dict:
     return {k: v.tolist() for k, v in params.named().items()}
 
 
+def _edges(n: int) -> list[int | None]:
+    return list(range(n)) if n <= 2 * EDGE else [*range(EDGE), None, *range(n - EDGE, n)]
+
+
+def matrix_summary(name: str, value, decimals: int = 6) -> list[str]:
+    """A parameter as `train` prints it: a title, then one line per row; a large matrix as numpy
+    summarises it, its first and last rows and columns around `…` (`--json` prints every value)."""
+    rows, cols = value.shape
+    keep_r, keep_c = _edges(rows), _edges(cols)
+    shown = [[value[i, j] for j in keep_c if j is not None] for i in keep_r if i is not None]
+    cells = matrix_cells(shown, decimals, float(abs(value).max()) if value.size else 0.0)
+    title = f"  {name} ({rows}×{cols})"
+    if cells.scale:
+        title += f" {cells.scale_text}"
+    cut = [w for w, n, kept in (("rows", rows, keep_r), ("columns", cols, keep_c)) if len(kept) < n]
+    if cut:
+        title += f", first and last {' and '.join(cut)} (--json: all)"
+    if cells.exact_zero:
+        title += f"; {EXACT_ZERO}"
+    lines = [title]
+    blank = " " * len(cells.text[0][0]) if cells.text and cells.text[0] else ""
+    it = iter(cells.text)
+    for i in keep_r:
+        if i is None:
+            lines.append("    " + " ".join("⋮".rjust(len(blank)) if j is not None else " " for j in keep_c))
+            continue
+        row = iter(next(it))
+        lines.append("    " + " ".join(next(row) if j is not None else "…" for j in keep_c))
+    return lines
+
+
 def cmd_train(args) -> int:
     from .core import resolve, train
-    from .notation import format_number
 
     s = resolve(args.scenario)
     epochs = args.epochs or s.epochs
     report, finish = _progress_bar(epochs)
-    result = train(s.network(), s.params, s.learning_rate, epochs, progress=report)
+    result = train(s.network(), s.params, s.learning_rate, epochs, progress=report, optimizer=s.optimizer)
     finish()
     # After divergence, the last sane parameters: those that start the last recorded epoch.
     params = result.params if result.diverged is None else (result.previous or s.params)
@@ -289,17 +427,18 @@ def cmd_train(args) -> int:
         print(json.dumps(doc, allow_nan=False))
     else:
         every = max(1, len(result.costs) // 10)
-        print(f"{s.name}: layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
+        print(s.name)
+        print(f"layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
+        wide = len(count(len(result.costs)))
         for i, cost in enumerate(result.costs, start=1):
             if i == 1 or i % every == 0 or i == len(result.costs):
-                print(f"epoch {i:>8}  J = {cost:.8g}")
+                print(f"epoch {count(i):>{wide}}  J = {cost:.8g}")
         if result.diverged is None:
             print("parameters after training:")
         else:
-            print(f"parameters at the start of epoch {len(result.costs)}, the last before divergence:")
+            print(f"parameters at the start of epoch {count(len(result.costs))}, the last before divergence:")
         for name, value in params.named().items():
-            rows = "; ".join(" ".join(f"{format_number(v, 6):>9}" for v in row) for row in value)
-            print(f"  {name} ({value.shape[0]}×{value.shape[1]}): {rows}")
+            print("\n".join(matrix_summary(name, value)))
     if result.diverged:
         _err(str(result.diverged))
         return 1
@@ -318,7 +457,7 @@ def cmd_gradcheck(args) -> int:
     for e in entries:
         worst = max(worst, e.max_error)
         verdict = "ok" if e.max_error <= args.tolerance else "FAIL"
-        shape = f"{e.analytic.shape[0]}×{e.analytic.shape[1]}"
+        shape = dims(e.analytic.shape)
         print(f"  {e.name:<4} {shape:<8} max relative error {e.max_error:.3e}  {verdict}")
     if worst > args.tolerance:
         from .core.network import relu_kinks
@@ -341,7 +480,7 @@ def cmd_serve(args) -> int:
     from .serve import serve
 
     resolve(args.scenario)  # fail here, with the one-line error, not in each browser
-    return serve(args.scenario, args.host, args.port)
+    return serve(args.scenario, args.host, args.port, args.max_sessions, args.idle_timeout)
 
 
 def _collect_again() -> None:
@@ -382,14 +521,62 @@ def _run_app(args) -> int:
     return app.return_code or 0
 
 
+def cmd_sheets(args) -> int:
+    from pathlib import Path
+
+    from . import handout
+    from .core import Session, resolve
+    from .core.scenario import variant
+
+    scenario = resolve(args.scenario)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _err(f"{args.out}: cannot make the folder: {exc.strerror or exc}")
+        return 1
+    width = max(2, len(str(args.students)))
+    index = [
+        f"# {scenario.name}: one sheet per student",
+        "",
+        "| student | variant | sheet | answer key |",
+        "|---|---|---|---|",
+    ]
+    for k in range(1, args.students + 1):
+        n = f"{k:0{width}d}"
+        sheet, key = f"sheet-{n}.md", f"answers-{n}.md"
+        s = variant(scenario, k)
+        tag = f"*Variant {k}: the answer key is `{key}`.*"
+        files = {
+            sheet: handout.trace_markdown(
+                Session(s), args.epochs, args.decimals, blank=not args.fade, fade=args.fade, header=tag
+            ),
+            key: handout.trace_markdown(
+                Session(s), args.epochs, args.decimals, header=f"*Variant {k}: answer key to `{sheet}`.*"
+            ),
+        }
+        try:
+            for name, text in files.items():
+                (out / name).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _err(f"{out / sheet}: cannot write: {exc.strerror or exc}")
+            return 1
+        index.append(f"| {k} | {k} | [{sheet}]({sheet}) | [{key}]({key}) |")
+    (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    print(f"wrote {args.students} sheet{'s' if args.students != 1 else ''} and answer keys to {out}/ (see index.md)")
+    return 0
+
+
 COMMANDS = {
     "list": cmd_list,
+    "show": cmd_show,
     "bugs": cmd_bugs,
     "check": cmd_check,
     "trace": cmd_trace,
     "train": cmd_train,
     "gradcheck": cmd_gradcheck,
     "serve": cmd_serve,
+    "sheets": cmd_sheets,
 }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .core import Scenario, Session, Step
-from .notation import dims, display_name, format_number
+from .notation import count, dims, display_name, matrix_cells
 
 
 def matrix_rows(a: np.ndarray) -> list[list[float]]:
@@ -26,6 +26,7 @@ def scenario_summary(s: Scenario) -> dict:
         "cost": s.cost,
         "activation": s.activation,
         "output_activation": s.output_activation,
+        "optimizer": vars(s.optimizer),
         "X": matrix_rows(s.X),
         "y": matrix_rows(s.y),
         "params": {k: matrix_rows(v) for k, v in s.params.named().items()},
@@ -65,7 +66,9 @@ def trace_json(session: Session, epochs: int) -> dict:
             if step.phase == "update":
                 updated.update({k: matrix_rows(v) for k, v in step.outputs.items()})
         params = {k: updated[k] for k in session.scenario.params.named()}
-        out_epochs.append({"epoch": epoch, "cost": session.costs[epoch - 1], "params": params})
+        state = session.update_at(epoch).state_after
+        named_state = {k: matrix_rows(v) for k, v in state.named().items()} if state else {}
+        out_epochs.append({"epoch": epoch, "cost": session.costs[epoch - 1], "params": params, "state": named_state})
     doc = {"scenario": scenario_summary(session.scenario), "epochs": out_epochs, "steps": out_steps}
     if session.planted is not None:
         p = session.planted
@@ -76,9 +79,10 @@ def trace_json(session: Session, epochs: int) -> dict:
 
 
 def format_matrix(a: np.ndarray, decimals: int = 4, indent: str = "    ") -> str:
-    cells = [[format_number(v, decimals) for v in row] for row in a]
-    width = max(len(c) for row in cells for c in row)
-    return "\n".join(indent + "[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells)
+    """Rows in brackets, by the app's rule (a power of ten for small entries, on a line of its own)."""
+    cells = matrix_cells(a.tolist(), decimals)
+    scale = [indent + cells.scale_text] if cells.scale_text else []
+    return "\n".join(scale + [indent + "[" + "  ".join(row) + "]" for row in cells.text])
 
 
 FIND_THE_ERROR = (
@@ -103,7 +107,7 @@ def trace_text(session: Session, epochs: int, decimals: int = 4, answers: bool =
         lines.append(FIND_THE_ERROR)
     for epoch, steps in walk(session, epochs):
         lines.append("")
-        lines.append(f"=== epoch {epoch}   J = {session.costs[epoch - 1]:.{decimals + 2}g}")
+        lines.append(f"=== epoch {count(epoch)}   J = {session.costs[epoch - 1]:.{decimals + 2}g}")
         for step in steps:
             lines.append("")
             lines.append(f"[{step.index}/{len(steps)}] {step.phase}  {step.title}")

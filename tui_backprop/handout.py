@@ -1,18 +1,17 @@
-"""The trace as a printable Markdown handout: the worked solution of one training iteration.
+"""The trace as a printable Markdown handout: the worked solution of one training iteration, or its sheet.
 
-A view of the engine's steps, nothing computed here beyond formatting: every
-number printed as a result is an entry of a step's output matrix. The "worked
-example" of a step writes its equation for one entry (the first, [1,1]) with
-the input numbers plugged in; the arithmetic shown is for the reader to follow,
-its result is the engine's value.
+A view of the engine's steps, nothing computed here beyond formatting. The given matrices (X, y and the
+parameters the epoch starts from) are printed once, near the top; every result is printed once, at the
+step that computes it, and later steps refer to it by name ("δ3 from step 9"). Each step's worked example
+writes entry [1,1] of each result as the gate model expands it, with the numbers plugged in; the result
+shown is the engine's value.
 
-`blank=True` makes the exercise sheet: every result is left empty — the output
-matrices' cells, their shapes (`__×__`), the worked examples' results
-(`= ____`), the cost J and the parameters after the update. Inputs stay
-filled in, even those that earlier steps computed: a student works each step
-from the numbers it is given and can check an earlier answer against the
-inputs of the steps after it. The given shapes (X, y, weights, biases) stay;
-the shapes of every computed matrix are blank.
+`blank=True` makes the exercise sheet: every result is left for the student — its matrix (an empty grid
+with room for any answer), its shape (`__×__`, in the shapes table and the shape algebra too), the numbers
+that come from earlier results in the worked examples, their results (`= ____`), the cost and the new
+parameters — while the scenario's own X, y, W and b stay filled in. `fade=True` works the first half of
+the steps fully and leaves the rest blank: the worked example fades out backwards, as the research on
+worked examples suggests.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from .core import Session, Step
 from .core.gates import glossary
 from .core.trace import facts_of
 from .export import FIND_THE_ERROR, answer, walk
-from .notation import dims, display_name, signed_number
+from .notation import MINUS, count, dims, display_name, matrix_cells, signed_number
 
 BLANK_CELL = "______"
 BLANK_SHAPE = "__×__"
@@ -33,9 +32,6 @@ MAX_COLS = 10
 MAX_PARAMETER_ROWS = 64  # entries listed in an epoch's before/after table
 
 PHASES = {"forward": "Forward pass", "backward": "Backward pass", "update": "Update"}
-
-
-# --- numbers ---------------------------------------------------------------------------------
 
 
 def num(v: float, decimals: int) -> str:
@@ -57,71 +53,162 @@ def _indices(n: int, limit: int) -> list[int | None]:
     return list(range(limit - 1)) + [None, n - 1]  # None: the elided middle
 
 
-def md_matrix(a: np.ndarray, decimals: int, blank: bool = False, marked: np.ndarray | None = None) -> str:
-    """A matrix as a Markdown table with 1-based row and column numbers; `marked` entries with ✗."""
+def md_matrix(
+    a: np.ndarray, decimals: int, blank: bool = False, title: str = "", marked: np.ndarray | None = None
+) -> str:
+    """A matrix as a Markdown table with 1-based row and column numbers, its title in the corner;
+    `marked` entries with ✗.
+
+    The numbers follow the app's rule (notation.matrix_cells): a matrix of small entries is written
+    under a power of ten given in its title, and an exact zero is `0`, with a legend.
+    """
     rows, cols = _indices(a.shape[0], MAX_ROWS), _indices(a.shape[1], MAX_COLS)
-    header = "|   | " + " | ".join("…" if j is None else str(j + 1) for j in cols) + " |"
+    shown_rows = [i for i in rows if i is not None]
+    shown_cols = [j for j in cols if j is not None]
+    cells = None
+    if not blank:
+        peak = float(np.abs(a[np.isfinite(a)]).max()) if np.isfinite(a).any() else 0.0
+        cells = matrix_cells([[a[i, j] for j in shown_cols] for i in shown_rows], decimals, peak)
+        title = " ".join(t for t in (title, cells.scale_text, "(0 = exactly 0)" if cells.exact_zero else "") if t)
+    header = f"| {title or ' '} | " + " | ".join("…" if j is None else str(j + 1) for j in cols) + " |"
     rule = "|---|" + "---:|" * len(cols)
     body = []
     for i in rows:
         if i is None:
             body.append("| ⋮ | " + " | ".join("⋮" for _ in cols) + " |")
             continue
-        cells = ["…" if j is None else (BLANK_CELL if blank else num(a[i, j], decimals)) for j in cols]
+        if cells is None:
+            line = ["…" if j is None else BLANK_CELL for j in cols]
+        else:
+            written = dict(zip(shown_cols, cells.text[shown_rows.index(i)]))
+            line = ["…" if j is None else written[j].strip().replace("-", MINUS) for j in cols]
         if marked is not None:
-            cells = [f"{c} ✗" if j is not None and marked[i, j] else c for c, j in zip(cells, cols)]
-        body.append(f"| **{i + 1}** | " + " | ".join(cells) + " |")
+            line = [f"{c} ✗" if j is not None and marked[i, j] else c for c, j in zip(line, cols)]
+        body.append(f"| **{i + 1}** | " + " | ".join(line) + " |")
     return "\n".join([header, rule, *body])
 
 
-def _matrix_block(name: str, a: np.ndarray, decimals: int, role: str) -> list[str]:
-    return [f"**{display_name(name)}** ({dims(a.shape)}), {role}:", "", md_matrix(a, decimals), ""]
+def _matrix_block(name: str, a: np.ndarray, decimals: int, role: str = "") -> list[str]:
+    return [md_matrix(a, decimals, title=f"**{display_name(name)}** {dims(a.shape)}{role}"), ""]
 
 
-def _blank_block(name: str, grid: tuple[int, int], role: str) -> list[str]:
+def _blank_block(name: str, grid: tuple[int, int]) -> list[str]:
     """An empty grid big enough for any result of the step, so that it does not give the shape away."""
-    return [
-        f"**{display_name(name)}** (`{BLANK_SHAPE}`), {role} — write it in the grid, which has room for any answer:",
-        "",
-        md_matrix(np.zeros(grid), 0, blank=True),
-        "",
-    ]
+    return [md_matrix(np.zeros(grid), 0, blank=True, title=f"**{display_name(name)}** `{BLANK_SHAPE}`"), ""]
 
 
-# --- worked examples -------------------------------------------------------------------------
+# --- where each matrix comes from ------------------------------------------------------------
 
 
-def worked_lines(step: Step, decimals: int, blank: bool) -> list[str]:
+class Sources:
+    """Which matrices the reader has: given ones, and results by the step that computed them."""
+
+    def __init__(self, session: Session, epoch: int, blank: bool) -> None:
+        # The parameters, and an optimizer's memory (zero at first), as the epoch starts.
+        state = session.state_at(epoch)
+        carried = [*session.scenario.params.named(), *(state.named() if state else ())]
+        self.given = {"X", "y", *carried} if epoch == 1 else {"X", "y"}
+        self.found: dict[str, str] = {n: "given" for n in self.given}
+        if epoch > 1:
+            self.found.update({n: f"after epoch {epoch - 1}'s update" for n in carried})
+        self.blank = blank
+
+    def computed(self, step: Step, name: str) -> None:
+        self.found[name] = f"step {step.index}"
+
+    def reference(self, name: str, a: np.ndarray) -> str:
+        where = self.found.get(name)
+        if where == "given":
+            return f"{display_name(name)} ({dims(a.shape)}, given)"
+        if self.blank:
+            return f"your {display_name(name)} from {where}"
+        return f"{display_name(name)} ({dims(a.shape)}) from {where}"
+
+    def hidden(self, blank: bool) -> set[str]:
+        """Names whose numbers a worked example must not print: everything but the given matrices."""
+        return set() if not blank else {n for n, w in self.found.items() if w != "given"}
+
+
+# --- one step --------------------------------------------------------------------------------
+
+
+def worked_lines(step: Step, decimals: int, blank: bool, hide: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Entry [1,1] of each of the step's results written out: symbols, numbers plugged in, the engine's value."""
     lines: list[str] = []
+    earlier: set[str] = set()  # results of this step's earlier operations (an optimizer's new memory)
     for op in step.operations:
         e = op.expand(0, 0)
         pad = " " * len(e.label)
         result = BLANK_RESULT if blank else num(e.value, decimals)
-        lines += [f"{e.label} {e.arrow} {e.symbols()}", f"{pad} = {e.numbers(decimals)}", f"{pad} = {result}"]
-        if note := step.note(op, decimals):
+        numbers = e.numbers(decimals, hide | earlier if blank else hide)
+        lines += [f"{e.label} {e.arrow} {e.symbols()}", f"{pad} = {numbers}", f"{pad} = {result}"]
+        earlier.add(op.result)
+        if not blank and (note := step.note(op, decimals)):
             lines.append(f"{pad}   ({note})")
     return lines
+
+
+def _step(step: Step, n_steps: int, decimals: int, blank: bool, sources: Sources) -> list[str]:
+    shapes = ";  ".join(op.shapes_text(BLANK_SHAPE) for op in step.operations) if blank else step.shapes
+    # Inputs the reader already has are named; matrices the step makes on the way (f'(z)) are shown.
+    made_here = {
+        o.name: o.matrix
+        for op in step.operations
+        for o in op.operands
+        if o.name not in sources.found and o.how != "ones"
+    }
+    known = [sources.reference(n, a) for n, a in step.inputs.items() if n not in made_here]
+    start = f" Starts from {', '.join(known)}." if known else ""
+    out = [
+        f"#### Step {step.index}/{n_steps} · {step.title}",
+        f"`{step.equation}` — shapes `{shapes}`. {step.explanation}{start}",
+        "",
+    ]
+    for name, a in made_here.items():
+        out += _blank_block(name, a.shape) if blank else _matrix_block(name, a, decimals, " (on the way)")
+    hide = sources.hidden(blank) | (set(made_here) if blank else set())
+    if step.phase != "update":  # the new parameters are listed once, in the epoch's summary
+        matrices = [*step.inputs.values(), *step.outputs.values()]
+        grid = (max(a.shape[0] for a in matrices), max(a.shape[1] for a in matrices))
+        for name, value in step.outputs.items():
+            out += _blank_block(name, grid) if blank else _matrix_block(name, value, decimals)
+    out += ["Worked example, entry [1,1]:", "```text", *worked_lines(step, decimals, blank, hide), "```"]
+    for name in step.outputs:
+        sources.computed(step, name)
+    for name in made_here:
+        sources.computed(step, name)
+    return out
 
 
 # --- the document ----------------------------------------------------------------------------
 
 
-def _shapes_table(session: Session, steps: list[Step], blank: bool) -> list[str]:
+def _shapes_table(session: Session, steps: list[Step], blank_from: int) -> list[str]:
+    """Every matrix's meaning and shape; the shapes of results computed from step `blank_from` on are blank."""
     shapes: dict[str, tuple[int, ...]] = {}
+    hidden: set[str] = set()
+    known = {"X", "y", *session.scenario.params.named()}
     for step in steps:
+        made = set(step.outputs) | {o.name for op in step.operations for o in op.operands if o.name not in known}
+        known |= made
+        if step.index >= blank_from:
+            hidden |= made
         if step.phase != "update":
             for name, value in [*step.inputs.items(), *step.outputs.items()]:
                 shapes.setdefault(name, value.shape)
     rows = ["| matrix | meaning | shape |", "|---|---|---|"]
     for name, (meaning, given) in glossary(facts_of(session.scenario)).items():
         if name in shapes:
-            shown = dims(shapes[name]) if given or not blank else f"`{BLANK_SHAPE}`"
+            shown = dims(shapes[name]) if given or name not in hidden else f"`{BLANK_SHAPE}`"
             rows.append(f"| {display_name(name)} | {meaning} | {shown} |")
     return rows
 
 
-def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _intro(session: Session, steps: list[Step], decimals: int, blank: bool, fade: bool) -> list[str]:
     s = session.scenario
     n = len(s.params.weights)
     cost = (
@@ -131,51 +218,57 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool) -> l
         acts = s.output_activation if n == 1 else s.activation
     else:
         acts = f"{s.activation} (hidden layers), {s.output_activation} (output)"
-    title = "Exercise sheet" if blank else "Find the error" if session.planted else "Worked solution"
+    hidden = ", ".join(str(u) for u in s.layers[1:-1])
+    title = "Exercise sheet" if blank or fade else "Find the error" if session.planted else "Worked solution"
     out = [f"# {s.name}", "", f"*{title}: one training iteration, gate by gate.*", ""]
     if s.description:
         out += [s.description, ""]
     out += [
         "## The network",
         "",
-        f"- Layers {s.shape_text}: {s.layers[0]} input{'s' if s.layers[0] != 1 else ''}, "
+        f"Layers {s.shape_text}: {_plural(s.layers[0], 'input')}, "
         + (
-            f"a hidden layer of {s.layers[1]} unit{'s' if s.layers[1] != 1 else ''}, "
+            f"a hidden layer of {hidden} units, "
             if n == 2
-            else f"hidden layers of {', '.join(str(u) for u in s.layers[1:-1])} units, "
+            else f"hidden layers of {hidden} units, "
             if n > 2
             else "no hidden layer, "
         )
-        + f"{s.layers[-1]} output{'s' if s.layers[-1] != 1 else ''}.",
-        f"- A batch of m = {s.m} observation{'s' if s.m != 1 else ''}, one per row.",
-        f"- Activation: {acts}.",
-        f"- Cost: {cost}.",
-        f"- Learning rate η = {s.learning_rate:g}.",
+        + f"{_plural(s.layers[-1], 'output')}; a batch of m = {s.m}, one observation per row. "
+        f"Activation {acts}; cost {cost}; learning rate η = {s.learning_rate:g}.",
         "",
         "## Notation",
         "",
-        "- Rows are observations: X has one row per observation, and so does every matrix computed from it.",
-        "- The input is layer 1. W_l and b_l lead from layer l to layer l+1; z_(l+1) = a_l·W_l + b_l and "
-        "a_(l+1) = f(z_(l+1)); a1 = X and the last activation is the prediction ŷ.",
-        "- M[i,j] is the entry in row i, column j of M, counted from 1.",
-        "- `·` is the matrix product, `⊙` the element-wise product, `ᵀ` the transpose, "
-        "and 1ᵀ a row of m ones (1ᵀ·M adds up the rows of M).",
-        "- ∂J/∂M always has the shape of M; δ_l = ∂J/∂z_l is the error back-propagated to layer l.",
-        f"- Numbers are rounded to {decimals} decimals. The worked examples plug in the rounded numbers, "
-        "so redoing their arithmetic can differ from the result in the last digit.",
+        "Rows are observations. The input is layer 1: W_l and b_l lead from layer l to layer l+1, "
+        "z_(l+1) = a_l·W_l + b_l, a_(l+1) = f(z_(l+1)), a1 = X, and the last activation is ŷ. "
+        "M[i,j] is row i, column j, counted from 1. `·` is the matrix product, `⊙` the element-wise product, "
+        "`ᵀ` the transpose, 1ᵀ a row of m ones (1ᵀ·M adds up the rows of M). ∂J/∂M has the shape of M; "
+        "δ_l = ∂J/∂z_l is the error back-propagated to layer l. "
+        f"Numbers are rounded to {decimals} decimals, and worked examples plug in the rounded numbers, "
+        "so redoing their arithmetic can differ in the last digit.",
         "",
     ]
     if blank:
         out += [
             "**Exercise.** Every result is left blank: fill in the shapes (`__×__`), the matrices and the "
-            "results of the worked examples (`= ____`). The inputs of each step are given, including those "
-            "earlier steps computed, so each step can be worked on its own — and an earlier answer can be "
-            "checked against the inputs of the steps after it.",
+            "worked examples (`____`). Each grid has room for any answer: use as much of it as the result "
+            "needs. Each step names the matrices it starts from; those you computed in an earlier step are "
+            "yours to carry forward.",
+            "",
+        ]
+    elif fade:
+        out += [
+            "**Exercise.** The first steps are worked for you; from the first blank step on, every result is "
+            "yours to fill in (`__×__`, the grids and `____`).",
             "",
         ]
     if session.planted is not None:
         out += [f"**{FIND_THE_ERROR}**", ""]
-    out += ["## Shapes", "", *_shapes_table(session, steps, blank), ""]
+    blank_from = 1 if blank else fade_from(len(steps)) if fade else len(steps) + 1
+    out += ["## Shapes", "", *_shapes_table(session, steps, blank_from), "", "## Given", ""]
+    out += _matrix_block("X", s.X, decimals) + _matrix_block("y", s.y, decimals)
+    for name, value in s.params.named().items():
+        out += _matrix_block(name, value, decimals)
     return out
 
 
@@ -189,17 +282,18 @@ def _answer_key(session: Session, decimals: int) -> list[str]:
         wrong = mistaken.outputs[name]
         if np.array_equal(right, wrong):
             continue
-        marked = md_matrix(wrong, decimals, marked=right != wrong)
-        out += [f"**{display_name(name)}** as computed (differing entries marked ✗):", "", marked, ""]
-        out += [f"**{display_name(name)}** as it should be:", "", md_matrix(right, decimals), ""]
+        marked = md_matrix(wrong, decimals, title=f"**{display_name(name)}** as computed", marked=right != wrong)
+        out += ["Differing entries are marked ✗.", "", marked, ""]
+        out += [md_matrix(right, decimals, title=f"**{display_name(name)}** as it should be"), ""]
     return out
 
 
-def _parameters_table(steps: list[Step], decimals: int, blank: bool) -> list[str]:
+def _parameters_table(session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
     rows = ["| parameter | before | after |", "|---|---:|---:|"]
     updates = sorted((st for st in steps if st.phase == "update"), key=lambda st: st.layer)
+    params = session.scenario.params.named()
     listed = total = 0
-    for op in (op for st in updates for op in st.operations):
+    for op in (op for st in updates for op in st.operations if op.result in params):
         before = op.operands[0].matrix
         for (i, j), v in np.ndenumerate(before):
             total += 1
@@ -212,50 +306,48 @@ def _parameters_table(steps: list[Step], decimals: int, blank: bool) -> list[str
     return rows
 
 
-def _step(step: Step, n_steps: int, decimals: int, blank: bool) -> list[str]:
-    shapes = ";  ".join(op.shapes_text(BLANK_SHAPE) for op in step.operations) if blank else step.shapes
-    out = [
-        f"#### Step {step.index}/{n_steps} · {step.title}",
-        "",
-        f"Equation: `{step.equation}`",
-        "",
-        f"Shapes: `{shapes}`",
-        "",
-        step.explanation,
-        "",
-    ]
-    for name, value in step.inputs.items():
-        out += _matrix_block(name, value, decimals, "input")
-    matrices = [*step.inputs.values(), *step.outputs.values()]
-    grid = (max(a.shape[0] for a in matrices), max(a.shape[1] for a in matrices))
-    for name, value in step.outputs.items():
-        role = "result (after the update)" if step.phase == "update" else "result"
-        out += _blank_block(name, grid, role) if blank else _matrix_block(name, value, decimals, role)
-    out += ["Worked example, entry [1,1]:", "", "```text", *worked_lines(step, decimals, blank), "```", ""]
-    return out
+def fade_from(n_steps: int) -> int:
+    """With fading, the first step left blank: the second half of the walk is the student's."""
+    return n_steps // 2 + 1
 
 
-def trace_markdown(session: Session, epochs: int, decimals: int = 4, blank: bool = False, answers: bool = False) -> str:
+def trace_markdown(
+    session: Session,
+    epochs: int,
+    decimals: int = 4,
+    blank: bool = False,
+    fade: bool = False,
+    header: str = "",
+    answers: bool = False,
+) -> str:
+    """The handout; `header` is a line put under the title (a sheet's variant, say); `answers` adds the key
+    to a planted mistake."""
     out: list[str] = []
     for epoch, steps in walk(session, epochs):
         if epoch == 1:
-            out += _intro(session, steps, decimals, blank)
-        out += [f"## Epoch {epoch}", ""]
+            out += _intro(session, steps, decimals, blank, fade)
+            if header:
+                out[1:1] = ["", header]
+        sources = Sources(session, epoch, blank)
+        out += [f"## Epoch {count(epoch)}"]
         phase = None
+        last_blank = blank
         for step in steps:
             if step.phase != phase:
                 phase = step.phase
-                out += [f"### {PHASES.get(phase, phase)} (epoch {epoch})", ""]
-            out += _step(step, len(steps), decimals, blank)
+                out += ["", f"### {PHASES.get(phase, phase)} (epoch {count(epoch)})"]
+            step_blank = blank or (fade and step.index >= fade_from(len(steps)))
+            sources.blank = step_blank
+            out += _step(step, len(steps), decimals, step_blank, sources)
+            last_blank = step_blank
         J = BLANK_RESULT if blank else num(session.costs[epoch - 1], decimals)
         out += [
-            f"### Epoch {epoch}: summary",
             "",
-            f"Cost before the update: J = {J}",
+            f"### Epoch {count(epoch)}: summary",
             "",
-            "Parameters before and after the update:",
+            f"Cost before the update: J = {J}. Parameters before and after the update:",
             "",
-            *_parameters_table(steps, decimals, blank),
+            *_parameters_table(session, steps, decimals, last_blank),
             "",
         ]
     if session.diverged is not None:

@@ -55,16 +55,17 @@ def is_file_spec(spec: str) -> bool:
     return Path(spec).exists() or any(sep in spec for sep in ("/", "\\")) or Path(spec).suffix in SUFFIXES
 
 
-def locate(spec: str | Path | None) -> Location:
-    """Resolve a spec as the engine's ``resolve`` would, raising its ScenarioError for what is cheap to see:
-    no such file, a directory, not a regular file, no bundled scenario by that name."""
+def locate(spec: str | Path | None, *, file: bool = False) -> Location:
+    """Where a spec points — the one place that decides between a file and a bundled name — raising
+    ScenarioError for what is cheap to see: no such file, a directory, not a regular file, no bundled
+    scenario by that name. `file`: the spec is a path whatever it looks like (the picker's path field)."""
     if spec is None:
         spec = DEFAULT
         found = bundled_entry(spec)
         if found is not None:
             return Location(spec, True, found[0], found[1])
     spec = str(spec)
-    if is_file_spec(spec):
+    if file or is_file_spec(spec):
         return Location(spec, False, _check_file(spec), Path(spec).suffix)
     found = bundled_entry(spec)
     if found is None:
@@ -72,6 +73,13 @@ def locate(spec: str | Path | None) -> Location:
             spec, None, f"expected a scenario file or a bundled name ({', '.join(names())}), found neither"
         )
     return Location(spec, True, found[0], found[1])
+
+
+def load(location: Location):
+    """The engine's loader on a located spec (imports numpy); raises ScenarioError for a file it cannot use."""
+    from .core import load_bundled, load_file
+
+    return load_bundled(location.spec) if location.bundled else load_file(location.entry)
 
 
 def _check_file(spec: str) -> Path:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 _SPECIAL = {"yhat": "ŷ", "J": "J", "dJ_dyhat": "∂J/∂ŷ"}
 
@@ -19,6 +22,9 @@ def display_name(name: str) -> str:
         return f"∂J/∂{display_name(m.group(1))}"
     return name
 
+
+# The decimals of the app and of `trace` (text and handout): a student comparing them sees the same digits.
+DEFAULT_DECIMALS = 3
 
 # From here on fixed decimals would print walls of digits (a 10-layer identity network reaches 1e140).
 SCIENTIFIC_FROM = 1e6
@@ -52,3 +58,80 @@ def factor_number(x: float, decimals: int) -> str:
     """A number as a factor or a later term: a negative one in parentheses."""
     text = signed_number(x, decimals)
     return f"({text})" if text.startswith(MINUS) else text
+
+
+def count(n: int) -> str:
+    """A count of epochs, steps or entries, the same everywhere: thousands separated, `49,611`."""
+    return f"{n:,}"
+
+
+# --- matrices: one rule for the app and the handout --------------------------------------------
+
+SMALL = 0.1  # a matrix whose entries are all below this in size is written with a power of ten
+EXACT_ZERO = "0 = exactly 0"  # the legend of a matrix holding an exact zero
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A matrix's entries as written: `text[i][j]`, all one width, aligned on the decimal point.
+
+    `scale` is the power of ten the written numbers are to be multiplied by (0: none); `scale_text`
+    says it for a title (`×10⁻³`). An exact 0 is written `0` with blank decimals, so that it lines up
+    with its column yet never reads as a value rounded to `0.000`; `exact_zero`: there is one among
+    numbers with decimals, so show `EXACT_ZERO` with the matrix.
+    """
+
+    text: list[list[str]]
+    scale: int
+    exact_zero: bool
+
+    @property
+    def scale_text(self) -> str:
+        return f"×10{str(self.scale).translate(_SUPERSCRIPT)}" if self.scale else ""
+
+
+def matrix_scale(peak: float) -> int:
+    """The power of ten for a matrix whose largest entry in size is `peak`: 0 unless every entry is
+    below `SMALL`, else the one that brings the largest to between 1 and 10 (0.0042 → -3)."""
+    if not 0 < peak < SMALL:  # also an all-zero matrix, and NaN
+        return 0
+    scale = math.floor(math.log10(peak))
+    return scale + 1 if peak / 10.0**scale >= 10 else scale  # log10 rounding just below a power of ten
+
+
+def matrix_cells(rows: Sequence[Sequence[float]], decimals: int, peak: float | None = None) -> Cells:
+    """The entries of `rows` as written with `decimals` decimals, under the matrix's scale.
+
+    `rows`: the entries to write (all, or the part shown); `peak`: the largest entry in size of the
+    whole matrix, which sets the scale (default: of `rows`). NaN is `—`, infinities `∞`, `-∞`; from
+    1e6 on, scientific notation (`format_number`); a value that only rounds to zero keeps its sign.
+    """
+    values = [float(x) for row in rows for x in row]
+    if peak is None:
+        peak = max((abs(x) for x in values if math.isfinite(x)), default=0.0)
+    scale = matrix_scale(float(peak))
+    if scale and float(format_number(peak * 10.0**-scale, decimals)) >= 10:
+        scale += 1  # 0.09999 at 3 decimals: 1.000 ×10⁻¹, not 10.000 ×10⁻²
+    factor = 10.0**-scale
+    # Blank decimals after an exact 0 line it up with the units of its column (none when nothing has decimals).
+    blank = " " * (decimals + 1) if decimals and any(x != 0 and math.isfinite(x) for x in values) else ""
+    zero = False
+    text: list[list[str]] = []
+    for row in rows:
+        out = []
+        for x in row:
+            x = float(x)
+            if x == 0:
+                zero = True
+                out.append("0" + blank)
+            elif math.isnan(x):
+                out.append("—" + blank)
+            elif math.isinf(x):
+                out.append(("∞" if x > 0 else "-∞") + blank)
+            else:
+                out.append(format_number(x * factor, decimals))
+        text.append(out)
+    width = max((len(s) for row in text for s in row), default=1)
+    # (Among zeros only, or integers at 0 decimals, a 0 cannot be misread: no legend.)
+    return Cells([[s.rjust(width) for s in row] for row in text], scale, zero and bool(blank))

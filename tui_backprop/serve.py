@@ -1,22 +1,23 @@
-"""`backprop-tui serve`: the app in a browser, one app process per browser tab, via textual-serve.
+"""`backprop-tui serve`: the app in a browser, one app process per browser tab (classroom.py).
 
-textual-serve's Server answers `GET /` with a page that draws a terminal (xterm.js on
-a canvas) and opens the websocket `/ws`. For every websocket it starts the command
-below as a new process with TEXTUAL_DRIVER set to Textual's web driver, forwards the
-browser's keys (["stdin", data]) and size (["resize", {width, height}]) to it, and
-sends its screen output back as binary frames. So each browser has its own session.
+Checks the arguments and binds the port before printing anything, so a port in use is one line
+and exit 1; then serves until Ctrl+C or SIGTERM, and ends every app process on the way out.
 """
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import ipaddress
-import os
-import shlex
-import sys
-from pathlib import Path
+import signal
+import socket
+from contextlib import suppress
 
-PROG = "backprop-tui"
+from .say import PROG, err, say
+
 LOOPBACK_NAMES = ("localhost", "localhost.", "ip6-localhost", "ip6-loopback")
+DEFAULT_MAX_SESSIONS = 60
+DEFAULT_IDLE_MINUTES = 30.0
 
 
 def is_loopback(host: str) -> bool:
@@ -30,17 +31,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def app_command(spec: str | None) -> str:
-    """The shell command that runs one app process (textual-serve runs it with a shell)."""
-    parts = [sys.executable, "-m", "tui_backprop"]
-    if spec is not None:
-        path = Path(spec)
-        # A file given relative to where `serve` was started: make it absolute, so the
-        # command does not depend on the app process's working directory.
-        parts.append(str(path.resolve()) if path.exists() else spec)
-    return " ".join(shlex.quote(p) for p in parts)
-
-
 def url_for(host: str, port: int) -> str:
     shown = host.strip("[]")
     if ":" in shown:
@@ -48,73 +38,91 @@ def url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _err(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+def listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket; OSError as the one line to print."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise OSError(f"cannot serve on {host}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise OSError(f"port {port} is in use; choose another with --port") from None
+        raise OSError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    sock.setblocking(False)
+    return sock
 
 
-def _ensure_importable() -> None:
-    """Let the app processes import this very package, even when it is not installed."""
-    root = str(Path(__file__).resolve().parent.parent)
-    current = os.environ.get("PYTHONPATH", "")
-    if root not in current.split(os.pathsep):
-        os.environ["PYTHONPATH"] = root + (os.pathsep + current if current else "")
-
-
-def _server_class():
-    import aiohttp_jinja2
-    from textual_serve.server import Server, to_int
-
-    class BrowserServer(Server):
-        """textual-serve's Server, with the page's URLs taken from the request.
-
-        The stock page writes the address the server was bound to into the page; for
-        --host 0.0.0.0 that is not an address a student's browser can use. Here the
-        page points its websocket and static files at whatever host the browser used.
-        """
-
-        @aiohttp_jinja2.template("app_index.html")
-        async def handle_index(self, request):
-            base = f"{request.scheme}://{request.host}"
-            ws_scheme = "wss" if request.scheme == "https" else "ws"
-            router = request.app.router
-            return {
-                "font_size": to_int(request.query.get("fontsize", "16"), 16),
-                "app_websocket_url": f"{ws_scheme}://{request.host}{router['websocket'].url_for()}",
-                "config": {"static": {"url": f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"}},
-                "application": {"name": self.title},
-            }
-
-    return BrowserServer
-
-
-def serve(spec: str | None, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Serve the app until interrupted; returns the exit code."""
+def check(port, max_sessions, idle_minutes) -> str | None:
+    """What is wrong with the numbers on the command line, if anything (exit 2)."""
     if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-        _err(f"--port: expected an integer from 1 to 65535, got {port}")
+        return f"--port: expected an integer from 1 to 65535, got {port}"
+    if not isinstance(max_sessions, int) or not 1 <= max_sessions <= 10_000:
+        return f"--max-sessions: expected an integer from 1 to 10000, got {max_sessions}"
+    if not 0 <= idle_minutes <= 24 * 60:
+        return f"--idle-timeout: expected minutes from 0 (never) to 1440, got {idle_minutes:g}"
+    return None
+
+
+def serve(
+    spec: str | None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    idle_minutes: float = DEFAULT_IDLE_MINUTES,
+) -> int:
+    """Serve the app until interrupted; returns the exit code."""
+    problem = check(port, max_sessions, idle_minutes)
+    if problem is None and (not host or not host.strip()):
+        problem = "--host: expected a host name or address, got an empty string"
+    if problem:
+        err(problem)
         return 2
-    if not host or not host.strip():
-        _err("--host: expected a host name or address, got an empty string")
-        return 2
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        err(str(exc))
+        return 1
     if not is_loopback(host):
-        _err(
+        err(
             f"warning: serving on {host}, not loopback: anyone who can reach this machine "
             "on that address can open the app (use --host 127.0.0.1 to keep it local)"
         )
-
-    _ensure_importable()
     url = url_for(host, port)
-    server = _server_class()(app_command(spec), host=host, port=port, title=PROG, public_url=url)
-    print(f"{PROG}: serving {spec or 'the default scenario'} at {url} (Ctrl+C to stop)", flush=True)
+    idle = f"sessions idle {idle_minutes:g} min end" if idle_minutes else "no idle timeout"
+    say(f"serving {spec or 'the default scenario'} at {url} (at most {max_sessions} students, {idle}; Ctrl+C to stop)")
     if host.strip("[]") in ("0.0.0.0", "::"):
         # Every interface: not an address a browser can open. The machine's name usually is.
-        import socket
-
-        print(f"{PROG}: students open {url_for(socket.gethostname(), port)} (or this machine's address)", flush=True)
-    try:
-        server.serve()
-    except OSError as exc:
-        _err(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
-        return 1
-    except KeyboardInterrupt:
-        return 0
+        say(f"students open {url_for(socket.gethostname(), port)} (or this machine's address)")
+    with suppress(KeyboardInterrupt):
+        asyncio.run(_run(sock, spec, max_sessions, idle_minutes * 60 or None))
     return 0
+
+
+async def _run(sock: socket.socket, spec: str | None, max_sessions: int, idle_seconds: float | None) -> None:
+    from aiohttp import web
+
+    from .classroom import Classroom
+
+    classroom = Classroom(spec, PROG, max_sessions, idle_seconds)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop.set)
+    runner = web.AppRunner(classroom.web_app(), handle_signals=False, access_log=None, shutdown_timeout=5)
+    await runner.setup()
+    try:
+        await web.SockSite(runner, sock).start()
+        await classroom.start()
+        await stop.wait()
+    finally:
+        await classroom.close()
+        await runner.cleanup()
+        say("stopped; every session ended")

@@ -3,7 +3,7 @@
 This table drives the bindings, the footer, the command palette and the help
 screen. A key is switched off for a lesson by naming its action in the
 scenario's ``[lesson] lock_keys = [...]`` list (see ``locked_actions``); a new
-mode is one more line here plus its ``action_<name>`` method on the app.
+mode is one more line here plus its ``action_<name>`` method on the main screen.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..core.lesson import Lesson
 @dataclass(frozen=True)
 class KeySpec:
     keys: str  # Textual key names, comma separated: "right,l,n"
-    action: str  # the app's action_<action>
+    action: str  # the main screen's action_<action>
     label: str  # short footer label
     help: str  # the longer text of the help screen and the command palette
     display: str  # how the help screen and the footer spell the keys

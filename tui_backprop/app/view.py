@@ -1,4 +1,4 @@
-"""Display helpers shared by the panels: number and matrix formatting, graph status.
+"""Display helpers shared by the panels: number and matrix formatting, the theme's palette, graph status.
 
 Nothing here computes the network's maths: every number comes from the engine's
 Session and Step objects; this module only decides how they look.
@@ -15,7 +15,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.visual import Visual
 
-from ..notation import display_name, format_number
+from ..notation import DEFAULT_DECIMALS as DEFAULT_DECIMALS  # the app's start, shared with `trace`
+from ..notation import format_number, matrix_cells
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
@@ -23,19 +24,84 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
     from ..core import Session, Step
 
 DECIMALS = (2, 3, 4, 6)
-DEFAULT_DECIMALS = 3
 
-# Styles (Rich); bold / underline / reverse survive NO_COLOR, colours do not.
-WRITTEN = "bold underline #ffd75f"
-NEGATIVE = "#ff8787"
-POSITIVE = ""
+# Text attributes that survive NO_COLOR; colours come from the theme (see Palette).
+WRITTEN = "bold underline"
 DIM = "dim"
-FORWARD = "#5fd787"
-BACKWARD = "#ffaf5f"
-UPDATE = "#87afff"
-PHASE_STYLE = {"forward": FORWARD, "backward": BACKWARD, "update": UPDATE}
 
-ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "identity": "id", "linear": "id"}
+# The theme variable each role's colour is read from: the `text-*` variants are the theme's colours made
+# readable on its background, in a dark and in a light theme alike. The stylesheet uses the same roles
+# ($success forward, $warning backward, $primary update) for the panels' borders.
+ROLES = {
+    "forward": "text-success",
+    "backward": "text-warning",
+    "update": "text-primary",
+    "written": "text-accent",
+    "negative": "text-error",
+    "right": "text-success",
+    "wrong": "text-error",
+    "status": "text-accent",
+    "score": "text-secondary",
+    "equation": "text-secondary",
+    "key": "text-accent",
+    "frame": "foreground-muted",
+}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """A colour (a Rich colour string, "" for none) per role, read from the app's current theme."""
+
+    forward: str = ""
+    backward: str = ""
+    update: str = ""
+    written: str = ""
+    negative: str = ""
+    right: str = ""
+    wrong: str = ""
+    status: str = ""
+    score: str = ""
+    equation: str = ""
+    key: str = ""
+    frame: str = ""
+
+    def phase(self, phase: str) -> str:
+        return {"forward": self.forward, "backward": self.backward, "update": self.update}.get(phase, "")
+
+
+ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "identity": "id"}
+
+PLAIN = Palette()  # no colours: what the functions below use when not given the app's palette
+
+
+def palette(variables: dict[str, str]) -> Palette:
+    """The roles' colours from a theme's variables (`App.theme_variables`); a colour with alpha is blended
+    onto the theme's surface, as the stylesheet would draw it."""
+    from textual.color import Color
+
+    surface = Color.parse(variables["surface"]) if "surface" in variables else Color(0, 0, 0)
+    colours = {}
+    for role, name in ROLES.items():
+        try:
+            colour = Color.parse(variables[name])
+        except (KeyError, Exception):  # a theme without the variable, or one Rich cannot draw ("auto 60%")
+            colours[role] = ""
+            continue
+        if colour.ansi is not None:  # the ansi-* themes: the terminal's own colour N ("" for its default)
+            colours[role] = f"color({colour.ansi})" if colour.ansi >= 0 else ""
+        else:
+            colours[role] = (surface + colour).hex if colour.a < 1 else colour.hex
+    return Palette(**colours)
+
+
+def app_palette(app) -> Palette:
+    """The palette of the app's current theme."""
+    return palette(app.theme_variables or app.get_css_variables())
+
+
+def style(*parts: str) -> str:
+    """Rich style words joined, leaving out the empty ones (a colour the palette does not have)."""
+    return " ".join(p for p in parts if p)
 
 
 def next_decimals(current: int) -> int:
@@ -62,31 +128,37 @@ def fmt(x: float, decimals: int) -> str:
     return format_number(x, decimals)
 
 
-def dims(a: np.ndarray) -> str:
-    return f"{a.shape[0]}×{a.shape[1]}"
-
-
 Piece = tuple[str, str]  # (text, Rich style)
 
 
-def matrix_lines(
-    a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False
-) -> list[list[Piece]]:
-    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines: one list of pieces per line.
+@dataclass(frozen=True)
+class MatrixView:
+    """A matrix as shown: its lines, the power of ten its numbers are written in (`×10⁻³`, for the title),
+    and whether it needs the exact-zero legend."""
 
-    Only the cells shown are formatted."""
+    lines: list[list[Piece]]
+    scale: str
+    exact_zero: bool
+
+
+def matrix_view(
+    a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False, colours: Palette = PLAIN
+) -> MatrixView:
+    """The first rows/cols of a matrix that fit, written by the shared rule (`notation.matrix_cells`:
+    a power of ten for a matrix of small entries, an exact 0 lined up with its column), with '… N more'
+    lines: one list of pieces per line. Only the cells shown are formatted."""
     rows, cols = a.shape
     r, c = min(rows, max_rows), min(cols, max_cols)
-    cells = [[fmt(x, decimals) for x in row] for row in a[:r, :c].tolist()]
-    width = max((len(s) for row in cells for s in row), default=1)
+    peak = float(abs(a).max()) if a.size else 0.0  # the whole matrix sets the scale, not the part shown
+    cells = matrix_cells(a[:r, :c].tolist(), decimals, peak)
+    written_style, negative = style(WRITTEN, colours.written), colours.negative
     lines: list[list[Piece]] = []
-    for row in cells:
+    for row in cells.text:
         line: list[Piece] = []
         for j, s in enumerate(row):
             if j:
                 line.append((" ", ""))
-            style = WRITTEN if written else (NEGATIVE if s.startswith("-") else POSITIVE)
-            line.append((s.rjust(width), style))
+            line.append((s, written_style if written else negative if s.lstrip().startswith("-") else ""))
         if c < cols:
             line.append(("  …", DIM))
         lines.append(line)
@@ -97,22 +169,20 @@ def matrix_lines(
         more.append(f"… {cols - c} more col{'s' if cols - c != 1 else ''}")
     if more:
         lines.append([(" · ".join(more), "italic " + DIM)])
-    return lines
+    return MatrixView(lines, cells.scale_text, cells.exact_zero)
 
 
-def matrix_text(a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False) -> Text:
-    """The first rows/cols of a matrix that fit, aligned, with '… N more' lines. Only those are formatted."""
+def matrix_text(
+    a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False, colours: Palette = PLAIN
+) -> Text:
+    """`matrix_view`'s lines as one Rich Text."""
     out = Text(no_wrap=True, overflow="ellipsis")
-    for i, line in enumerate(matrix_lines(a, decimals, max_rows, max_cols, written)):
+    for i, line in enumerate(matrix_view(a, decimals, max_rows, max_cols, written, colours).lines):
         if i:
             out.append("\n")
-        for s, style in line:
-            out.append(s, style=style or None)
+        for s, piece_style in line:
+            out.append(s, style=piece_style or None)
     return out
-
-
-def matrix_title(name: str, a: np.ndarray) -> str:
-    return f"{display_name(name)}  {dims(a)}"
 
 
 # --- the graph's state at a position --------------------------------------------------------
@@ -164,6 +234,19 @@ def param_views(session: Session) -> list[ParamView]:
 
 # --- a Visual for unwrapped text -------------------------------------------------------------
 
+_CONSOLE = None
+
+
+def _console():
+    """A Rich console to cut a Text into segments (its styles are written out whole, so any console does;
+    a Visual is not told the app's)."""
+    global _CONSOLE
+    if _CONSOLE is None:
+        from rich.console import Console
+
+        _CONSOLE = Console(width=10_000, color_system="truecolor", legacy_windows=False)
+    return _CONSOLE
+
 
 class LinesVisual(Visual):
     """A Rich `Text` drawn one line per line (never wrapped; cut with … when too wide) for a `Static`.
@@ -194,9 +277,7 @@ class LinesVisual(Visual):
         key = (width, height, base)
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
-        from textual._context import active_app
-
-        console = active_app.get().console
+        console = _console()
         strips = []
         for line in self.lines if height is None else self.lines[:height]:
             if line.cell_len > width:

@@ -63,6 +63,41 @@ ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
 }
 
 
+def softmax(z: Array) -> Array:
+    """Row-wise softmax: each observation's outputs become a distribution over the classes.
+
+    Shifting each row by its maximum (the log-sum-exp trick) leaves the result unchanged and keeps
+    every exponent ≤ 0, so nothing overflows and the largest entry of a row is e⁰ = 1.
+    """
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def log_softmax(z: Array) -> Array:
+    """log softmax(z) as z − logsumexp(z), row by row: finite wherever z is, even where softmax is 0."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax_jacobian(yhat_row: Array) -> Array:
+    """∂ŷᵢ/∂zⱼ = ŷᵢ(1[i = j] − ŷⱼ) for one observation (a 1 × c row of softmax's output): c × c.
+
+    What the fused cross-entropy step skips: this matrix times ∂J/∂ŷ gives the same δ row.
+    """
+    r = yhat_row.reshape(-1)
+    return np.diag(r) - np.outer(r, r)
+
+
+def softplus(z: Array) -> Array:
+    """log(1 + eᶻ) without overflow: max(z, 0) + log1p(e^(−|z|))."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+# Output-only activations: they act on a whole row, so there is no element-wise f'.
+# softmax is only allowed before cross-entropy, whose gradient with it is the simple (ŷ − y)/m.
+OUTPUT_ONLY: dict[str, Callable[[Array], Array]] = {"softmax": softmax}
+
+
 def derivative(name: str, z: Array) -> Array:
     """f'(z) for the named activation."""
     f, prime = ACTIVATIONS[name]
@@ -75,4 +110,5 @@ FORMULAS: dict[str, tuple[str, str]] = {
     "tanh": ("tanh(z)", "tanh'(z) = 1 − tanh²(z)"),
     "relu": ("relu(z) = max(0, z)", "relu'(z) = 1 if z > 0 else 0"),
     "identity": ("f(z) = z", "f'(z) = 1"),
+    "softmax": ("softmax(z)ᵢ = eᶻⁱ / Σⱼ eᶻʲ (per row)", "∂ŷᵢ/∂zⱼ = ŷᵢ(1[i = j] − ŷⱼ) (per row)"),
 }

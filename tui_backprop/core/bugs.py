@@ -72,10 +72,11 @@ class Mistake(GateKind):
 class NoFPrime(Mistake, FPrime):
     name, point, corrupts = "no-fprime", "delta", F_PRIME
     text = "δ{N} is taken to be the upstream gradient: the ⊙ f′(z{N}) of layer {N} is forgotten"
-    needs = "a layer whose activation is not identity"
+    needs = "a layer whose activation is not identity (and whose δ is not fused with the cost)"
 
     def applies(self, facts, layer):
-        return facts.activation(layer) != "identity"  # f′ = 1: forgetting it changes nothing
+        # f′ = 1: forgetting it changes nothing; a fused output has no f′ step to forget it in
+        return facts.activation(layer) != "identity" and not _fused_at(facts, layer)
 
     def wrong(self, eta, upstream, **_):
         return upstream.copy()
@@ -84,10 +85,11 @@ class NoFPrime(Mistake, FPrime):
 class FPrimeOfA(Mistake, FPrime):
     name, point, corrupts = "fprime-of-a", "delta", F_PRIME
     text = "f′ of layer {N} is evaluated at the activation a{N} instead of at z{N}: δ{N} = upstream ⊙ f′(a{N})"
-    needs = "a sigmoid or tanh layer"
+    needs = "a sigmoid or tanh layer (not an output fused with the cost)"
 
     def applies(self, facts, layer):
-        return facts.activation(layer) in ("sigmoid", "tanh")  # relu′ and identity′ agree on a and z
+        # relu′ and identity′ agree on a and z; a fused output has no f′ step
+        return facts.activation(layer) in ("sigmoid", "tanh") and not _fused_at(facts, layer)
 
     @staticmethod
     def fprime(activation, a: Array) -> Array:
@@ -131,10 +133,11 @@ class BiasFirstRow(Mistake, BiasGradient):
 class StaleWeights(Mistake, ProductGradients):
     name, point, corrupts = "stale-weights", "dJ_da", PRODUCT_GRADIENTS
     text = "δ{N} is sent back through the already updated W{l}: ∂J/∂a{l} = δ{N} · (W{l} − η ∂J/∂W{l})ᵀ"
-    needs = "a hidden layer"
+    needs = "a hidden layer and plain gradient descent (optimizer sgd)"
 
     def applies(self, facts, layer):
-        return layer >= 2  # below W1 is X: nothing is sent back
+        # below W1 is X: nothing is sent back; "already updated" is W − η ∂J/∂W, the sgd update
+        return layer >= 2 and facts.optimizer.name == "sgd"
 
     def wrong(self, eta, delta, w, grad_w, **_):
         return delta @ (w - eta * grad_w).T
@@ -166,6 +169,10 @@ class UpdateSign(Mistake, Update):
     name, point, corrupts = "update-sign", "update", UPDATE_GATE
     text = "W{l} and b{l} move up the gradient, W ← W + η ∂J/∂W: the gradients are right, the update is not"
     changes_gradient = False
+    needs = "plain gradient descent (optimizer sgd)"
+
+    def applies(self, facts, layer):
+        return facts.optimizer.name == "sgd"  # momentum and Adam update through their own state
 
     def wrong(self, eta, w, b, grad_w, grad_b, lr, **_):
         return w + lr * grad_w, b + lr * grad_b
@@ -174,7 +181,11 @@ class UpdateSign(Mistake, Update):
 class CostPrimeSign(Mistake, CostPrime):
     name, point, corrupts = "cost-prime-sign", "dJ_dyhat", COST_PRIME
     text = "∂J/∂ŷ = y − ŷ: the minus sign of the cost's derivative is dropped"
+    needs = "the sse or mse cost (cross-entropy's δ is fused: no ∂J/∂ŷ step)"
     layered = False
+
+    def applies(self, facts, layer):
+        return not facts.fused
 
     def wrong(self, eta, y, yhat, scale, **_):
         return (y - yhat) * scale if scale != 1.0 else y - yhat
@@ -205,6 +216,11 @@ CATALOGUE: tuple[Mistake, ...] = (
     UpdateSign(),
 )
 BY_NAME = {m.name: m for m in CATALOGUE}
+
+
+def _fused_at(facts: Facts, layer: int) -> bool:
+    """δ at `layer` comes from the fused output step (cross-entropy), with no ∂J/∂ŷ or f′ of its own."""
+    return facts.fused and layer == facts.n_layers
 
 
 def _swap(ops: tuple[Operation, ...], name: str, operand: Operand) -> tuple[Operation, ...]:

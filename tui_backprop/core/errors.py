@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from ..notation import count
+
 
 class BackpropError(Exception):
     """Base of every error the command line and the app report without a traceback."""
@@ -29,4 +31,4 @@ class DivergenceError(BackpropError):
         self.reason = reason
         # A non-finite cost is already named by the reason; "(cost nan)" would show a NaN.
         shown = f" (cost {cost:.6g})" if math.isfinite(cost) else ""
-        super().__init__(f"training diverged at epoch {epoch}: {reason}{shown}; lower the learning rate")
+        super().__init__(f"training diverged at epoch {count(epoch)}: {reason}{shown}; lower the learning rate")

@@ -28,12 +28,14 @@ from .operations import (
     ELEMENTWISE,
     MATMUL,
     ONES,
+    SQUARED,
     SUM_ROWS,
     TRANSPOSED,
     UPDATE,
     Operand,
     Operation,
 )
+from .optimizers import Optimizer, OptState
 
 Array = np.ndarray
 
@@ -76,6 +78,8 @@ class Facts:
     output: str
     cost: str
     eta: float
+    optimizer: Optimizer = Optimizer()
+    fused: bool = False  # δ at the output in one step: cross-entropy after softmax or sigmoid
 
     def activation(self, layer: int) -> str:
         return self.output if layer == self.n_layers else self.hidden
@@ -103,7 +107,7 @@ def glossary(facts: Facts) -> dict[str, tuple[str, bool]]:
             "predictions (the last layer's activation)" if out == "yhat" else f"activation of layer {l + 1}",
             False,
         )
-    g["J"] = ("cost, one number (1×1)", False)
+    g["J"] = ("the cost, one number for the whole batch", False)
     g["dJ_dyhat"] = ("gradient of J with respect to the predictions", False)
     for l in range(facts.n_layers, 0, -1):
         g[f"fprime_z{l + 1}"] = (f"f' of z{l + 1}, entry by entry", False)
@@ -113,6 +117,24 @@ def glossary(facts: Facts) -> dict[str, tuple[str, bool]]:
         if l > 1:
             g[f"dJ_da{l}"] = (f"gradient of J with respect to a{l}", False)
     return g
+
+
+def result_shapes(layers: list[int], m: int) -> dict[str, tuple[int, int]]:
+    """The shape of every result of the walk, from the layer widths and the batch size alone."""
+    last = len(layers)
+    out: dict[str, tuple[int, int]] = {}
+    for l in range(1, last):
+        width = layers[l]
+        out[product_name(l, last)] = out[f"z{l + 1}"] = out[a_name(l + 1, last)] = (m, width)
+    out["J"] = (1, 1)
+    out["dJ_dyhat"] = (m, layers[-1])
+    for l in range(last - 1, 0, -1):
+        out[f"fprime_z{l + 1}"] = out[f"delta{l + 1}"] = (m, layers[l])
+        out[f"dJ_db{l}"] = (1, layers[l])
+        out[f"dJ_dW{l}"] = (layers[l - 1], layers[l])
+        if l > 1:
+            out[f"dJ_da{l}"] = (m, layers[l - 1])
+    return out
 
 
 @dataclass(frozen=True)
@@ -125,6 +147,8 @@ class Walk:
     y: Array
     new: Params  # after the update
     ones: Array  # 1ᵀ, 1×m
+    state_before: OptState | None = None  # the optimizer's memory, for momentum and Adam
+    state_after: OptState | None = None
 
 
 class GateKind:
@@ -159,6 +183,13 @@ class GateKind:
 
     def equation(self, step) -> str:
         return ",  ".join(op.equation() for op in step.operations)
+
+    def arrangements(self, step, op: Operation) -> tuple[tuple[str, ...], int]:
+        """A choice of how `op`'s product is formed: (plausible arrangements, index of the right one).
+
+        Empty where the gate poses no such question; the why of the answer is `why(step, op)`.
+        """
+        return (), -1
 
     def inputs(self, step) -> dict[str, Array]:
         """Operands as stored (the row of ones aside) and the context, in the order they enter."""
@@ -505,8 +536,7 @@ class ProductGradients(GateKind):
         text = (
             f"The mulGate is a switcher: the gradient for one factor is the upstream gradient times the "
             f"other factor. {a_sym} is transposed so that the shapes fit — ∂J/∂W{l} must have W{l}'s "
-            f"shape {dims(step.operations[0].shape)} — and the product over the {count(m, 'observation')} adds up "
-            "each one's contribution."
+            f"shape — and the product over the {count(m, 'observation')} adds up each one's contribution."
         )
         if len(step.operations) > 1:
             units = step.operations[1].shape[1]
@@ -534,6 +564,17 @@ class ProductGradients(GateKind):
             f"{first.symbol}·{second.symbol} is ({dims(first.shape)})·({dims(second.shape)}) → {dims(op.shape)} — "
             f"the inner dimensions ({first.shape[1]}, the units of layer {step.layer + 1}) cancel."
         )
+
+    def arrangements(self, step, op):
+        # The four ways to put the two stored matrices together with one transpose; the right one's place
+        # varies with the layer and the result, so that "always 1" is not a strategy.
+        first, second = op.operands
+        a, b = display_name(first.name), display_name(second.name)
+        options = [f"{a}ᵀ · {b}", f"{b}ᵀ · {a}", f"{a} · {b}ᵀ", f"{b} · {a}ᵀ"]
+        right = op.expression().replace(" ", "")
+        shift = (step.layer + len(op.result)) % len(options)
+        options = options[shift:] + options[:shift]
+        return tuple(options), next(k for k, o in enumerate(options) if o.replace(" ", "") == right)
 
     def note(self, step, op, decimals):
         first, second = op.operands
@@ -590,7 +631,216 @@ class Update(GateKind):
         return f"η = {step.facts.eta:g}"
 
 
+class LogCost(Cost):
+    """Cross-entropy after softmax, or binary cross-entropy after a sigmoid: the mean over the batch."""
+
+    key = "log_cost"
+
+    def build(self, walk, layer):
+        f = walk.facts
+        op = Operation(
+            "J",
+            np.array([[walk.p.cost]]),
+            COST,
+            (Operand("y", walk.y), Operand("yhat", walk.p.activations[-1])),
+            function=f.cost,
+            coefficient=1.0 / f.m,
+        )
+        return (op,), {}
+
+    def explanation(self, step):
+        m = step.facts.m
+        if step.facts.cost == "cross_entropy":
+            return (
+                "Cross-entropy: for each observation, minus the log of the probability the network gave the "
+                f"right class (weighted by y), averaged over the {count(m, 'observation')}. It is computed from z "
+                "as log ŷ = z − log Σ eᶻ, so a probability that rounds to 0 never reaches the log."
+            )
+        return (
+            "Binary cross-entropy: minus the log of the probability given to what happened (ŷ for a 1, "
+            f"1 − ŷ for a 0), averaged over the {count(m, 'observation')}. It is computed from z as "
+            "log(1 + eᶻ) − y·z, so a ŷ that rounds to 0 or 1 never reaches the log."
+        )
+
+    def why(self, step, op):
+        return "The cost is a single number, 1×1: the log terms of every observation are averaged into one J."
+
+    def note(self, step, op, decimals):
+        return f"m = {step.facts.m}; entries with y = 0 add nothing"
+
+
+class FusedDelta(GateKind):
+    """δ at the output of softmax + cross-entropy (or sigmoid + binary cross-entropy) in one step."""
+
+    key, phase, gate, node_prefix = "fused_delta", "backward", "fused", "act"
+
+    def build(self, walk, layer):
+        f = walk.facts
+        op = Operation(
+            f"delta{layer + 1}",
+            walk.p.deltas[layer - 1],
+            ELEMENTWISE,
+            (Operand("y", walk.y), Operand("yhat", walk.p.activations[-1])),
+            coefficient=1.0 / f.m,
+            difference=True,
+        )
+        return (op,), {}
+
+    def title(self, step):
+        return f"fused: {step.operations[0].symbol} = (ŷ − y) / m"
+
+    def equation(self, step):
+        return f"{step.operations[0].symbol} = ∂J/∂z{step.layer + 1} = (ŷ − y) / m"
+
+    def explanation(self, step):
+        sym = step.operations[0].symbol
+        if step.facts.cost == "cross_entropy":
+            why = (
+                "softmax's derivative is a Jacobian per observation, ∂ŷᵢ/∂zⱼ = ŷᵢ(1[i = j] − ŷⱼ); multiplied by "
+                "∂J/∂ŷᵢ = −yᵢ/(m ŷᵢ) and summed over i it gives (ŷⱼ Σᵢ yᵢ − yⱼ)/m, and Σᵢ yᵢ = 1"
+            )
+        else:
+            why = "σ'(z) = ŷ(1 − ŷ) cancels the denominator of ∂J/∂ŷ = (ŷ − y)/(m ŷ(1 − ŷ))"
+        return (
+            f"The output activation and the cost are differentiated together: {why}. So {sym} is the "
+            "prediction minus the target, divided by m because the cost is an average — no product with "
+            "f', and nothing that can overflow where ŷ is 0 or 1."
+        )
+
+    def why(self, step, op):
+        return (
+            f"{op.symbol} = ∂J/∂z{step.layer + 1} has z{step.layer + 1}'s shape, which is ŷ's: one entry per "
+            f"observation and output, {dims(op.shape)}; (ŷ − y)/m is taken entry by entry."
+        )
+
+    def note(self, step, op, decimals):
+        return f"−(y − ŷ)/m is (ŷ − y)/m, m = {step.facts.m}"
+
+
+class OptimizerUpdate(GateKind):
+    """The update by momentum or Adam: the optimizer's memory first, then each parameter."""
+
+    key, phase, gate, node_prefix = "optimizer_update", "update", "update", "update"
+
+    def build(self, walk, layer):
+        k, opt, eta = layer - 1, walk.facts.optimizer, walk.facts.eta
+        before, after = walk.state_before, walk.state_after
+        ops: list[Operation] = []
+        for kind, old, new, grad in (
+            ("W", walk.params.weights, walk.new.weights, walk.p.grad_w),
+            ("b", walk.params.biases, walk.new.biases, walk.p.grad_b),
+        ):
+            theta = f"{kind}{layer}"
+            g = Operand(f"dJ_d{theta}", grad[k])
+
+            def slot(name: str, state: OptState, kind: str = kind) -> Array:
+                p = state.slots[name]
+                return (p.weights if kind == "W" else p.biases)[k]
+
+            if opt.name == "momentum":
+                v = f"v_{theta}"
+                ops.append(
+                    Operation(
+                        v,
+                        slot("v", after),
+                        UPDATE,
+                        (Operand(v, slot("v", before)), g),
+                        weights=((opt.momentum, "μ"), (1.0, "")),
+                        symbol_override=f"new {v}",
+                    )
+                )
+                ops.append(
+                    Operation(
+                        theta,
+                        new[k],
+                        UPDATE,
+                        (Operand(theta, old[k]), Operand(v, slot("v", after))),
+                        weights=((1.0, ""), (-eta, "η")),
+                        symbol_override=f"new {theta}",
+                    )
+                )
+            else:
+                m_name, s_name = f"m_{theta}", f"s_{theta}"
+                ops.append(
+                    Operation(
+                        m_name,
+                        slot("m", after),
+                        UPDATE,
+                        (Operand(m_name, slot("m", before)), g),
+                        weights=((opt.beta1, "β1"), (1 - opt.beta1, "(1 − β1)")),
+                        symbol_override=f"new {m_name}",
+                    )
+                )
+                ops.append(
+                    Operation(
+                        s_name,
+                        slot("s", after),
+                        UPDATE,
+                        (Operand(s_name, slot("s", before)), Operand(g.name, g.matrix, SQUARED)),
+                        weights=((opt.beta2, "β2"), (1 - opt.beta2, "(1 − β2)")),
+                        symbol_override=f"new {s_name}",
+                    )
+                )
+                t = after.t
+                ops.append(
+                    Operation(
+                        theta,
+                        new[k],
+                        UPDATE,
+                        (Operand(theta, old[k]), Operand(m_name, slot("m", after)), Operand(s_name, slot("s", after))),
+                        coefficient=eta,
+                        adam=(1 - opt.beta1**t, 1 - opt.beta2**t, opt.eps, t),
+                        symbol_override=f"new {theta}",
+                    )
+                )
+        return tuple(ops), {}
+
+    def inputs(self, step):
+        # What the update starts from: each parameter, its gradient and the optimizer's memory as it was.
+        out: dict[str, Array] = {}
+        results = {op.result for op in step.operations}
+        for op in step.operations:
+            for o in op.operands:
+                if o.name not in results or o is op.operands[0]:
+                    out.setdefault(o.name, o.matrix)
+        return out
+
+    def title(self, step):
+        return f"update ({step.facts.optimizer.name}): W{step.layer} and b{step.layer}"
+
+    def equation(self, step):
+        opt, l, eta = step.facts.optimizer, step.layer, step.facts.eta
+        if opt.name == "momentum":
+            return f"v ← μ v + ∂J/∂θ,  θ ← θ − η v   for θ = W{l}, b{l}  (μ = {opt.momentum:g}, η = {eta:g})"
+        t = next(op.adam for op in step.operations if op.adam)
+        return (
+            f"m ← β1 m + (1 − β1) ∂J/∂θ,  s ← β2 s + (1 − β2) (∂J/∂θ)²,  "
+            f"θ ← θ − η (m / (1 − β1ᵗ)) / (√(s / (1 − β2ᵗ)) + ε)   for θ = W{l}, b{l}  "
+            f"(t = {t[3]}, β1 = {opt.beta1:g}, β2 = {opt.beta2:g}, ε = {opt.eps:g}, η = {eta:g})"
+        )
+
+    def explanation(self, step):
+        if step.facts.optimizer.name == "momentum":
+            return (
+                "Momentum: v is a running sum of past gradients, each older one weighted by a further μ. "
+                "Steps grow while the gradients agree and cancel where they zig-zag. v started at 0. "
+                "All gradients were computed with the weights as they were at the start of this epoch."
+            )
+        return (
+            "Adam: m is a running mean of the gradient, s of its square; dividing by 1 − βᵗ undoes their "
+            "start at 0. Each entry moves about η against the sign of its mean gradient, however large or "
+            "small the gradient itself."
+        )
+
+    def why(self, step, op):
+        return f"Every term has the shape of the parameter it belongs to, so {op.symbol} is {dims(op.shape)}."
+
+    def note(self, step, op, decimals):
+        return f"η = {step.facts.eta:g}"
+
+
 PRODUCT, BIAS_ADD, ACTIVATION, COST_GATE = Product(), BiasAdd(), Activation(), Cost()
+LOG_COST, FUSED_DELTA, OPTIMIZER_UPDATE = LogCost(), FusedDelta(), OptimizerUpdate()
 COST_PRIME, F_PRIME, BIAS_GRADIENT, PRODUCT_GRADIENTS = CostPrime(), FPrime(), BiasGradient(), ProductGradients()
 UPDATE_GATE = Update()
 KINDS: tuple[GateKind, ...] = (
@@ -603,6 +853,9 @@ KINDS: tuple[GateKind, ...] = (
     BIAS_GRADIENT,
     PRODUCT_GRADIENTS,
     UPDATE_GATE,
+    LOG_COST,
+    FUSED_DELTA,
+    OPTIMIZER_UPDATE,
 )
 
 

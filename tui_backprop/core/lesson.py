@@ -5,6 +5,10 @@
     message = "Predict each shape first."  # shown once at the start
     hide_panels = ["cost"]                 # panels not shown
     lock_keys = ["train", "gradcheck"]     # actions that are disabled
+    values = ["J", "dJ_dW2[2,1]"]          # results whose value the quiz asks, at an entry ([1,1] if none)
+    tolerance = 0.001                      # how far a value answer may be off (default: half a unit in the
+                                           # last decimal shown)
+    fade = true                            # each later epoch leaves one more worked example to the student
     bug = "no-fprime@2"                    # plant a mistake to find (a name from `backprop-tui bugs`, or "random")
 
 Validated here as data (stdlib only); the app honours it. Every problem is a
@@ -13,6 +17,8 @@ ScenarioError naming the field, what was expected and what was found.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +28,8 @@ from .errors import ScenarioError
 
 PANELS = ("graph", "parameters", "cost", "explanation")
 LOCKABLE = ("train", "gradcheck", "open", "play", "reset", "decimals", "quiz")
-LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys", "bug")
+LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys", "values", "tolerance", "fade", "bug")
+_ENTRY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*(\d{1,6})\s*,\s*(\d{1,6})\s*\])?\s*$")
 MAX_MESSAGE = 500
 
 
@@ -32,6 +39,9 @@ class Lesson:
     message: str = ""
     hide_panels: tuple[str, ...] = ()
     lock_keys: tuple[str, ...] = ()
+    values: tuple[tuple[str, int, int], ...] | None = None  # (result, row, column), 0-based; None: the default
+    tolerance: float | None = None
+    fade: bool = False
     bug: str = ""  # a mistake to plant; its name is checked against the network in scenario.py
 
     def hides(self, panel: str) -> bool:
@@ -67,8 +77,46 @@ def _names(src: str, key: str, value: Any, valid: tuple[str, ...], what: str) ->
     return tuple(seen)
 
 
-def parse_lesson(src: str, table: Any) -> Lesson:
-    """Validate a `[lesson]` table (already parsed from TOML or JSON) into a Lesson."""
+def _values(src: str, value: Any, results: dict[str, tuple[int, int]]) -> tuple[tuple[str, int, int], ...]:
+    """`["J", "dJ_dW2[2,1]"]` → ((name, row, col), …), each an entry of a result of the walk."""
+    field = "lesson.values"
+    example = '["J", "dJ_db2", "dJ_dW2[2,1]"]'
+    if not isinstance(value, list):
+        raise ScenarioError(src, field, f"expected a list of result names like {example}, got {_describe(value)}")
+    out: list[tuple[str, int, int]] = []
+    names = tuple(results)
+    for k, item in enumerate(value, start=1):
+        where = f"{field} item {k}"
+        m = _ENTRY.match(item) if isinstance(item, str) else None
+        if m is None:
+            raise ScenarioError(
+                src, where, f"expected a result name with an optional entry like 'dJ_dW2[2,1]', got {_describe(item)}"
+            )
+        name = m.group(1)
+        if name not in results:
+            raise ScenarioError(
+                src,
+                where,
+                f"expected the name of a result of the walk (as in the JSON trace), got {_describe(name)}{_hint(name, names)}",
+            )
+        rows, cols = results[name]
+        i, j = (int(m.group(2)), int(m.group(3))) if m.group(2) else (1, 1)
+        if not (1 <= i <= rows and 1 <= j <= cols):
+            raise ScenarioError(
+                src,
+                where,
+                f"expected an entry of {name} ({rows}×{cols}), rows 1–{rows} and columns 1–{cols}, got [{i},{j}]",
+            )
+        if (name, i - 1, j - 1) not in out:
+            out.append((name, i - 1, j - 1))
+    return tuple(out)
+
+
+def parse_lesson(src: str, table: Any, results: dict[str, tuple[int, int]] | None = None) -> Lesson:
+    """Validate a `[lesson]` table (already parsed from TOML or JSON) into a Lesson.
+
+    `results`: the walk's result names and shapes, against which `values` is checked.
+    """
     if table is None:
         return Lesson()
     if not isinstance(table, dict):
@@ -94,10 +142,31 @@ def parse_lesson(src: str, table: Any) -> Lesson:
 
     hide = _names(src, "hide_panels", table.get("hide_panels", []), PANELS, "panel")
     lock = _names(src, "lock_keys", table.get("lock_keys", []), LOCKABLE, "action")
+    values = _values(src, table["values"], results or {}) if "values" in table else None
+    tolerance = table.get("tolerance")
+    if tolerance is not None and (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, float))
+        or not math.isfinite(tolerance)
+        or tolerance <= 0
+    ):
+        raise ScenarioError(src, "lesson.tolerance", f"expected a number > 0, got {_describe(tolerance)}")
+    fade = table.get("fade", False)
+    if not isinstance(fade, bool):
+        raise ScenarioError(src, "lesson.fade", f"expected true or false, got {_describe(fade)}")
     bug = table.get("bug", "")
     if "bug" in table and (not isinstance(bug, str) or not bug.strip()):
         raise ScenarioError(
             src, "lesson.bug", f'expected a mistake\'s name like "no-fprime" or "random", got {_describe(bug)}'
         )
     # quiz = true with "quiz" locked is allowed: the class stays in quiz mode.
-    return Lesson(quiz=quiz, message=message, hide_panels=hide, lock_keys=lock, bug=bug.strip())
+    return Lesson(
+        quiz=quiz,
+        message=message,
+        hide_panels=hide,
+        lock_keys=lock,
+        values=values,
+        tolerance=None if tolerance is None else float(tolerance),
+        fade=fade,
+        bug=bug.strip(),
+    )

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import _EXP_CAP, ACTIVATIONS, OUTPUT_ONLY, log_softmax, softplus
 from .errors import DivergenceError
+
+if TYPE_CHECKING:
+    from .optimizers import Optimizer, OptState
 
 Array = np.ndarray
 
-COSTS = ("sse", "mse")
+COSTS = ("sse", "mse", "cross_entropy", "binary_cross_entropy")
+# The output activation each classification cost needs; with it, δ at the output is (ŷ − y)/m.
+FUSED_OUTPUT = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}
+# How δ at the output is found (Pass.output_rule): through ∂J/∂ŷ ⊙ f'(z), or in one fused step.
+CHAIN = "chain"
+FUSED_RULES = {"cross_entropy": "softmax_cross_entropy", "binary_cross_entropy": "sigmoid_binary_cross_entropy"}
 
 
 class Plant(Protocol):
@@ -67,6 +75,10 @@ class Pass:
     dJ_da: list[Array | None]  # ∂J/∂a_l for l = 2..L-1 at index l-1; None for the input
     grad_w: list[Array]
     grad_b: list[Array]
+    # "chain" (δ = ∂J/∂ŷ ⊙ f'(z)), "softmax_cross_entropy" or "sigmoid_binary_cross_entropy"
+    # (δ = (ŷ − y)/m in one step: f' cancels against the log's derivative; dJ_dyhat is then
+    # shown for the explanation only, and δ is never computed from it).
+    output_rule: str = CHAIN
 
 
 class Network:
@@ -87,7 +99,14 @@ class Network:
         self.activation_name = activation
         self.output_activation_name = output_activation or activation
         self._hidden = ACTIVATIONS[activation]
-        self._output = ACTIVATIONS[self.output_activation_name]
+        out = self.output_activation_name
+        # softmax acts on whole rows and has no element-wise f': only the fused rule uses it.
+        self._output = (OUTPUT_ONLY[out], None) if out in OUTPUT_ONLY else ACTIVATIONS[out]
+        if cost in FUSED_OUTPUT and out != FUSED_OUTPUT[cost]:
+            raise ValueError(f"{cost} needs output_activation {FUSED_OUTPUT[cost]!r}, got {out!r}")
+        if out in OUTPUT_ONLY and cost != "cross_entropy":
+            raise ValueError(f"{out} output needs cost 'cross_entropy', got {cost!r}")
+        self.output_rule = FUSED_RULES.get(cost, CHAIN)
         # sse sums over the batch; mse averages, which scales every gradient by 1/m.
         self._sse = cost == "sse"
         self._scale = 0.5 if self._sse else 0.5 / self.m
@@ -99,6 +118,39 @@ class Network:
         # −(y − ŷ) is ŷ − y exactly; sse needs no scaling
         return yhat - self.y if self._sse else (yhat - self.y) * self._grad_scale
 
+    def _fused_delta(self, yhat: Array) -> Array:
+        """δ at the output for softmax + cross-entropy and sigmoid + binary cross-entropy: (ŷ − y)/m."""
+        return (yhat - self.y) / self.m
+
+    def _fused_dJ_dyhat(self, z: Array) -> Array:
+        """∂J/∂ŷ of a classification cost, for display: the fused δ never goes through it.
+
+        From the logits z, so that 1/ŷ and 1/(1 − ŷ) are exponentials (capped like σ's) and never a
+        division by a ŷ that rounded to 0 or 1: cross-entropy −y/(m ŷ) = −(y/m)·e^(−log ŷ);
+        binary cross-entropy (1/m)[−y(1 + e⁻ᶻ) + (1 − y)(1 + eᶻ)].
+        """
+        y, m = self.y, self.m
+        if self.cost_name == "cross_entropy":
+            return -(y / m) * np.exp(np.minimum(-log_softmax(z), _EXP_CAP))
+        inv_yhat = 1.0 + np.exp(np.minimum(-z, _EXP_CAP))
+        inv_one_minus = 1.0 + np.exp(np.minimum(z, _EXP_CAP))
+        return (-y * inv_yhat + (1.0 - y) * inv_one_minus) / m
+
+    def _cost_of(self, z: Array, yhat: Array) -> float:
+        """J from the output layer's z and ŷ.
+
+        The classification costs are computed from z, never from log ŷ: cross-entropy as
+        −(1/m) Σ y·log_softmax(z) with log_softmax = z − logsumexp(z), and binary cross-entropy as
+        (1/m) Σ [softplus(z) − y·z] (the same as −[y log σ(z) + (1 − y) log(1 − σ(z))]), so a
+        prediction that rounds to exactly 0 or 1 still has a finite cost.
+        """
+        if self.cost_name == "cross_entropy":
+            return float(-np.vdot(self.y, log_softmax(z)) / self.m)
+        if self.cost_name == "binary_cross_entropy":
+            return float((softplus(z).sum() - np.vdot(self.y, z)) / self.m)
+        r = self.y - yhat
+        return float(self._scale * np.vdot(r, r))
+
     def _act(self, k: int, n_layers: int):
         return self._output if k == n_layers - 1 else self._hidden
 
@@ -107,12 +159,12 @@ class Network:
             return self._cost(params)
 
     def _cost(self, params: Params) -> float:
-        a = self.X
+        a = z = self.X
         n = len(params.weights)
         for k, (w, b) in enumerate(zip(params.weights, params.biases)):
-            a = self._act(k, n)[0](a @ w + b)
-        r = self.y - a
-        return float(self._scale * np.vdot(r, r))
+            z = a @ w + b
+            a = self._act(k, n)[0](z)
+        return self._cost_of(z, a)
 
     def full_pass(self, params: Params, plant: Plant | None = None) -> Pass:
         """Forward then backward, every gradient from the same (starting) parameters.
@@ -137,20 +189,22 @@ class Network:
             zs.append(z)
             acts.append(self._act(k, n)[0](z))
         yhat = acts[-1]
-        r = self.y - yhat
-        cost = float(self._scale * np.vdot(r, r))
-        dJ_dyhat = self._dJ_dyhat(yhat)
-        if planted("dJ_dyhat", 0):
-            dJ_dyhat = plant.wrong(y=self.y, yhat=yhat, scale=self._grad_scale)
+        cost = self._cost_of(zs[-1], yhat)
         deltas: list[Array] = [None] * n  # type: ignore[list-item]
         dJ_da: list[Array | None] = [None] * n
         grad_w: list[Array] = [None] * n  # type: ignore[list-item]
         grad_b: list[Array] = [None] * n  # type: ignore[list-item]
-        upstream = dJ_dyhat
+        if self.output_rule == CHAIN:
+            dJ_dyhat = self._dJ_dyhat(yhat)
+            if planted("dJ_dyhat", 0):
+                dJ_dyhat = plant.wrong(y=self.y, yhat=yhat, scale=self._grad_scale)
+            delta = dJ_dyhat * self._output[1](yhat)
+            if planted("delta", n):
+                delta = plant.wrong(upstream=dJ_dyhat, a=yhat, activation=self._output)
+        else:
+            dJ_dyhat = self._fused_dJ_dyhat(zs[-1])
+            delta = self._fused_delta(yhat)
         for k in range(n - 1, -1, -1):
-            delta = upstream * self._act(k, n)[1](acts[k + 1])
-            if planted("delta", k + 1):
-                delta = plant.wrong(upstream=upstream, a=acts[k + 1], activation=self._act(k, n))
             deltas[k] = delta
             grad_b[k] = self.ones_row @ delta
             if planted("grad_b", k + 1):
@@ -163,7 +217,10 @@ class Network:
                 if planted("dJ_da", k + 1):
                     upstream = plant.wrong(delta=delta, w=params.weights[k], grad_w=grad_w[k])
                 dJ_da[k] = upstream
-        return Pass(products, zs, acts, cost, dJ_dyhat, deltas, dJ_da, grad_w, grad_b)
+                delta = upstream * self._hidden[1](acts[k])
+                if planted("delta", k):
+                    delta = plant.wrong(upstream=upstream, a=acts[k], activation=self._hidden)
+        return Pass(products, zs, acts, cost, dJ_dyhat, deltas, dJ_da, grad_w, grad_b, self.output_rule)
 
     def gradients(self, params: Params, plant: Plant | None = None) -> tuple[float, list[Array], list[Array]]:
         p = self.full_pass(params, plant)
@@ -203,6 +260,8 @@ class TrainResult:
     params: Params  # after the last completed update
     diverged: DivergenceError | None = None
     previous: Params | None = None  # before the last completed update
+    state: OptState | None = None  # the optimizer's state with `params` (None for plain SGD)
+    previous_state: OptState | None = None  # with `previous`
 
 
 def train(
@@ -213,71 +272,90 @@ def train(
     first_cost: float | None = None,
     start_epoch: int = 1,
     progress=None,
+    optimizer: Optimizer | None = None,
+    state: OptState | None = None,
 ) -> TrainResult:
-    """Full-batch gradient descent without building a trace.
+    """Full-batch training without building a trace: gradient descent, or `optimizer`'s rule.
 
     The same operations, in the same order, as Network.full_pass followed by
-    update(), so the numbers agree with the trace to the last bit; written as
-    one flat loop because per-iteration overhead is most of the cost for the
-    small networks this tool teaches with. Stops at the first epoch whose cost
+    update() (or optimizer.step), so the numbers agree with the trace to the last
+    bit; written as one flat loop because per-iteration overhead is most of the cost
+    for the small networks this tool teaches with. `state` is the optimizer's state
+    at the start (its initial state when None). Stops at the first epoch whose cost
     is not finite or has exploded; the parameters returned are the last sane ones.
     """
+    if optimizer is not None and optimizer.name != "sgd":
+        state = state if state is not None else optimizer.initial_state(params)
+    else:
+        optimizer = state = None
     with quiet_overflow():
-        return _train(net, params, lr, epochs, first_cost, start_epoch, progress)
+        return _train(net, params, lr, epochs, first_cost, start_epoch, progress, optimizer, state)
 
 
-def _train(net, params, lr, epochs, first_cost, start_epoch, progress) -> TrainResult:
-    X, y, ones_row = net.X, net.y, net.ones_row
-    scale = net._scale
+def _train(net, params, lr, epochs, first_cost, start_epoch, progress, optimizer, state) -> TrainResult:
+    X, ones_row = net.X, net.ones_row
+    cost_of = net._cost_of
+    chain = net.output_rule == CHAIN
+    output_delta = net._fused_delta
     output_gradient = net._dJ_dyhat
     n = len(params.weights)
     fs = [net._act(k, n)[0] for k in range(n)]
     primes = [net._act(k, n)[1] for k in range(n)]
     weights, biases = list(params.weights), list(params.biases)
-    prev_w, prev_b = weights, biases
+    prev_w, prev_b, prev_state = weights, biases, state
     costs: list[float] = []
     acts: list[Array] = [X] * (n + 1)
+    grads_w: list[Array] = [X] * n
+    grads_b: list[Array] = [X] * n
     isfinite = math.isfinite
     for i in range(epochs):
-        a = X
+        a = z = X
         for k in range(n):
-            a = fs[k](a @ weights[k] + biases[k])
+            z = a @ weights[k] + biases[k]
+            a = fs[k](z)
             acts[k + 1] = a
-        r = y - a
-        cost = float(scale * np.vdot(r, r))
+        cost = cost_of(z, a)
         if not isfinite(cost) or (first_cost is not None and cost > GROWTH_LIMIT * first_cost):
             if first_cost is None:
                 first_cost = cost
             reason = divergence_reason(cost, first_cost)
             current = Params(tuple(weights), tuple(biases))
             previous = Params(tuple(prev_w), tuple(prev_b)) if costs else None
-            return TrainResult(costs, current, DivergenceError(start_epoch + i, cost, reason), previous)
+            err = DivergenceError(start_epoch + i, cost, reason)
+            return TrainResult(costs, current, err, previous, state, prev_state if costs else None)
         if first_cost is None:
             first_cost = cost
         costs.append(cost)
-        upstream = output_gradient(a)
+        delta = output_gradient(a) * primes[n - 1](a) if chain else output_delta(a)
         new_w, new_b = weights[:], biases[:]
         for k in range(n - 1, -1, -1):
-            delta = upstream * primes[k](acts[k + 1])
             grad_b = ones_row @ delta
             grad_w = acts[k].T @ delta
             if k > 0:
-                upstream = delta @ weights[k].T
-            new_w[k] = weights[k] - lr * grad_w
-            new_b[k] = biases[k] - lr * grad_b
-        prev_w, prev_b = weights, biases
-        weights, biases = new_w, new_b
+                delta = (delta @ weights[k].T) * primes[k - 1](acts[k])
+            if optimizer is None:
+                new_w[k] = weights[k] - lr * grad_w
+                new_b[k] = biases[k] - lr * grad_b
+            else:
+                grads_w[k], grads_b[k] = grad_w, grad_b
+        prev_w, prev_b, prev_state = weights, biases, state
+        if optimizer is None:
+            weights, biases = new_w, new_b
+        else:
+            stepped, state = optimizer.step(Params(tuple(weights), tuple(biases)), grads_w, grads_b, state, lr)
+            weights, biases = list(stepped.weights), list(stepped.biases)
         if progress is not None:
             progress(i + 1)
     final = Params(tuple(weights), tuple(biases))
     previous = Params(tuple(prev_w), tuple(prev_b)) if costs else None
+    previous_state = prev_state if costs else None
     # The last update is checked too: its cost is the next epoch's, not yet recorded.
     if costs and first_cost is not None:
         reason = divergence_reason(net.cost(final), first_cost)
         if reason is not None:
             err = DivergenceError(start_epoch + len(costs), net.cost(final), reason)
-            return TrainResult(costs, final, err, previous)
-    return TrainResult(costs, final, None, previous)
+            return TrainResult(costs, final, err, previous, state, previous_state)
+    return TrainResult(costs, final, None, previous, state, previous_state)
 
 
 # Max relative error of a correct gradient: the reference's "about 1e-7", with room for

@@ -9,6 +9,7 @@ from text.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ AS_IS = "as_is"
 TRANSPOSED = "transposed"
 BROADCAST = "broadcast"  # a bias row, repeated over the batch
 ONES = "ones"  # 1ᵀ: the row of m ones that sums a gradient over the batch
+SQUARED = "squared"  # entry by entry squared (Adam's second moment)
 
 # Operation kinds (the JSON trace's "op").
 MATMUL, ADD, ELEMENTWISE, APPLY, SUM_ROWS, UPDATE, COST = (
@@ -38,15 +40,38 @@ MATMUL, ADD, ELEMENTWISE, APPLY, SUM_ROWS, UPDATE, COST = (
 # The symbol each activation has in an equation; f′ of it is written with a prime.
 FUNCTION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "identity": "id"}
 
+# Functions of one entry besides the activations: the logs of the cross-entropy costs.
+SCALAR_FUNCTIONS = {"log": math.log, "log1m": lambda v: math.log1p(-v), "one_minus": lambda v: 1.0 - v}
+FUNCTION_FORM = {
+    "sigmoid": "σ({})",
+    "tanh": "tanh({})",
+    "relu": "relu({})",
+    "identity": "id({})",
+    "log": "log({})",
+    "log1m": "log(1 − {})",
+    "one_minus": "(1 − {})",
+}
+
 # An activation of a number, written so a reader can evaluate it by hand.
 FUNCTION_NUMBERS = {
     "sigmoid": lambda z: f"1/(1 + e^({z[1:] if z.startswith('−') else '−' + z}))",
     "tanh": lambda z: f"tanh({z})",
     "relu": lambda z: f"max(0, {z})",
     "identity": lambda z: z,
+    "log": lambda v: f"log({v})",
+    "log1m": lambda v: f"log(1 − {v})",
+    "one_minus": lambda v: f"(1 − {v})",
 }
 
 Shape = tuple[int, int]
+
+# The cross-entropy costs, as their equation reads (the cost op's `function`; coefficient 1/m).
+LOG_COSTS = {
+    "cross_entropy": "−(1/m) Σ y · log ŷ",
+    "binary_cross_entropy": "−(1/m) Σ [y log ŷ + (1 − y) log(1 − ŷ)]",
+}
+
+BLANK = "____"  # a number left for the student
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +88,8 @@ class Operand:
     def symbol(self) -> str:
         if self.how == ONES:
             return "1ᵀ"
+        if self.how == SQUARED:
+            return f"({display_name(self.name)})²"
         return display_name(self.name) + ("ᵀ" if self.transposed else "")
 
     @property
@@ -73,6 +100,8 @@ class Operand:
 
     @property
     def entered(self) -> Array:
+        if self.how == SQUARED:
+            return self.matrix * self.matrix
         return self.matrix.T if self.transposed else self.matrix
 
     def stored_index(self, i: int, j: int) -> tuple[int, int]:
@@ -104,14 +133,19 @@ class Factor:
     def result(self) -> float:
         if self.function is None:
             return self.value
+        if self.function in SCALAR_FUNCTIONS:
+            return SCALAR_FUNCTIONS[self.function](self.value)
         return float(ACTIVATIONS[self.function][0](np.array([[self.value]]))[0, 0])
 
     def symbol(self) -> str:
         entry = f"{display_name(self.name)}[{self.index[0] + 1},{self.index[1] + 1}]"
-        return f"{FUNCTION_SYMBOL[self.function]}({entry})" if self.function else entry
+        return FUNCTION_FORM[self.function].format(entry) if self.function else entry
 
-    def numbers(self, decimals: int, first: bool) -> str:
-        """The entry's number (in parentheses when negative, unless it leads), through its function if any."""
+    def numbers(self, decimals: int, first: bool, hidden: bool = False) -> str:
+        """The entry's number (in parentheses when negative, unless it leads), through its function if any;
+        `hidden`: a blank for the student to fill in."""
+        if hidden:
+            return FUNCTION_NUMBERS[self.function](BLANK) if self.function else BLANK
         if self.function is None:
             return signed_number(self.value, decimals) if first else factor_number(self.value, decimals)
         return FUNCTION_NUMBERS[self.function](signed_number(self.value, decimals))
@@ -152,8 +186,8 @@ def sum_text(parts: list[tuple[bool, str]]) -> str:
     return out
 
 
-def _coefficient(c: float) -> str:
-    return "" if abs(c) == 1 else f"{abs(c):g}·"
+def _coefficient(c: float, digits: int = 6) -> str:
+    return "" if abs(c) == 1 else f"{abs(c):.{digits}g}·"
 
 
 @dataclass(frozen=True)
@@ -167,7 +201,12 @@ class Expansion:
     terms: tuple[Term, ...] | None  # None: the cost, given by value and equation alone
     squares: tuple[tuple[float, float], ...] = ()  # the cost's (y, ŷ) pairs
     scale: float = 1.0  # the cost's factor in front of the sum of squares
+    square_names: tuple[str, str] = ("y", "yhat")  # the cost's two operands
     arrow: str = "="
+    # Entries that are no sum of products (softmax, Adam's step): the value recomputed from the
+    # entries the equation names, and those entries written into it, given the decimals.
+    direct: float | None = None
+    written: Callable[[int], str] | None = None
 
     @property
     def label(self) -> str:
@@ -178,6 +217,8 @@ class Expansion:
     @property
     def total(self) -> float:
         """Σ of the terms (for the cost: scale·Σ (y − ŷ)²) — equal to `value` up to rounding."""
+        if self.direct is not None:
+            return self.direct
         if self.terms is None:
             return self.scale * sum((y - yhat) ** 2 for y, yhat in self.squares)
         return math.fsum(t.value for t in self.terms)
@@ -185,7 +226,7 @@ class Expansion:
     def symbols(self) -> str:
         """The right-hand side written with every entry by name."""
         if self.terms is None:
-            return self.equation.split(" = ", 1)[1]
+            return self.equation.split(f" {self.arrow} ", 1)[1]
         return sum_text(
             [
                 (
@@ -197,20 +238,31 @@ class Expansion:
             ]
         )
 
-    def numbers(self, decimals: int) -> str:
-        """The right-hand side with the numbers plugged in (negative factors in parentheses, but a leading one)."""
+    def numbers(self, decimals: int, hide: Container[str] = ()) -> str:
+        """The right-hand side with the numbers plugged in (negative factors in parentheses, but a leading one);
+        entries of the matrices named in `hide` are left blank."""
+        if self.written is not None:
+            return BLANK if hide else self.written(decimals)
         if self.terms is None:
+            y_name, yhat_name = self.square_names
+
+            def shown(name: str, v: float, first: bool) -> str:
+                if name in hide:
+                    return BLANK
+                return signed_number(v, decimals) if first else factor_number(v, decimals)
+
             squares = [
-                (False, f"({signed_number(y, decimals)} − {factor_number(yhat, decimals)})²")
-                for y, yhat in self.squares
+                (False, f"({shown(y_name, y, True)} − {shown(yhat_name, yhat, False)})²") for y, yhat in self.squares
             ]
             scale = "½" if self.scale == 0.5 else f"(1/(2·{round(0.5 / self.scale)}))"
             return f"{scale}·({sum_text(squares)})"
         parts = []
         for k, t in enumerate(self.terms):
             lead = k == 0 and t.coefficient == 1
-            body = "·".join(f.numbers(decimals, first=lead and n == 0) for n, f in enumerate(t.factors))
-            parts.append((t.coefficient < 0, _coefficient(t.coefficient) + body))
+            body = "·".join(
+                f.numbers(decimals, first=lead and n == 0, hidden=f.name in hide) for n, f in enumerate(t.factors)
+            )
+            parts.append((t.coefficient < 0, _coefficient(t.coefficient, max(6, decimals + 2)) + body))
         return sum_text(parts)
 
     def json(self) -> dict:
@@ -237,6 +289,12 @@ class Operation:
     coefficient: float = 1.0  # COST: the factor before Σ; ELEMENTWISE difference: c in c·(ŷ − y); UPDATE: η
     difference: bool = False  # ELEMENTWISE: c·(second − first) instead of first ⊙ second
     symbol_override: str | None = None  # the result's symbol when it is not its display name (the new W2)
+    # UPDATE with other weights than θ − η·g: per operand (coefficient, how it is written), e.g. momentum's
+    # v ← μ·v + g is ((μ, "μ"), (1, "")).
+    weights: tuple[tuple[float, str], ...] = ()
+    adam: tuple[float, float, float, int] | None = (
+        None  # a parameter's Adam step: (1 − β1ᵗ, 1 − β2ᵗ, ε, t); η is coefficient
+    )
 
     # --- shapes -------------------------------------------------------------------------------
 
@@ -264,7 +322,14 @@ class Operation:
             joint = "−" if self.difference else "⊙"
             return f"({d[0]}){joint}({d[1]}) → {out_text}"
         if self.op == UPDATE:  # the parameter has the result's shape: masked with it
-            return f"({d[0] if result is None else result}) − η·({d[1]}) → {out_text}"
+            first = d[0] if result is None else result
+            if self.adam:
+                return f"({first}) − η·({d[1]})/(√({d[2]}) + ε) → {out_text}"
+            if self.weights:
+                parts = [(w < 0, f"{sym}·({x})" if sym else f"({x})") for (w, sym), x in zip(self.weights, d)]
+                parts[0] = (parts[0][0], parts[0][1].replace(d[0], first, 1))
+                return f"{sum_text(parts)} → {out_text}"
+            return f"({first}) − η·({d[1]}) → {out_text}"
         return f"({d[0]}),({d[1]}) → {out_text}"  # COST
 
     # --- equation -----------------------------------------------------------------------------
@@ -288,7 +353,13 @@ class Operation:
                 return f"−({s[0]} − {s[1]}){scale}"
             return f"{s[0]} ⊙ {s[1]}"
         if self.op == UPDATE:
+            if self.adam:
+                return f"{s[0]} − η · ({s[1]} / (1 − β1ᵗ)) / (√({s[2]} / (1 − β2ᵗ)) + ε)"
+            if self.weights:
+                return sum_text([(w < 0, f"{sym} · {x}" if sym else x) for (w, sym), x in zip(self.weights, s)])
             return f"{s[0]} − η · {s[1]}"
+        if self.function in LOG_COSTS:
+            return LOG_COSTS[self.function]
         half = "½" if self.coefficient == 0.5 else "1/(2m)"
         return f"{half} Σ ({s[0]} − {s[1]})²"
 
@@ -319,6 +390,8 @@ class Operation:
         elif self.op == ADD:
             terms = (Term(1.0, (a.factor(i, j),)), Term(1.0, (b.factor(i, j),)))
             eq = f"{lhs} = {a.factor(i, j).symbol()} + {b.factor(i, j).symbol()}"
+        elif self.op == APPLY and self.function == "softmax":
+            return self._expand_softmax(i, j, value, lhs)
         elif self.op == APPLY:
             terms = (Term(1.0, (a.factor(i, j, self.function),)),)
             eq = f"{lhs} = {terms[0].factors[0].symbol()}"
@@ -329,17 +402,78 @@ class Operation:
         elif self.op == ELEMENTWISE:
             terms = (Term(1.0, (a.factor(i, j), b.factor(i, j))),)
             eq = f"{lhs} = {a.factor(i, j).symbol()}·{b.factor(i, j).symbol()}"
+        elif self.op == UPDATE and self.adam:
+            return self._expand_adam(i, j, value, lhs)
+        elif self.op == UPDATE and self.weights:
+            terms = tuple(
+                Term(w, (o.factor(i, j),) * (2 if o.how == SQUARED else 1), sym)
+                for (w, sym), o in zip(self.weights, self.operands)
+            )
+            rhs = Expansion(self.result, (i, j), value, "", terms).symbols()
+            return Expansion(self.result, (i, j), value, f"{lhs} ← {rhs}", terms, arrow="←")
         elif self.op == UPDATE:
             terms = (Term(1.0, (a.factor(i, j),)), Term(-self.coefficient, (b.factor(i, j),), "η"))
             eq = f"{lhs} ← {a.factor(i, j).symbol()} − η·{b.factor(i, j).symbol()}   (η = {self.coefficient:g})"
             return Expansion(self.result, (i, j), value, eq, terms, arrow="←")
+        elif self.function in LOG_COSTS:
+            return self._expand_log_cost(value)
         else:  # COST
             pairs = tuple(zip(a.matrix.ravel().tolist(), b.matrix.ravel().tolist()))
             half = "½" if self.coefficient == 0.5 else "1/(2m)"
             n = len(pairs)
             eq = f"J = {half}·Σ (y[i,j] − ŷ[i,j])², over all {n} entr{'y' if n == 1 else 'ies'}"
-            return Expansion(self.result, (0, 0), value, eq, None, pairs, self.coefficient)
+            return Expansion(self.result, (0, 0), value, eq, None, pairs, self.coefficient, (a.name, b.name))
         return Expansion(self.result, (i, j), value, eq, terms)
+
+    def _expand_softmax(self, i: int, j: int, value: float, lhs: str) -> Expansion:
+        z = self.operands[0]
+        row = [float(v) for v in z.matrix[i]]
+        top = max(row)  # shifted by the row's largest entry, as the engine computes it
+        direct = math.exp(row[j] - top) / math.fsum(math.exp(v - top) for v in row)
+        name = display_name(z.name)
+        eq = f"{lhs} = e^({name}[{i + 1},{j + 1}]) / Σₖ e^({name}[{i + 1},k])"
+
+        def written(d: int) -> str:
+            exps = " + ".join(f"e^({signed_number(v, d)})" for v in row)
+            return f"e^({signed_number(row[j], d)}) / ({exps})"
+
+        return Expansion(self.result, (i, j), value, eq, None, direct=direct, written=written)
+
+    def _expand_adam(self, i: int, j: int, value: float, lhs: str) -> Expansion:
+        theta, m, s = (o.factor(i, j) for o in self.operands)
+        c1, c2, eps, _ = self.adam
+        eta = self.coefficient
+        direct = theta.value - eta * (m.value / c1) / (math.sqrt(s.value / c2) + eps)
+        eq = f"{lhs} ← {theta.symbol()} − η·({m.symbol()} / (1 − β1ᵗ)) / (√({s.symbol()} / (1 − β2ᵗ)) + ε)"
+
+        def written(d: int) -> str:
+            return (
+                f"{signed_number(theta.value, d)} − {eta:g}·({factor_number(m.value, d)} / {c1:.6g}) / "
+                f"(√({signed_number(s.value, d + 4)} / {c2:.6g}) + {eps:g})"
+            )
+
+        return Expansion(self.result, (i, j), value, eq, None, arrow="←", direct=direct, written=written)
+
+    def _expand_log_cost(self, value: float) -> Expansion:
+        """J = −(1/m) Σ y·log ŷ (and (1 − y)·log(1 − ŷ) for binary): a term for every entry that counts."""
+        y, yhat = self.operands
+        c = -self.coefficient
+        terms: list[Term] = []
+        for idx in np.ndindex(y.matrix.shape):
+            t, p = y.factor(*idx), yhat.factor(*idx)
+            if t.value != 0:
+                terms.append(Term(c, (t, Factor(p.name, p.index, p.value, "log")), "1/m"))
+            if self.function == "binary_cross_entropy" and t.value != 1:
+                terms.append(
+                    Term(
+                        c,
+                        (Factor(t.name, t.index, t.value, "one_minus"), Factor(p.name, p.index, p.value, "log1m")),
+                        "1/m",
+                    )
+                )
+        n = y.matrix.size
+        eq = f"J = {LOG_COSTS[self.function]}, over all {n} entr{'y' if n == 1 else 'ies'}"
+        return Expansion(self.result, (0, 0), value, eq, tuple(terms))
 
     def json(self) -> dict:
         return {

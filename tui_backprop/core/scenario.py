@@ -11,20 +11,22 @@ import math
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, OUTPUT_ONLY
 from .describe import closest as _closest
 from .describe import describe as _describe
 from .describe import num_text as _num_text
 from .describe import short as _short
 from .errors import ScenarioError
+from .gates import result_shapes
 from .lesson import Lesson, parse_lesson
-from .network import COSTS, Network, Params
+from .network import COSTS, FUSED_OUTPUT, Network, Params
+from .optimizers import OPTIMIZERS, Optimizer
 
 # Limits that keep a typo from freezing the app; documented in the README.
 MAX_FILE_BYTES = 5_000_000
@@ -42,7 +44,22 @@ MAX_DESCRIPTION_CHARS = 20_000
 TOP_KEYS = ("name", "description", "data", "weights", "network", "training", "lesson")
 DATA_KEYS = ("X", "y")
 NETWORK_KEYS = ("layers", "seed")
-TRAINING_KEYS = ("learning_rate", "cost", "activation", "output_activation", "epochs")
+TRAINING_KEYS = (
+    "learning_rate",
+    "cost",
+    "activation",
+    "output_activation",
+    "epochs",
+    "optimizer",
+    "momentum",
+    "beta1",
+    "beta2",
+    "eps",
+)
+# The optimizer settings and the optimizer each belongs to.
+OPTIMIZER_KEYS = {"momentum": "momentum", "beta1": "adam", "beta2": "adam", "eps": "adam"}
+# A row of y for cross-entropy must sum to 1 within this (a third written to 16 digits does).
+DISTRIBUTION_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,7 @@ class Scenario:
     epochs: int = 1
     description: str = ""
     lesson: Lesson = field(default_factory=Lesson)
+    optimizer: Optimizer = field(default_factory=Optimizer)
 
     @property
     def layers(self) -> list[int]:
@@ -211,13 +229,25 @@ def _initial_params(src: str, network: dict) -> Params:
     if seed >= 2**64:
         raise ScenarioError(src, "network.seed", f"expected an integer below 2**64, got {_num_text(seed)}")
     _check_sizes(src, layers, "network.layers")
-    # LeCun normal: W ~ N(0, 1/n_in) keeps z of order one for any width; biases start at zero.
+    return lecun_normal(layers, seed)
+
+
+def lecun_normal(layers: list[int], seed: int) -> Params:
+    """W_l ~ N(0, 1/n_l) drawn layer by layer from default_rng(seed); biases zero.
+
+    LeCun normal keeps z of order one for any width.
+    """
     rng = np.random.default_rng(seed)
     weights = tuple(
         rng.normal(0.0, 1.0 / math.sqrt(n_in), size=(n_in, n_out)) for n_in, n_out in zip(layers, layers[1:])
     )
     biases = tuple(np.zeros((1, n_out)) for n_out in layers[1:])
     return Params(weights, biases)
+
+
+def variant(scenario: Scenario, k: int) -> Scenario:
+    """The same network and data with initial weights drawn reproducibly from `k` (one sheet per student)."""
+    return replace(scenario, params=lecun_normal(scenario.layers, k), name=f"{scenario.name} (variant {k})")
 
 
 def _check_sizes(src: str, layers: list[int], field_name: str) -> None:
@@ -398,13 +428,28 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         )
     cost = _choice(src, "training.cost", training.get("cost", "sse"), COSTS)
     valid_acts = tuple(ACTIVATIONS)
-    activation = _choice(src, "training.activation", training.get("activation", "sigmoid"), valid_acts)
+    activation = training.get("activation", "sigmoid")
+    if activation in OUTPUT_ONLY:
+        raise ScenarioError(
+            src,
+            "training.activation",
+            f"expected one of {', '.join(valid_acts)} ({activation} only as output_activation, "
+            f'with cost = "cross_entropy"), got the string {activation!r}',
+        )
+    activation = _choice(src, "training.activation", activation, valid_acts)
     output_activation = _choice(
-        src, "training.output_activation", training.get("output_activation", activation), valid_acts
+        src,
+        "training.output_activation",
+        training.get("output_activation", activation),
+        valid_acts + tuple(OUTPUT_ONLY),
     )
+    _check_output_pairing(src, cost, output_activation, n_out)
+    _check_targets(src, cost, y)
     epochs = _positive_int(src, "training.epochs", training.get("epochs", 1), MAX_EPOCHS)
+    optimizer = _optimizer(src, training)
 
-    lesson = parse_lesson(src, doc.get("lesson"))
+    layers = [X.shape[1]] + [w.shape[1] for w in params.weights]
+    lesson = parse_lesson(src, doc.get("lesson"), result_shapes(layers, X.shape[0]))
 
     scenario = Scenario(
         name=name.strip(),
@@ -419,6 +464,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         epochs=epochs,
         description=description.strip(),
         lesson=lesson,
+        optimizer=optimizer,
     )
     if lesson.bug:
         from .bugs import plant
@@ -426,6 +472,80 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
 
         plant(lesson.bug, facts_of(scenario), src, "lesson.bug")  # a misspelt or inapplicable mistake fails here
     return scenario
+
+
+def _check_output_pairing(src: str, cost: str, output_activation: str, n_out: int) -> None:
+    """softmax only before cross-entropy, and each classification cost only after its own output."""
+    if output_activation in OUTPUT_ONLY and cost != "cross_entropy":
+        raise ScenarioError(
+            src,
+            "training.output_activation",
+            f'expected {output_activation} only with cost = "cross_entropy" (the pair whose gradient is '
+            f'(ŷ − y)/m), got cost = "{cost}"',
+        )
+    wanted = FUSED_OUTPUT.get(cost)
+    if wanted is not None and output_activation != wanted:
+        hint = {
+            "cross_entropy": '; for one sigmoid output use cost = "binary_cross_entropy"',
+            "binary_cross_entropy": '; for a softmax output use cost = "cross_entropy"',
+        }[cost]
+        raise ScenarioError(
+            src,
+            "training.output_activation",
+            f'expected "{wanted}" with cost = "{cost}", got "{output_activation}"{hint}',
+        )
+    if output_activation == "softmax" and n_out < 2:
+        raise ScenarioError(
+            src,
+            "training.output_activation",
+            "expected at least 2 output units for softmax (one per class), got 1 "
+            '(for two classes with one output use sigmoid with cost = "binary_cross_entropy")',
+        )
+
+
+def _check_targets(src: str, cost: str, y: np.ndarray) -> None:
+    """Cross-entropy needs each row of y to be a distribution; binary cross-entropy, entries in [0, 1]."""
+    if cost not in FUSED_OUTPUT:
+        return
+    what = "a probability" if cost == "cross_entropy" else "a target"
+    for (i, j), v in np.ndenumerate(y):
+        if not 0.0 <= v <= 1.0:
+            raise ScenarioError(
+                src,
+                f"y row {i + 1}, column {j + 1}",
+                f"expected {what} between 0 and 1 for {cost}, got {_num_text(float(v))}",
+            )
+    if cost == "cross_entropy":
+        for i, row in enumerate(y):
+            total = math.fsum(row)
+            if abs(total - 1.0) > DISTRIBUTION_TOLERANCE:
+                raise ScenarioError(
+                    src,
+                    f"y row {i + 1}",
+                    f"expected a distribution over the classes for cross_entropy (one-hot, or probabilities "
+                    f"summing to 1), got a sum of {total:.10g}",
+                )
+
+
+def _optimizer(src: str, training: dict) -> Optimizer:
+    name = _choice(src, "training.optimizer", training.get("optimizer", "sgd"), OPTIMIZERS)
+    settings = {}
+    for key, owner in OPTIMIZER_KEYS.items():
+        if key not in training:
+            continue
+        value = training[key]
+        if owner != name:
+            raise ScenarioError(
+                src, f"training.{key}", f'expected only with optimizer = "{owner}", got optimizer = "{name}"'
+            )
+        if key == "eps":
+            ok, expected = _is_number(value) and _is_finite(value) and 0 < value <= 1, "a number > 0 and at most 1"
+        else:
+            ok, expected = _is_number(value) and _is_finite(value) and 0 <= value < 1, "a number ≥ 0 and < 1"
+        if not ok:
+            raise ScenarioError(src, f"training.{key}", f"expected {expected}, got {_describe(value)}")
+        settings[key] = float(value)
+    return Optimizer(name, **settings)
 
 
 _TOML_WHERE = re.compile(

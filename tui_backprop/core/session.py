@@ -1,10 +1,10 @@
 """A walk through many epochs: where the stepper stands, and the history behind it.
 
 History is kept compactly: the cost of every epoch (one float each) and the
-parameters at a checkpoint every CHECKPOINT_EVERY epochs. Any earlier epoch's
-parameters are recomputed from the nearest checkpoint (full-batch gradient
-descent is deterministic), and its steps are rebuilt on demand, so memory does
-not grow with the steps shown.
+parameters, with the optimizer's state, at a checkpoint every CHECKPOINT_EVERY
+epochs. Any earlier epoch's parameters and state are recomputed from the nearest
+checkpoint (full-batch training is deterministic), and its steps are rebuilt on
+demand, so memory does not grow with the steps shown.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 
 from .errors import DivergenceError
 from .network import Params, Pass, divergence_reason, train, update
+from .optimizers import OptState
 from .scenario import Scenario
 from .trace import Step, epoch_steps, steps_per_epoch
 
@@ -31,21 +32,37 @@ class Position:
     index: int  # 1-based
 
 
+@dataclass(frozen=True)
+class Update:
+    """One epoch's update: the optimizer's state before and after it, and the parameters after it.
+
+    The states are None for plain gradient descent, which keeps none.
+    """
+
+    state_before: OptState | None
+    params_after: Params
+    state_after: OptState | None
+
+
 class Session:
     def __init__(self, scenario: Scenario, planted: Planted | None = None) -> None:
         """`planted`: a mistake (core/bugs.py) every epoch of this walk makes, as buggy code would."""
         self.scenario = scenario
         self.planted = planted
         self.net = scenario.network()
-        self.n_steps = steps_per_epoch(len(scenario.params.weights))
+        self.n_steps = steps_per_epoch(scenario)
         self.reset()
 
     def reset(self) -> None:
-        self._checkpoints: dict[int, Params] = {1: self.scenario.params}
+        opt = self.scenario.optimizer
+        # plain gradient descent keeps no state: None, and the trace's own update rule applies
+        self._optimizer = None if opt.name == "sgd" else opt
+        start = (self.scenario.params, self._optimizer.initial_state(self.scenario.params) if self._optimizer else None)
+        self._checkpoints: dict[int, tuple[Params, OptState | None]] = {1: start}
         self.costs: list[float] = []  # costs[e - 1]: the forward cost of epoch e
         self.frontier = 1  # the last epoch whose starting parameters are known
-        self._frontier_params = self.scenario.params
-        self._cached: tuple[int, Params, Pass, list[Step]] | None = None
+        self._frontier_start = start
+        self._cached: tuple[int, Params, OptState | None, Pass, list[Step], Update] | None = None
         self.diverged: DivergenceError | None = None
         self.position = Position(1, 1)
         self.epoch_pass(1)
@@ -54,18 +71,37 @@ class Session:
 
     def params_at(self, epoch: int) -> Params:
         """Parameters at the start of `epoch` (1 ≤ epoch ≤ frontier)."""
+        return self._start(epoch)[0]
+
+    def state_at(self, epoch: int) -> OptState | None:
+        """The optimizer's state at the start of `epoch` (None for plain gradient descent)."""
+        return self._start(epoch)[1]
+
+    def update_at(self, epoch: int) -> Update:
+        """The update at the end of `epoch`: the optimizer's state before and after, the new parameters."""
+        self.epoch_pass(epoch)
+        return self._cached[5]
+
+    def _start(self, epoch: int) -> tuple[Params, OptState | None]:
         if not 1 <= epoch <= self.frontier:
             raise IndexError(f"epoch {epoch} is outside 1..{self.frontier}")
         if epoch == self.frontier:
-            return self._frontier_params
+            return self._frontier_start
         if self._cached and self._cached[0] == epoch:
-            return self._cached[1]
+            return self._cached[1], self._cached[2]
         start = max(e for e in self._checkpoints if e <= epoch)
-        params = self._checkpoints[start]
+        params, state = self._checkpoints[start]
         for _ in range(epoch - start):
-            _, gw, gb = self.net.gradients(params, self.planted)
-            params = update(params, gw, gb, self.scenario.learning_rate, self.planted)
-        return params
+            p = self.net.full_pass(params, self.planted)
+            params, state = self._update(params, state, p, self.planted)
+        return params, state
+
+    def _update(
+        self, params: Params, state: OptState | None, p: Pass, planted: Planted | None
+    ) -> tuple[Params, OptState | None]:
+        if self._optimizer is None:
+            return update(params, p.grad_w, p.grad_b, self.scenario.learning_rate, planted), None
+        return self._optimizer.step(params, p.grad_w, p.grad_b, state, self.scenario.learning_rate)
 
     def _record(self, epoch: int, cost: float) -> None:
         if len(self.costs) < epoch:
@@ -74,18 +110,21 @@ class Session:
     def epoch_pass(self, epoch: int) -> tuple[Params, Pass, list[Step]]:
         """The parameters, full pass and steps of one epoch; the last one asked for is cached."""
         if self._cached and self._cached[0] == epoch:
-            return self._cached[1:]
-        params = self.params_at(epoch)
+            return self._cached[1], self._cached[3], self._cached[4]
+        params, state = self._start(epoch)
         p = self.net.full_pass(params, self.planted)
         self._record(epoch, p.cost)
-        steps = epoch_steps(self.scenario, params, epoch, p, self.planted)
-        self._cached = (epoch, params, p, steps)
+        new, new_state = self._update(params, state, p, self.planted)
+        steps = epoch_steps(self.scenario, params, epoch, p, new, state, new_state, self.planted)
+        self._cached = (epoch, params, state, p, steps, Update(state, new, new_state))
         return params, p, steps
 
     def correct_steps(self, epoch: int) -> list[Step]:
         """Epoch `epoch` walked without the planted mistake, from the same starting parameters."""
-        params = self.params_at(epoch)
-        return epoch_steps(self.scenario, params, epoch, self.net.full_pass(params))
+        params, state = self._start(epoch)
+        p = self.net.full_pass(params)
+        new, new_state = self._update(params, state, p, None)
+        return epoch_steps(self.scenario, params, epoch, p, new, state, new_state)
 
     def bug_step(self, epoch: int = 1) -> int | None:
         """The first step of `epoch` whose outputs differ from the correct walk's (None without a mistake)."""
@@ -101,8 +140,9 @@ class Session:
             return True
         if epoch > self.frontier + 1 or self.diverged is not None:
             return False
-        params, p, _ = self.epoch_pass(self.frontier)
-        new = update(params, p.grad_w, p.grad_b, self.scenario.learning_rate, self.planted)
+        self.epoch_pass(self.frontier)
+        done = self._cached[5]
+        new = done.params_after
         cost = self.net.cost(new)
         reason = divergence_reason(cost, self.costs[0])
         if reason is None and not all(map(_finite, new.weights + new.biases)):
@@ -110,7 +150,7 @@ class Session:
         if reason is not None:
             self.diverged = DivergenceError(epoch, cost, reason)
             return False
-        self._set_frontier(self.frontier + 1, new)
+        self._set_frontier(self.frontier + 1, (new, done.state_after))
         return True
 
     def step(self, position: Position | None = None) -> Step:
@@ -157,16 +197,18 @@ class Session:
             report = (lambda i, offset=offset: progress(offset + i)) if progress else None
             first = self.costs[0] if self.costs else None
             start = self.frontier
-            result = train(self.net, self._frontier_params, self.scenario.learning_rate, chunk, first, start, report)
+            params, state = self._frontier_start
+            lr = self.scenario.learning_rate
+            result = train(self.net, params, lr, chunk, first, start, report, self._optimizer, state)
             for i, cost in enumerate(result.costs):
                 self._record(start + i, cost)
             if result.diverged is not None:
                 self.diverged = result.diverged
                 # result.params start the diverged epoch; the last sane epoch is the one before.
                 if result.costs:
-                    self._set_frontier(start + len(result.costs) - 1, result.previous)
+                    self._set_frontier(start + len(result.costs) - 1, (result.previous, result.previous_state))
                 break
-            self._set_frontier(start + len(result.costs), result.params)
+            self._set_frontier(start + len(result.costs), (result.params, result.state))
             done += len(result.costs)
         self.position = Position(self.frontier, 1)
         self.epoch_pass(self.frontier)
@@ -183,13 +225,13 @@ class Session:
         self.epoch_pass(self.frontier)
         return self.diverged
 
-    def _set_frontier(self, epoch: int, params: Params) -> None:
+    def _set_frontier(self, epoch: int, start: tuple[Params, OptState | None]) -> None:
         if epoch < self.frontier:
-            self._checkpoints = {e: p for e, p in self._checkpoints.items() if e <= epoch}
+            self._checkpoints = {e: c for e, c in self._checkpoints.items() if e <= epoch}
         self.frontier = epoch
-        self._frontier_params = params
+        self._frontier_start = start
         if (epoch - 1) % CHECKPOINT_EVERY == 0:
-            self._checkpoints[epoch] = params
+            self._checkpoints[epoch] = start
         if self._cached and self._cached[0] > epoch:
             self._cached = None
         del self.costs[epoch:]

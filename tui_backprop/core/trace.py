@@ -21,6 +21,9 @@ from .gates import (
     COST_GATE,
     COST_PRIME,
     F_PRIME,
+    FUSED_DELTA,
+    LOG_COST,
+    OPTIMIZER_UPDATE,
     PRODUCT,
     PRODUCT_GRADIENTS,
     UPDATE_GATE,
@@ -28,8 +31,9 @@ from .gates import (
     GateKind,
     Walk,
 )
-from .network import Params, Pass, update
+from .network import FUSED_RULES, Params, Pass, update
 from .operations import Expansion, Operation
+from .optimizers import OptState
 from .scenario import Scenario
 
 if TYPE_CHECKING:
@@ -105,32 +109,51 @@ def facts_of(scenario: Scenario) -> Facts:
         output=scenario.output_activation,
         cost=scenario.cost,
         eta=scenario.learning_rate,
+        optimizer=scenario.optimizer,
+        fused=scenario.cost in FUSED_RULES,
     )
 
 
-def walk_order(n_layers: int) -> list[tuple[GateKind, int]]:
+def walk_order(facts: Facts) -> list[tuple[GateKind, int]]:
     """The gates of one epoch in the article's order: (kind, layer)."""
+    n = facts.n_layers
     order: list[tuple[GateKind, int]] = []
-    for l in range(1, n_layers + 1):
+    for l in range(1, n + 1):
         order += [(PRODUCT, l), (BIAS_ADD, l), (ACTIVATION, l)]
-    order += [(COST_GATE, 0), (COST_PRIME, 0)]
-    for l in range(n_layers, 0, -1):
+    if facts.fused:  # the output activation and the cost are differentiated together: one step to δ
+        order += [(LOG_COST, 0), (FUSED_DELTA, n), (BIAS_GRADIENT, n), (PRODUCT_GRADIENTS, n)]
+    else:
+        order += [(COST_GATE, 0), (COST_PRIME, 0), (F_PRIME, n), (BIAS_GRADIENT, n), (PRODUCT_GRADIENTS, n)]
+    for l in range(n - 1, 0, -1):
         order += [(F_PRIME, l), (BIAS_GRADIENT, l), (PRODUCT_GRADIENTS, l)]
     # Updates from the output layer down, with gradients from the epoch's starting weights.
-    order += [(UPDATE_GATE, l) for l in range(n_layers, 0, -1)]
+    updating = UPDATE_GATE if facts.optimizer.name == "sgd" else OPTIMIZER_UPDATE
+    order += [(updating, l) for l in range(n, 0, -1)]
     return order
 
 
-def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass, planted: Planted | None = None) -> list[Step]:
-    """The steps of one epoch, given the parameters at its start and their full pass.
+def epoch_steps(
+    scenario: Scenario,
+    params: Params,
+    epoch: int,
+    p: Pass,
+    new: Params | None = None,
+    state_before: OptState | None = None,
+    state_after: OptState | None = None,
+    planted: Planted | None = None,
+) -> list[Step]:
+    """The steps of one epoch, given the parameters at its start and their full pass (and, for momentum
+    and Adam, the parameters after the update and the optimizer's state before and after it).
 
-    With a planted mistake, `p` is the pass it was planted in; its gate is built by the mistake's kind.
+    With a planted mistake, `p` (and `new`) come from the pass it was planted in; its gate is built by
+    the mistake's kind.
     """
     facts = facts_of(scenario)
-    new = update(params, p.grad_w, p.grad_b, scenario.learning_rate, planted)
-    walk = Walk(facts, params, p, scenario.y, new, np.ones((1, scenario.m)))
+    if new is None:
+        new = update(params, p.grad_w, p.grad_b, scenario.learning_rate, planted)
+    walk = Walk(facts, params, p, scenario.y, new, np.ones((1, scenario.m)), state_before, state_after)
     steps = []
-    for index, (kind, layer) in enumerate(walk_order(facts.n_layers), start=1):
+    for index, (kind, layer) in enumerate(walk_order(facts), start=1):
         if planted is not None:
             kind = planted.kind_at(kind, layer)
         operations, context = kind.build(walk, layer)
@@ -138,5 +161,5 @@ def epoch_steps(scenario: Scenario, params: Params, epoch: int, p: Pass, planted
     return steps
 
 
-def steps_per_epoch(n_weight_layers: int) -> int:
-    return len(walk_order(n_weight_layers))
+def steps_per_epoch(scenario: Scenario) -> int:
+    return len(walk_order(facts_of(scenario)))

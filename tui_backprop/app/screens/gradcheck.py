@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Static
 
 from ...core import Session, gradient_check
 from ...core.network import TOLERANCE  # the CLI's default too: one verdict for the same numbers
-from ..view import dims
+from ...notation import count, dims
+from ..view import app_palette, style
 
 
 class GradCheckScreen(ModalScreen[None]):
@@ -27,7 +28,7 @@ class GradCheckScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="grad-box"):
             yield Static(
-                f"Weights at the start of epoch {self.epoch}; analytic gradients against central "
+                f"Weights at the start of epoch {count(self.epoch)}; analytic gradients against central "
                 "differences (ε = 1e-5), at each parameter's worst entry.",
                 id="grad-intro",
             )
@@ -51,6 +52,7 @@ class GradCheckScreen(ModalScreen[None]):
     def show_entries(self, entries) -> None:
         table = self.query_one(DataTable)
         worst = 0.0
+        colours = app_palette(self.app)
         for e in entries:
             worst = max(worst, e.max_error)
             ok = e.max_error <= TOLERANCE
@@ -62,12 +64,12 @@ class GradCheckScreen(ModalScreen[None]):
                 where = analytic = numerical = "—"
             table.add_row(
                 e.name,
-                dims(e.analytic),
+                dims(e.analytic.shape),
                 Text(where),
                 Text(analytic, justify="right"),
                 Text(numerical, justify="right"),
                 Text(f"{e.max_error:.2e}", justify="right"),
-                "ok" if ok else Text("FAIL", style="bold red"),
+                "ok" if ok else Text("FAIL", style=style("bold", colours.wrong)),
             )
         failing = [e.name for e in entries if e.max_error > TOLERANCE]
         verdict = "all ok" if not failing else f"FAIL: {', '.join(failing)} disagree"

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..keys import KEYS
+from ..view import app_palette, style
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold #ffd75f", no_wrap=True, min_width=8)
+        table.add_column(style=style("bold", app_palette(self.app).key), no_wrap=True, min_width=8)
         table.add_column(ratio=1)
         group = None
         for spec in KEYS:
@@ -41,7 +42,14 @@ class HelpScreen(ModalScreen[None]):
                 text.append("  (locked by this lesson)", style="italic dim")
             table.add_row(spec.display, text)
         table.add_row("", "")
-        table.add_row("↑ ↓ PgUp PgDn", Text("Scroll the matrices panel; shift+← / shift+→ scroll it sideways."))
+        table.add_row(
+            "↑ ↓ PgUp PgDn",
+            Text(
+                "Scroll the panel that has the keyboard (the matrices at first); shift+← / shift+→ scroll it "
+                "sideways. A cut panel's bottom border says what is below."
+            ),
+        )
+        table.add_row("Tab", Text("Give the keyboard to the next panel: matrices, explanation, parameters, graph."))
         table.add_row("ctrl+p", Text("Command palette: every key above as a command, searchable."))
         with Vertical(id="help-box"):
             with VerticalScroll(id="help-scroll"):

@@ -10,7 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core import Scenario, ScenarioError, load_bundled, names, resolve
+from ...core import Scenario, ScenarioError, load_bundled
+from ...locate import load, locate, names
+from ..view import app_palette
 
 DESCRIPTION_CHARS = 72  # the picker's second line per scenario: one row of the box at 100 columns
 
@@ -33,15 +35,21 @@ class PickerScreen(ModalScreen[Scenario | None]):
     def compose(self) -> ComposeResult:
         options = []
         pad = max((len(n) for n in names()), default=12)
+        loaded: dict[str, Scenario | ScenarioError] = {}
+        shape_colour = app_palette(self.app).update or None
         for name in names():
             try:
-                s = load_bundled(name)
+                loaded[name] = load_bundled(name)
             except ScenarioError as err:  # a broken bundled file is listed, not fatal
-                options.append(Option(Text(f"{name}  ({err})", style="dim"), id=name, disabled=True))
+                loaded[name] = err
+        shapes = max((len(s.shape_text) for s in loaded.values() if isinstance(s, Scenario)), default=14)
+        for name, s in loaded.items():
+            if isinstance(s, ScenarioError):
+                options.append(Option(Text(f"{name}  ({s})", style="dim"), id=name, disabled=True))
                 continue
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append(name.ljust(pad), style="bold")
-            label.append(f" {s.shape_text:<14} m={s.m:<4}", style="#87afff")
+            label.append(f" {s.shape_text:<{shapes}} m={s.m:<4}", style=shape_colour)
             label.append(s.name)
             if s.description:  # the format's "shown in the app": a second, dim line (all of it in the help)
                 label.append("\n" + " " * (pad + 1) + _cut(s.description, DESCRIPTION_CHARS), style="dim")
@@ -61,11 +69,12 @@ class PickerScreen(ModalScreen[Scenario | None]):
             if options.get_option_at_index(i).id == self.current:
                 options.highlighted = i
 
-    def _open(self, spec: str) -> None:
+    def _open(self, spec: str, file: bool = False) -> None:
+        """`file`: the path field's text, a path whatever it looks like (never a bundled name)."""
         if not self.is_active:
             return  # a second Enter typed before the first one's dismissal took effect
         try:
-            scenario = resolve(spec)
+            scenario = load(locate(spec, file=file))
         except ScenarioError as err:
             self.query_one("#picker-error", Static).update(Text(f"✗ {err}"))
             return
@@ -83,9 +92,7 @@ class PickerScreen(ModalScreen[Scenario | None]):
         if not path:
             self.query_one("#picker-error", Static).update("✗ type a file path, or pick a bundled scenario above")
             return
-        if "/" not in path and "\\" not in path and not path.endswith((".toml", ".json")):
-            path = "./" + path  # a path, never a bundled name, from this field
-        self._open(path)
+        self._open(path, file=True)
 
     def action_cancel(self) -> None:
         if self.is_active:

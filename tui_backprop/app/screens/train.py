@@ -9,20 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ...core.scenario import MAX_EPOCHS  # the same limit as a scenario's epochs and `train --epochs`
+from ... import counts
+from ...core.scenario import MAX_EPOCHS
 
 DEFAULT_TRAIN = 100
-
-
-def parse_epochs(text: str) -> tuple[int | None, str]:
-    text = text.strip().replace(",", "").replace("_", "")
-    try:
-        value = int(text)
-    except ValueError:
-        return None, f"expected a whole number of epochs, got {text!r}"
-    if not 1 <= value <= MAX_EPOCHS:
-        return None, f"expected 1 to {MAX_EPOCHS:,} epochs, got {value:,}"
-    return value, ""
 
 
 class TrainScreen(ModalScreen[int | None]):
@@ -30,7 +20,9 @@ class TrainScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="train-box"):
-            yield Static("How many epochs to train (1 to 1,000,000)? Enter to start, Esc to cancel.", id="train-prompt")
+            yield Static(
+                f"How many epochs to train (1 to {MAX_EPOCHS:,})? Enter to start, Esc to cancel.", id="train-prompt"
+            )
             yield Input(str(DEFAULT_TRAIN), id="train-input")
             yield Static("", id="train-error", classes="error")
 
@@ -41,9 +33,10 @@ class TrainScreen(ModalScreen[int | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not self.is_active:
             return  # a second Enter typed before the first one's dismissal took effect
-        value, error = parse_epochs(event.value)
-        if value is None:
-            self.query_one("#train-error", Static).update(Text(error))  # quotes what was typed
+        try:
+            value = counts.epochs(event.value)  # the same reading and limit as `train --epochs`
+        except ValueError as error:
+            self.query_one("#train-error", Static).update(Text(str(error)))  # quotes what was typed
             return
         self.dismiss(value)
 

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
-from ...notation import display_name
-from ..view import dims, fmt
+from ...notation import dims, display_name
+from ..state import HuntView
+from ..view import fmt
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,7 +47,7 @@ def comparison(mistaken: Step, correct: Step, decimals: int) -> Text:
         left, right_cells = _cells(wrong, differs, decimals), _cells(right, differs, decimals)
         width = max(len(s) for row in left + right_cells for s, _ in row)
         col = len(left[0]) * (width + 1) - 1
-        head_l, head_r = f"{shown} as computed ({dims(wrong)})", f"{shown} as it should be"
+        head_l, head_r = f"{shown} as computed ({dims(wrong.shape)})", f"{shown} as it should be"
         span = max(col, cell_len(head_l))
         t.append(head_l.ljust(span), style="bold")
         t.append("   ")
@@ -71,14 +73,19 @@ def comparison(mistaken: Step, correct: Step, decimals: int) -> Text:
 class BugPanel(Static):
     """The revealed mistake: what it is, and the planted step's results, mistaken and correct."""
 
+    hunt: var[HuntView | None] = var(None)
+
     def on_mount(self) -> None:
         self.border_title = "The mistake"
 
-    def show(self, headline: str, description: str, mistaken: Step, correct: Step, decimals: int) -> None:
+    def watch_hunt(self, hunt: HuntView | None) -> None:
+        self.display = hunt is not None
+        if hunt is None:
+            return
         t = Text()
-        t.append(headline, style="bold")
+        t.append(hunt.headline, style="bold")
         t.append("\n")
-        t.append(description + ".", style="italic")  # (not capitalised: δ would become Δ)
+        t.append(hunt.description + ".", style="italic")  # (not capitalised: δ would become Δ)
         t.append("\n\n")
-        t.append_text(comparison(mistaken, correct, decimals))
+        t.append_text(comparison(hunt.mistaken, hunt.correct, hunt.decimals))
         self.update(t)

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.widgets import Sparkline, Static
 
+from ..state import View
 from ..view import DIM, fmt
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
@@ -17,6 +19,8 @@ MAX_POINTS = 400  # the sparkline buckets anyway; a long history is sampled even
 
 
 class CostPanel(Vertical):
+    view: var[View | None] = var(None)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple | None = None  # what the panel on show was drawn from
@@ -28,7 +32,11 @@ class CostPanel(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Cost J per epoch"
 
-    def show(self, session: Session, decimals: int, hide_current: bool = False, can_train: bool = True) -> None:
+    def watch_view(self, view: View | None) -> None:
+        if view is not None:
+            self._show(view.session, view.decimals, view.cost_hidden, view.can_train)
+
+    def _show(self, session: Session, decimals: int, hide_current: bool = False, can_train: bool = True) -> None:
         """`hide_current`: quiz mode, this epoch's J is not shown before its cost step is answered.
         `can_train`: false when a lesson locks `t` (the panel does not offer it then)."""
         costs = session.costs

@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Static
+
+from ..state import View
+from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Step
@@ -21,7 +25,12 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
 HIDDEN = "Answer the quiz question first; the explanation follows."
 
 
-class ExplanationPanel(VerticalScroll, can_focus=False):
+class ExplanationPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
+    """Cut when the text is longer than its rows allow: Tab to it, then ↓ (the cue says so)."""
+
+    BINDINGS = SCROLL_BINDINGS
+    view: var[View | None] = var(None)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._texts: tuple[str, ...] = ()
@@ -35,7 +44,12 @@ class ExplanationPanel(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.border_title = "Why"
 
-    def show(self, step: Step, hidden: bool = False, steps: Sequence[Step] = ()) -> None:
+    def watch_view(self, view: View | None) -> None:
+        if view is not None:
+            s = view.session
+            self._show(view.step, view.hidden, s.epoch_pass(s.position.epoch)[2])
+
+    def _show(self, step: Step, hidden: bool, steps: Sequence[Step]) -> None:
         """`steps`: the epoch's steps, whose longest explanation sets the panel's height."""
         if steps and steps is not self._steps:
             self._steps = steps
@@ -50,9 +64,10 @@ class ExplanationPanel(VerticalScroll, can_focus=False):
             self._text = text
             # With a fixed height and width the text's size cannot change the layout.
             self.query_one("#explanation-text", Static).update(Content(text), layout=not fixed)
+            self.scroll_home(animate=False)  # a new text is read from its start
 
     def on_resize(self) -> None:
-        self._fit()
+        self._fit()  # (then ScrollCue's)
 
     def _fit(self) -> bool:
         """Give the text the height of the longest explanation; False while that cannot be known yet."""

@@ -3,33 +3,55 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
-from ..view import PHASE_STYLE, LinesVisual
+from ...notation import count
+from ..state import View
+from ..view import LinesVisual, style
 
 
 class StepHeader(Static):
+    view: var[View | None] = var(None)
+    status: var[str] = var("")  # what the app is doing: playing, training, …
     _parts: tuple[Text, Text] | None = None
     _drawn: tuple | None = None
+    text_plain = ""
 
-    def show(
-        self, name: str, epoch: int, index: int, n_steps: int, phase: str, status: str = "", score: str = ""
-    ) -> None:
+    def __init__(self, name: str = "", **kwargs) -> None:
+        """`name`: the scenario's, shown alone until its view arrives (the first frame, before loading)."""
+        first = Text(name, style="bold", no_wrap=True, overflow="ellipsis")
+        super().__init__(first, **kwargs)  # drawn as it is in the first frame (a resize is too late for it)
+        if name:
+            self._parts = (first, Text())
+
+    def watch_view(self) -> None:
+        self._compose_parts()
+
+    def watch_status(self) -> None:
+        self._compose_parts()
+
+    def _compose_parts(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        pos, colours = view.session.position, view.colours
         left = Text(no_wrap=True, overflow="ellipsis")
-        left.append(name, style="bold")
+        left.append(view.name, style="bold")
         right = Text(no_wrap=True, justify="right")
-        if status:
-            right.append(status, style="italic #ffd75f")
+        if self.status:
+            right.append(self.status, style=style("italic", colours.status))
             right.append("  ·  ", style="dim")
-        if score:
-            right.append(score, style="bold #d7afff")
+        if view.score:
+            right.append(view.score, style=style("bold", colours.score))
             right.append("  ·  ", style="dim")
-        right.append(f"epoch {epoch}")
+        right.append(f"epoch {count(pos.epoch)}")
         right.append("  ·  ", style="dim")
-        right.append(f"step {index}/{n_steps}")
+        right.append(f"step {pos.index}/{view.session.n_steps}")
         right.append("  ·  ", style="dim")
-        right.append(f" {phase.upper()} ", style=f"bold reverse {PHASE_STYLE.get(phase, '')}")
-        self.text_plain = f"{name} · {right.plain}"
+        phase = view.step.phase
+        right.append(f" {phase.upper()} ", style=style("bold reverse", colours.phase(phase)))
+        self.text_plain = f"{view.name} · {right.plain}"
         self._parts = (left, right)
         self._draw()
 
@@ -53,7 +75,7 @@ class StepHeader(Static):
                 line.truncate(width)
         else:
             line = Text.assemble(left, "  ", right)
-        key = (line.plain, width)
+        key = (line.plain, width, tuple(line.spans))
         if key == self._drawn:
             return
         self._drawn = key

@@ -19,20 +19,21 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
-from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...notation import display_name
-from ..view import PHASE_STYLE, Piece, dims, matrix_lines
+from ...notation import EXACT_ZERO, dims, display_name
+from ..state import View
+from ..view import DIM, PLAIN, Palette, Piece, matrix_view, style
+from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
 
     from ...core import Step
 
-GREY = "#808080"
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
@@ -55,20 +56,27 @@ def _piece_len(line: list[Piece]) -> int:
     return cell_len("".join([s for s, _ in line]))
 
 
-def matrix_box(title: str, body: list[list[Piece]], written: bool, colour: str) -> Box:
-    """A bordered box: the title in the top border (left), one space of padding either side."""
-    title_len = cell_len(title)
+def matrix_box(
+    title: str, body: list[list[Piece]], written: bool, colour: str, caption: str = "", frame: str = ""
+) -> Box:
+    """A bordered box: the title in the top border (left), the caption in the bottom one, one space of
+    padding either side."""
+    title_len, caption_len = cell_len(title), cell_len(caption)
     widths = [_piece_len(line) for line in body]
-    inner = max(widths + [title_len + 2])
+    inner = max(widths + [title_len + 2, caption_len + 2])
     width = inner + 4  # border + padding
     tl, h, tr, v, bl, br = HEAVY if written else ROUNDED
-    border = f"bold {colour}" if written else GREY
+    border = style("bold", colour) if written else frame
     top = f"{tl}{h} {title} {h * (width - title_len - 5)}{tr}"
     lines: list[list[Piece]] = [[(top, border)]]
     for line, used in zip(body, widths):
         pad = inner - used
         lines.append([(f"{v} ", border), *line, (" " * pad + " ", ""), (v, border)])
-    lines.append([(f"{bl}{h * (width - 2)}{br}", border)])
+    if caption:
+        rest = h * (width - caption_len - 5)
+        lines.append([(f"{bl}{h} ", border), (caption, "italic " + DIM), (f" {rest}{br}", border)])
+    else:
+        lines.append([(f"{bl}{h * (width - 2)}{br}", border)])
     return Box(lines, width)
 
 
@@ -76,7 +84,7 @@ def _arrowed(box: Box, colour: str) -> Box:
     """The arrow into the first output, centred beside it (it travels with the box when rows wrap)."""
     mid = (box.height - 1) // 2
     lines = [
-        [("─▶ " if y == mid else "   ", f"bold {colour}" if y == mid else ""), *line]
+        [("─▶ " if y == mid else "   ", style("bold", colour) if y == mid else ""), *line]
         for y, line in enumerate(box.lines)
     ]
     return Box(lines, box.width + 3)
@@ -101,9 +109,10 @@ def _join_row(boxes: list[Box]) -> list[list[Piece]]:
 class Drawing:
     """A step's matrices: the lines as pieces, as a Rich `Text` (what `content` gives) and, drawn lazily, as strips."""
 
-    __slots__ = ("lines", "_text", "size", "_strips", "_base")
+    __slots__ = ("lines", "_text", "size", "_strips", "_base", "result_at", "results")
 
-    def __init__(self, lines: list[list[Piece]]) -> None:
+    def __init__(self, lines: list[list[Piece]], result_at: int = -1, results: str = "") -> None:
+        self.result_at, self.results = result_at, results  # the first result's top line; the results' names
         for i, line in enumerate(lines):  # trailing blank pieces (short boxes at the end of a row) are left out
             while line and not line[-1][0].strip():
                 line = line[:-1]
@@ -152,33 +161,29 @@ def _to_text(lines: list[list[Piece]]) -> Text:
         if y:
             parts.append("\n")
             offset += 1
-        for s, style in line:
+        for s, piece_style in line:
             n = len(s)
-            if style and n:
-                spans.append(Span(offset, offset + n, style))
+            if piece_style and n:
+                spans.append(Span(offset, offset + n, piece_style))
             parts.append(s)
             offset += n
     return Text("".join(parts), no_wrap=True, overflow="crop", spans=spans)
 
 
-class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
+class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=False):
     """A Line API widget: only the lines on screen are drawn, and its size never depends on the step
-    (a scroll container of auto-sized content would lay the screen out twice per step)."""
+    (a scroll container of auto-sized content would lay the screen out twice per step).
 
-    # Arrows ← →, Home and End belong to the stepper; the panel scrolls with these.
-    BINDINGS = [
-        Binding("up", "scroll_up", "Scroll up", show=False),
-        Binding("down", "scroll_down", "Scroll down", show=False),
-        Binding("shift+left", "scroll_left", "Scroll left", show=False),
-        Binding("shift+right", "scroll_right", "Scroll right", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-    ]
+    When the step's result is below what the panel shows, its bottom border names it."""
+
+    BINDINGS = SCROLL_BINDINGS
+    view: var[View | None] = var(None)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._step: Step | None = None
         self._decimals = 3
+        self._colours: Palette = PLAIN
         self._hide_outputs = False
         self._width = -1  # the width the drawing on show was laid out for
         self._shown: tuple | None = None  # its cache key
@@ -196,9 +201,13 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         """What the panel shows, as one Rich Text."""
         return self._drawing.text if self._drawing is not None else Text()
 
-    def show(self, step: Step, decimals: int, hide_outputs: bool = False) -> None:
-        """`hide_outputs`: quiz mode, the results are boxes with '?' until the student answers."""
-        self._step, self._decimals, self._hide_outputs = step, decimals, hide_outputs
+    def watch_view(self, view: View | None) -> None:
+        """Quiz mode hides the results (boxes with '?') until the student answers."""
+        if view is None:
+            return
+        self._step, self._decimals, self._hide_outputs = view.step, view.decimals, view.hidden
+        self._colours = view.colours
+        self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
         self._render_step()
 
     def on_resize(self) -> None:
@@ -211,8 +220,8 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set_virtual_size(self, size: Size) -> None:
         self.virtual_size = size
-        # As Textual's TextArea does: a ScrollView's scrollbars follow its size, not its virtual size,
-        # and would stay as they were for the old one when only the virtual size changed.
+        # Private API, as Textual's own TextArea uses it: in Textual 8.2.8 a ScrollView refreshes its
+        # scrollbars only when its own size changes, and no public call updates them for a new virtual size.
         self._refresh_scrollbars()
 
     def _available(self) -> int:
@@ -222,7 +231,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         step = self._step
         assert step is not None
         available = self._available()
-        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols)
+        key = (id(step), self._decimals, self._hide_outputs, available, self.max_rows, self.max_cols, self._colours)
         self._width = available
         if key == self._shown:
             return
@@ -231,7 +240,7 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             self._cache.move_to_end(key)
             drawing = hit[1]
         else:
-            drawing = Drawing(self.render_lines_of(step, available))
+            drawing = self.drawing_of(step, available)
             self._cache[key] = (step, drawing)
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
@@ -240,7 +249,9 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
         virtual = self._virtual_size()
         if virtual != self.virtual_size:
             self._set_virtual_size(virtual)  # a new layout, and the whole panel is repainted
+            self.update_cue()
             return
+        self.update_cue()
         # The same scrollable size: repaint only the rows where either drawing has lines, no layout.
         scroll_y = round(self.scroll_y)
         rows = min(self.size.height, max(drawing.size.height, before.size.height if before else 0) - scroll_y)
@@ -281,33 +292,48 @@ class MatricesPanel(ScrollView, can_focus=True, inherit_bindings=False):
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
             title = f"✎ {label}  ?×?"
         else:
-            body = matrix_lines(a, self._decimals, self.max_rows, self.max_cols, written=written)
-            title = f"{'✎ ' if written else ''}{label}  {dims(a)}"
-        return matrix_box(title, body, written, colour)
+            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours)
+            body = view.lines
+            title = f"{'✎ ' if written else ''}{label}  {dims(a.shape)}"
+            if view.scale:
+                title += f"  {view.scale}"
+            return matrix_box(title, body, written, colour, EXACT_ZERO if view.exact_zero else "", self._colours.frame)
+        return matrix_box(title, body, written, colour, frame=self._colours.frame)
 
-    def render_lines_of(self, step: Step, available: int) -> list[list[Piece]]:
-        """One row per operation: its operands as they enter (a2ᵀ, 1ᵀ, f'(z2)) → its result."""
-        colour = PHASE_STYLE.get(step.phase, "")
+    def below(self) -> str:
+        drawing = self._drawing
+        # The result is announced until its top border and first row are on screen.
+        bottom = round(self.scroll_y) + self.scrollable_content_region.height
+        if drawing is not None and drawing.result_at >= 0 and drawing.result_at + 2 > bottom:
+            return f"{drawing.results} below"
+        return super().below()
+
+    def drawing_of(self, step: Step, available: int) -> Drawing:
+        colour = self._colours.phase(step.phase)
         context = [(display_name(n), a) for n, a in step.context.items()]
         groups = [
             (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
             for k, op in enumerate(step.operations)
         ]
         lines: list[list[Piece]] = []
+        result_at = -1
         for inputs, outputs in groups:
             items = [self._box(n, a, False, colour) for n, a in inputs]
             written = [self._box(n, a, True, colour) for n, a in outputs]
             if written:  # the arrow travels with the first output when rows wrap
                 written[0] = _arrowed(written[0], colour)
+            first = written[0] if written and result_at < 0 else None
             items += written
             row: list[Box] = []
             used = 0
-            for box in items:
-                if row and used + box.width + 1 > available:
+            for box in items + [None]:
+                if row and (box is None or used + box.width + 1 > available):
+                    if first in row:  # _join_row centres each box in its row
+                        result_at = len(lines) + (max(b.height for b in row) - first.height) // 2
                     lines += _join_row(row)
                     row, used = [], 0
-                row.append(box)
-                used += box.width + 1
-            if row:
-                lines += _join_row(row)
-        return lines
+                if box is not None:
+                    row.append(box)
+                    used += box.width + 1
+        names = ", ".join(f"✎ {op.symbol}" for op in step.operations)
+        return Drawing(lines, result_at, names)

@@ -1,18 +1,30 @@
-"""A one-line banner for what must not be missed: divergence, the end of training."""
+"""A one-line banner for what must not be missed: the walk diverged."""
 
 from __future__ import annotations
 
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Static
+
+from ...notation import count
+from ..state import View
 
 
 class Notice(Static):
-    _said: tuple | None = None
+    view: var[View | None] = var(None)
+    _said: str | None = None
 
-    def say(self, message: str | None, severity: str = "error") -> None:
-        if (message, severity) == self._said:
+    def watch_view(self, view: View | None) -> None:
+        if view is None:
             return
-        self._said = (message, severity)
+        s = view.session
+        err = s.diverged
+        message = None
+        if err is not None:
+            at_end = s.position.epoch == s.frontier
+            message = f"⚠ {err}" + ("" if at_end else f" — you are at epoch {count(s.position.epoch)}")
+        if message == self._said:
+            return
+        self._said = message
         self.set_class(bool(message), "-visible")
-        self.set_class(severity == "error", "-error")
         self.update(Content(message or ""))  # plain text: an error may quote "[weights]"

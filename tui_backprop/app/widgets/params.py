@@ -6,9 +6,13 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
-from ..view import DIM, NEGATIVE, UPDATE, WRITTEN, LinesVisual, dims, fmt, matrix_text, param_views
+from ...notation import EXACT_ZERO, dims
+from ..state import View
+from ..view import DIM, WRITTEN, LinesVisual, Palette, fmt, matrix_view, param_views, style
+from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Session
@@ -16,7 +20,10 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
 MAX_ENTRIES = 8  # old → new lines listed per parameter on its update step
 
 
-class ParamsPanel(VerticalScroll, can_focus=False):
+class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
+    BINDINGS = SCROLL_BINDINGS
+    view: var[View | None] = var(None)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple | None = None  # what the text on show was drawn from
@@ -27,15 +34,25 @@ class ParamsPanel(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.border_title = "Parameters"
 
-    def show(
-        self, session: Session, decimals: int, max_rows: int = 6, max_cols: int = 4, hide_current: bool = False
+    def watch_view(self, view: View | None) -> None:
+        if view is not None:
+            self._show(view.session, view.decimals, view.colours, hide_current=view.hidden)
+
+    def _show(
+        self,
+        session: Session,
+        decimals: int,
+        c: Palette,
+        max_rows: int = 6,
+        max_cols: int = 4,
+        hide_current: bool = False,
     ) -> None:
         """`hide_current`: quiz mode, the current update's new values are not shown yet."""
         views = param_views(session)
         if hide_current:
             views = [v if not v.current else type(v)(v.name, v.layer, v.old, None, False) for v in views]
         # The parameters change only at an update step or in another epoch: most steps redraw nothing.
-        key = ([(v.old, v.new, v.current) for v in views], decimals, max_rows, max_cols)
+        key = ([(v.old, v.new, v.current) for v in views], decimals, max_rows, max_cols, c)
         if self._shown is not None and _same(key, self._shown):
             return
         self._shown = key
@@ -44,34 +61,40 @@ class ParamsPanel(VerticalScroll, can_focus=False):
             if i:
                 t.append("\n")
             t.append(f"{v.name}", style="bold")
-            t.append(f" {dims(v.old)}", style=DIM)
+            t.append(f" {dims(v.old.shape)}", style=DIM)
             if v.current and v.new is not None:
-                t.append("  old → new (change)", style=f"bold {UPDATE}")
+                t.append("  old → new (change)", style=style("bold", c.update))
                 # The change is read as new − old of two engine arrays: display only.
                 change = v.new - v.old
                 rows, cols = v.old.shape
                 shown = 0
                 for r in range(rows):
-                    for c in range(cols):
+                    for col in range(cols):
                         if shown == MAX_ENTRIES:
                             break
-                        d = change[r, c]
-                        t.append(f"\n [{r + 1},{c + 1}] ", style=DIM)
-                        t.append(fmt(v.old[r, c], decimals))
+                        d = change[r, col]
+                        t.append(f"\n [{r + 1},{col + 1}] ", style=DIM)
+                        t.append(fmt(v.old[r, col], decimals))
                         t.append(" → ", style=DIM)
-                        t.append(fmt(v.new[r, c], decimals), style=WRITTEN)
+                        t.append(fmt(v.new[r, col], decimals), style=style(WRITTEN, c.written))
                         sign = "+" if d >= 0 else ""
-                        t.append(f" ({sign}{fmt(d, decimals + 1)})", style=NEGATIVE if d < 0 else UPDATE)
+                        t.append(f" ({sign}{fmt(d, decimals + 1)})", style=(c.negative if d < 0 else c.update) or None)
                         shown += 1
                 if rows * cols > shown:
                     t.append(f"\n … {rows * cols - shown} more entries", style="italic " + DIM)
-            elif v.new is not None:
-                t.append("  updated ✓", style=f"bold {UPDATE}")
-                t.append("\n")
-                t.append_text(matrix_text(v.new, decimals, max_rows, max_cols))
             else:
-                t.append("\n")
-                t.append_text(matrix_text(v.old, decimals, max_rows, max_cols))
+                value = v.old if v.new is None else v.new
+                view = matrix_view(value, decimals, max_rows, max_cols, colours=c)
+                if view.scale:
+                    t.append(f" {view.scale}", style="bold")
+                if v.new is not None:
+                    t.append("  updated ✓", style=style("bold", c.update))
+                if view.exact_zero:
+                    t.append(f"  {EXACT_ZERO}", style="italic " + DIM)
+                for line in view.lines:
+                    t.append("\n")
+                    for s, piece_style in line:
+                        t.append(s, style=piece_style or None)
         self.query_one("#params-body", Static).update(LinesVisual(t))
 
 

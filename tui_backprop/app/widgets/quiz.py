@@ -1,7 +1,7 @@
 """Quiz mode's panel in the step area: the question, the answer field, the verdict and the score.
 
 The questions, the parsing and the "why" texts live in ``tui_backprop.quiz`` (no
-textual); this widget only shows them and hands the typed answer to the app.
+textual); this widget only shows them; the typed answer reaches the screen as Input.Submitted.
 """
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Input, Label, Static
+
+from ..state import QuizView
 
 
 def _plain(text: Text | str | None) -> Text:
@@ -25,7 +29,8 @@ class QuizInput(Input):
 
     A shape is a few characters: backspace edits it, so the arrows keep their stepping meaning. Only what
     an answer is written with is typed (digits, x × *, separators, a number's sign and exponent): any
-    other key (? help, q quit, …) is the app's.
+    other key (? help, q quit, …) is the screen's. The arrows and Esc are posted as messages: what they
+    do is the screen's to decide.
     """
 
     ALLOWED = r"[0-9xX×*,() .+\-−eE]"
@@ -33,14 +38,24 @@ class QuizInput(Input):
     BINDINGS = [
         Binding("enter", "submit", "Answer", key_display="⏎"),
         Binding("escape", "give_up", "Give up", key_display="esc"),
-        Binding("left", "left_or_back", "Prev", key_display="←", show=False),  # the app's ← Prev shows
-        Binding("right", "right_or_next", "Next", show=False),
+        Binding("left", "step(-1)", "Prev", key_display="←", show=False),  # the screen's ← Prev shows
+        Binding("right", "step(1)", "Next", show=False),
         # A stray letter while answering must not wipe the walk (r) or end the quiz (k) under the student.
         Binding("r,k", "answer_first", show=False),
     ]
 
+    class Step(Message):
+        """← or → in the field: step back, or forward (which asks for the answer first)."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    class GiveUp(Message):
+        """Esc in the field."""
+
     def action_answer_first(self) -> None:
-        self.app.notify("Answer first (Enter), or Esc to give up.", markup=False)
+        self.notify("Answer first (Enter), or Esc to give up.", markup=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, restrict=rf"{self.ALLOWED}*", **kwargs)
@@ -52,26 +67,24 @@ class QuizInput(Input):
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return self._accepts(character)
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.is_printable and not self._accepts(event.character):
-            event.prevent_default()  # not typed (Input's handler is skipped); it bubbles on to the app's keys
+            event.prevent_default()  # not typed (Input's key handler is skipped); it bubbles on to the screen's keys
 
-    async def action_left_or_back(self) -> None:
-        await self.app.run_action("previous")
+    def action_step(self, delta: int) -> None:
+        self.post_message(self.Step(delta))
 
-    async def action_right_or_next(self) -> None:
-        await self.app.run_action("next")
-
-    async def action_give_up(self) -> None:
-        # While training, Esc stops the training (as everywhere else) rather than giving up.
-        await self.app.run_action("stop_training" if getattr(self.app, "training", False) else "quiz_give_up")
+    def action_give_up(self) -> None:
+        self.post_message(self.GiveUp())
 
 
 class QuizPanel(Vertical):
-    """Its question, field, verdict and hint are mounted the first time quiz mode needs them: hidden
-    widgets still cost every screen update (and every Pilot wait) a little."""
+    """Shows the screen's `quiz` (a QuizView). Its question, field, verdict and hint are mounted the first
+    time quiz mode needs them: hidden widgets still cost every screen update (and every Pilot wait) a little."""
 
+    quiz: var[QuizView | None] = var(None)
     _built = False
+    _asked = _retry = _focus = 0  # the view's counters last acted on
 
     def _parts(self) -> None:
         """Mount the parts, if not yet."""
@@ -92,55 +105,32 @@ class QuizPanel(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Quiz"
 
-    @property
-    def asking(self) -> bool:
-        return self._built and bool(self.query_one("#quiz-ask").display)
-
-    def set_score(self, epoch: int, score: str) -> None:
-        self.border_title = f"Quiz · epoch {epoch} · {score}"
-
-    def feedback(self, text: Text | str | None) -> None:
+    def watch_quiz(self, quiz: QuizView | None) -> None:
+        if quiz is None:
+            return
+        self.display = quiz.on
+        self.border_title = quiz.title
+        if quiz.prompt is None and not quiz.feedback and not self._built:
+            return  # never used: nothing to build
         self._parts()
-        fb = self.query_one("#quiz-feedback", Static)
-        fb.update(_plain(text))
-        fb.display = bool(text)
-
-    def ask(self, prompt: str, feedback: Text | str | None = None, placeholder: str = "rows x cols") -> None:
-        self._parts()
-        self.feedback(feedback)
-        self.query_one("#quiz-prompt", Label).update(_plain(prompt + " "))
-        field = self.query_one("#quiz-input", QuizInput)
-        field.value = ""
-        field.placeholder = placeholder
-        field.disabled = False
-        self.query_one("#quiz-ask").display = True
-        self.hint(None)
-        field.focus()
-
-    def hint(self, text: str | None) -> None:
-        self._parts()
+        feedback = self.query_one("#quiz-feedback", Static)
+        feedback.update(_plain(quiz.feedback))
+        feedback.display = bool(quiz.feedback)
         hint = self.query_one("#quiz-hint", Static)
-        hint.update(_plain(text))
-        hint.display = bool(text)
-
-    def retry(self, text: str) -> None:
-        """A malformed answer: the hint, and the answer selected so that typing replaces it."""
-        self._parts()
-        self.hint(text)
+        hint.update(_plain(quiz.hint))
+        hint.display = bool(quiz.hint)
         field = self.query_one("#quiz-input", QuizInput)
-        field.select_all()
-        field.focus()
-
-    def close(self, feedback: Text | str | None) -> None:
-        """No question open: the last verdict (or an idle line) stays."""
-        if not feedback and not self._built:
-            return  # never used: nothing to close
-        self._parts()
-        self.query_one("#quiz-ask").display = False
-        self.query_one("#quiz-input", QuizInput).disabled = True
-        self.hint(None)
-        self.feedback(feedback)
-
-    def focus_field(self) -> None:
-        if self.asking:
-            self.query_one("#quiz-input", QuizInput).focus()
+        asking = quiz.prompt is not None
+        self.query_one("#quiz-ask").display = asking
+        field.disabled = not asking
+        if not asking:
+            return
+        self.query_one("#quiz-prompt", Label).update(_plain(quiz.prompt + " "))
+        field.placeholder = quiz.placeholder
+        if quiz.asked != self._asked:  # a new question: an empty field
+            field.value = ""
+        elif quiz.retry != self._retry:  # a malformed answer: selected, so typing replaces it
+            field.select_all()
+        if (quiz.asked, quiz.retry, quiz.focus) != (self._asked, self._retry, self._focus):
+            field.focus()
+        self._asked, self._retry, self._focus = quiz.asked, quiz.retry, quiz.focus

@@ -2,41 +2,42 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Static
 
-from ..view import PHASE_STYLE
-
-if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
-    from ...core import Step
+from ... import quiz
+from ..state import View
+from ..view import style
 
 ARROW = {"forward": "─▶", "backward": "◀─", "update": "⟲"}
 
 
 class StepPanel(Static):
+    view: var[View | None] = var(None)
+
     def on_mount(self) -> None:
         self.border_title = "Step"
 
-    def show(self, step: Step, n_steps: int, shapes: str | None = None) -> None:
-        """`shapes` replaces the step's shape algebra (quiz mode hides the result's shape)."""
-        colour = PHASE_STYLE.get(step.phase, "")
+    def watch_view(self, view: View | None) -> None:
+        if view is None:
+            return
+        step, colours = view.step, view.colours
         t = Text()
-        t.append(f"{ARROW.get(step.phase, '')} ", style=f"bold {colour}")
+        t.append(f"{ARROW.get(step.phase, '')} ", style=style("bold", colours.phase(step.phase)))
         t.append(step.title, style="bold")
         t.append("\n")
         t.append("  ")
-        t.append(step.equation, style="bold #d7d7ff")
+        t.append(step.equation, style=style("bold", colours.equation))
         t.append("\n")
         t.append("  shapes  ", style="dim")
-        t.append(step.shapes if shapes is None else shapes)
+        # Quiz mode hides the result's shape while its question is open.
+        t.append(quiz.masked_shapes(step) if view.hidden else step.shapes)
         # A new layout only when the text wraps to another number of lines (spans do not change wrapping).
         width = self.size.width
         same = bool(width) and Content(t.plain).get_height(self.styles, width) == self.size.height
         self.update(t, layout=not same)
-        self.border_title = f"Step {step.index}/{n_steps} · {step.phase}"
-        self.set_class(step.phase == "forward", "-forward")
-        self.set_class(step.phase == "backward", "-backward")
-        self.set_class(step.phase == "update", "-update")
+        self.border_title = f"Step {step.index}/{view.session.n_steps} · {step.phase}"
+        for phase in ARROW:
+            self.set_class(step.phase == phase, f"-{phase}")
