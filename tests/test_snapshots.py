@@ -121,4 +121,4 @@ def test_small_side_panels_deep(snap_compare):
 def test_spot_the_bug_revealed(snap_compare):
     """A planted no-fprime@3 found at step 9: δ3 as computed beside δ3 as it should be, the differences marked."""
     app = BackpropApp("sleep-study", bug="no-fprime@3")
-    assert snap_compare(app, terminal_size=(120, 40), press=["right"] * 8 + ["m"])
+    assert snap_compare(app, terminal_size=(120, 40), run_before=without_toasts(*["right"] * 8, "m"))
