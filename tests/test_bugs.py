@@ -302,3 +302,14 @@ def test_gradcheck_names_the_parameters_that_disagree():
     assert out.returncode == 1
     verdicts = {line.split()[0]: line.split()[-1] for line in out.stdout.splitlines() if line.startswith("  ")}
     assert verdicts == {"W1": "FAIL", "b1": "FAIL", "W2": "ok", "b2": "ok"}  # only below the stale W2
+
+
+def test_show_says_a_lesson_plants_a_mistake_without_naming_it(tmp_path):
+    lesson = tmp_path / "find.toml"
+    lesson.write_text(
+        'name = "Find it"\n[data]\nX = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]\ny = [[1.0], [1.0], [0.0]]\n'
+        '[network]\nlayers = [2, 3, 1]\nseed = 4\n[training]\nlearning_rate = 0.5\n[lesson]\nbug = "no-fprime@2"\n'
+    )
+    out = subprocess.run([sys.executable, "-m", "tui_backprop", "show", str(lesson)], capture_output=True, text=True)
+    assert out.returncode == 0 and "plants a mistake to find" in out.stdout
+    assert "no-fprime" not in out.stdout

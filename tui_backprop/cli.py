@@ -262,13 +262,15 @@ def cmd_show(args) -> int:
         print()
         print(_wrapped(s.description))
     lesson = s.lesson
-    if lesson.message or lesson.quiz or lesson.hide_panels or lesson.lock_keys:
+    if lesson.message or lesson.quiz or lesson.hide_panels or lesson.lock_keys or lesson.bug:
         print()
         parts = ["quiz mode"] if lesson.quiz else []
         if lesson.lock_keys:
             parts.append("locks " + ", ".join(lesson.lock_keys))
         if lesson.hide_panels:
             parts.append("hides " + ", ".join(lesson.hide_panels))
+        if lesson.bug:
+            parts.append("plants a mistake to find")  # not which: `show` must not give the hunt away
         print(_wrapped("A lesson" + (f" ({'; '.join(parts)})" if parts else "") + f": {lesson.message}".rstrip(": ")))
     return 0
 
