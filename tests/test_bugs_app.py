@@ -150,3 +150,21 @@ def test_a_bad_bug_name_is_one_line_and_exit_1():
     )
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.strip().count("\n") == 0 and "did you mean 'no-fprime'" in out.stderr
+
+
+async def test_the_revealed_entries_are_written_by_the_matrices_rule_under_one_scale():
+    """Small entries are written under a power of ten (as in the matrices panel), the same for both sides."""
+    app = BackpropApp("xor", bug="bias-mean@2")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        shown = panel(app)
+        assert "∂J/∂b1 as computed (1×3) ×10⁻²" in shown and "∂J/∂b1 as it should be ×10⁻²" in shown
+        wrong = app.session.step().outputs["dJ_db1"]
+        right = app.session.correct_steps(1)[12].outputs["dJ_db1"]
+        row = next(line for line in shown.splitlines() if "≠" in line)
+        left, _, after = row.partition("≠")
+        decimals = app.main.decimals
+        assert [float(x) for x in left.split()] == [round(x * 100, decimals) for x in wrong[0]]
+        assert [float(x) for x in after.split()] == [round(x * 100, decimals) for x in right[0]]

@@ -13,9 +13,8 @@ from rich.text import Text
 from textual.reactive import var
 from textual.widgets import Static
 
-from ...notation import dims, display_name
+from ...notation import dims, display_name, matrix_cells
 from ..state import HuntView
-from ..view import fmt
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,9 +25,12 @@ MAX_ROWS, MAX_COLS = 8, 6
 MARK = "bold reverse"
 
 
-def _cells(a: np.ndarray, differs: np.ndarray, decimals: int) -> list[list[tuple[str, bool]]]:
+def _cells(a: np.ndarray, differs: np.ndarray, decimals: int, peak: float) -> tuple[list, str]:
+    """The shown part of `a` as written by the app's one rule (notation.matrix_cells), each entry with
+    whether it differs, and the scale's title text (`×10⁻²`); `peak` sets the scale."""
     r, c = min(a.shape[0], MAX_ROWS), min(a.shape[1], MAX_COLS)
-    return [[(fmt(float(a[i, j]), decimals), bool(differs[i, j])) for j in range(c)] for i in range(r)]
+    cells = matrix_cells(a[:r, :c].tolist(), decimals, peak)
+    return [[(cells.text[i][j], bool(differs[i, j])) for j in range(c)] for i in range(r)], cells.scale_text
 
 
 def comparison(mistaken: Step, correct: Step, decimals: int) -> Text:
@@ -44,10 +46,16 @@ def comparison(mistaken: Step, correct: Step, decimals: int) -> Text:
             t.append("\n")
         first = False
         shown = display_name(name)
-        left, right_cells = _cells(wrong, differs, decimals), _cells(right, differs, decimals)
+        import numpy as np  # (not at import: the app's first frame is painted before numpy loads)
+
+        # One scale for both, so that the entries compare digit by digit.
+        both = np.abs(np.concatenate([wrong.ravel(), right.ravel()]))
+        peak = float(both[np.isfinite(both)].max()) if np.isfinite(both).any() else 0.0
+        (left, scale), (right_cells, _) = _cells(wrong, differs, decimals, peak), _cells(right, differs, decimals, peak)
         width = max(len(s) for row in left + right_cells for s, _ in row)
         col = len(left[0]) * (width + 1) - 1
-        head_l, head_r = f"{shown} as computed ({dims(wrong.shape)})", f"{shown} as it should be"
+        scale = f" {scale}" if scale else ""
+        head_l, head_r = f"{shown} as computed ({dims(wrong.shape)}){scale}", f"{shown} as it should be{scale}"
         span = max(col, cell_len(head_l))
         t.append(head_l.ljust(span), style="bold")
         t.append("   ")
