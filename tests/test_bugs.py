@@ -313,3 +313,31 @@ def test_show_says_a_lesson_plants_a_mistake_without_naming_it(tmp_path):
     out = subprocess.run([sys.executable, "-m", "tui_backprop", "show", str(lesson)], capture_output=True, text=True)
     assert out.returncode == 0 and "plants a mistake to find" in out.stdout
     assert "no-fprime" not in out.stdout
+
+
+def test_a_hidden_mistake_under_a_fused_output_and_adam_by_hand():
+    """xor-bce (sigmoid + binary cross-entropy, δ fused) with no-fprime@2, and sleep-adam's first update
+    with the same mistake: written out here with numpy."""
+    s = load_bundled("xor-bce")
+    X, y, m = s.X, s.y, s.m
+    (W1, W2), (b1, b2) = s.params.weights, s.params.biases
+    a2 = sig(X @ W1 + b1)
+    d3 = (sig(a2 @ W2 + b2) - y) / m
+    d2 = d3 @ W2.T  # the forgotten ⊙ σ′(z2)
+    steps = session("xor-bce", "no-fprime@2").epoch_pass(1)[2]
+    outputs = {x: v for st in steps for x, v in st.outputs.items() if st.phase != "update"}
+    np.testing.assert_allclose(outputs["delta3"], d3, rtol=1e-12)
+    np.testing.assert_allclose(outputs["delta2"], d2, rtol=1e-12)
+    np.testing.assert_allclose(outputs["dJ_dW1"], X.T @ d2, rtol=1e-12)
+
+    s = load_bundled("sleep-adam")
+    X, y, eta, opt = s.X, s.y, s.learning_rate, s.optimizer
+    (W1, W2), (b1, b2) = s.params.weights, s.params.biases
+    a2 = sig(X @ W1 + b1)
+    yhat = sig(a2 @ W2 + b2)
+    d3 = (yhat - y) * yhat * (1 - yhat)
+    g = X.T @ (d3 @ W2.T)  # ∂J/∂W1 without σ′(z2)
+    # Adam's first step: m̂ = g and ŝ = g², so W1 moves by η g / (|g| + ε)
+    expected = W1 - eta * g / (np.sqrt(g * g) + opt.eps)
+    new = {x: v for st in session("sleep-adam", "no-fprime@2").epoch_pass(1)[2] for x, v in st.outputs.items()}
+    np.testing.assert_allclose(new["W1"], expected, rtol=1e-9)
