@@ -168,3 +168,28 @@ async def test_the_revealed_entries_are_written_by_the_matrices_rule_under_one_s
         decimals = app.main.decimals
         assert [float(x) for x in left.split()] == [round(x * 100, decimals) for x in wrong[0]]
         assert [float(x) for x in after.split()] == [round(x * 100, decimals) for x in right[0]]
+
+
+async def test_hunting_under_a_fused_output_and_momentum():
+    """xor-bce's output δ is one fused step; the mistake below it is found there all the same. With momentum
+    the hunt runs the same way, and reset keeps the hunt (the same mistake, the same score)."""
+    app = BackpropApp("xor-bce", bug="no-fprime@2")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        hunt = app.main.hunt_mode.hunt
+        step = app.session.epoch_pass(1)[2][hunt.step - 1]
+        assert step.title.startswith("f'") and step.layer == 1
+        await pilot.press(*["right"] * (hunt.step - 1), "m")
+        await pilot.pause()
+        assert hunt.outcome == "found" and app.query_one(BugPanel).display
+    app = BackpropApp("sleep-momentum", bug="bias-first-row@2")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        assert app.main.hunt_mode.hunt.points == POINTS - 1
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.main.hunt_mode.hunt.points == POINTS - 1 and app.main.check_action("mark", ()) is True
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.session.position.index == app.main.hunt_mode.hunt.step and app.query_one(BugPanel).display
