@@ -157,7 +157,8 @@ async def test_key_table_drives_bindings_and_palette():
         titles = {c.title for c in app.get_system_commands(app.screen)}
         footer = {b.action for _, b, enabled, _ in app.active_bindings.values() if b.show}
     for spec in KEYS:
-        if spec.action == "stop_training":  # only while training (test_training_can_be_stopped)
+        # only while training (test_training_can_be_stopped), while hunting a planted mistake (test_bugs_app)
+        if spec.action in ("stop_training", "mark", "give_up"):
             assert spec.action not in footer and not any(spec.palette_title in t for t in titles)
             continue
         if spec.action != "quit":  # Textual's own palette already has Quit

@@ -58,6 +58,11 @@ CASES: dict[str, list[str]] = {
     # unknown keys, with the closest valid one
     "unknown-top-key.toml": ["nmae: unknown key", "did you mean 'name'"],
     "unknown-training-key.toml": ["training.learnin_rate: unknown key", "did you mean 'learning_rate'"],
+    # a lesson's planted mistake
+    "lesson-bug-typo.toml": ["lesson.bug: expected a mistake's name", "got 'no-fprim'", "did you mean 'no-fprime'"],
+    "lesson-bug-layer.toml": ["lesson.bug: expected no-fprime@N with N one of 2, 3", "got 'no-fprime@4'"],
+    "lesson-bug-inapplicable.toml": ["lesson.bug: expected a mistake this network can make", "the mse cost"],
+    "lesson-bug-number.toml": ["lesson.bug: expected a mistake's name", "got the number 3"],
     "unknown-data-key.toml": ["data.Y: unknown key", "did you mean 'y'"],
     "unknown-network-key.toml": ["network.layer: unknown key", "did you mean 'layers'"],
     "lowercase-w1.toml": ["weights.w1: unknown key", "did you mean 'W1'"],

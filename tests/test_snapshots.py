@@ -158,3 +158,9 @@ def test_every_snapshot_is_settled():
         assert "press" not in keywords, call.lineno
         run_before = keywords.get("run_before")
         assert isinstance(run_before, ast.Call) and run_before.func.id == "settled", call.lineno
+
+
+def test_spot_the_bug_revealed(snap_compare):
+    """A planted no-fprime@3 found at step 9: δ3 as computed beside δ3 as it should be, the differences marked."""
+    app = BackpropApp("sleep-study", bug="no-fprime@3")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settled(*["right"] * 8, "m"))

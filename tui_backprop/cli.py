@@ -21,7 +21,19 @@ if TYPE_CHECKING:
 
 # The engine (numpy) is imported by each command that needs it: the app's first screen does not wait for it.
 
-SUBCOMMANDS = ("list", "show", "check", "trace", "explain", "train", "gradcheck", "serve", "sheets", "landscape")
+SUBCOMMANDS = (
+    "list",
+    "show",
+    "bugs",
+    "check",
+    "trace",
+    "explain",
+    "train",
+    "gradcheck",
+    "serve",
+    "sheets",
+    "landscape",
+)
 MAX_STUDENTS = 500
 WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
 EDGE = 3  # a large matrix prints its first and last EDGE rows and columns, as numpy does
@@ -70,7 +82,7 @@ def _app_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Step through one training iteration of a small neural network, gate by gate.",
         epilog=(
-            "subcommands (each has --help): list, show SCENARIO, check FILE..., trace SCENARIO, "
+            "subcommands (each has --help): list, show SCENARIO, bugs, check FILE..., trace SCENARIO, "
             "explain SCENARIO, train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO, landscape SCENARIO"
         ),
     )
@@ -78,8 +90,28 @@ def _app_parser() -> argparse.ArgumentParser:
         "scenario", nargs="?", help="a scenario file or a bundled scenario's name (default: the article's sleep-study)"
     )
     p.add_argument("--decimals", type=_decimals, default=None, help="decimals shown for values (default 3)")
+    _bug_arguments(p)
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
+
+
+def _seed(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def _bug_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--bug", metavar="NAME", help="plant a classic mistake to find: a name from `backprop-tui bugs`, or random"
+    )
+    p.add_argument("--seed", type=_seed, default=None, help="with --bug random: which mistake, reproducibly")
 
 
 def _tolerance(text: str) -> float:
@@ -115,6 +147,12 @@ def _sub_parser() -> argparse.ArgumentParser:
         description="Describe a scenario (a bundled name or a file): network, training and its description.",
     )
     sh.add_argument("scenario")
+    b = sub.add_parser(
+        "bugs",
+        help="list the mistakes --bug can plant",
+        description="List the classic mistakes --bug can plant: name, gate, what the student did.",
+    )
+    b.add_argument("--json", action="store_true", help='print [{"name", "description", "gate", ...}] as JSON')
     c = sub.add_parser(
         "check", help="validate scenario files", description="Validate scenario files; exit 1 if any is invalid."
     )
@@ -137,6 +175,8 @@ def _sub_parser() -> argparse.ArgumentParser:
         metavar="K",
         help="initial weights drawn reproducibly from K (LeCun normal): one set of numbers per student",
     )
+    _bug_arguments(t)
+    t.add_argument("--answers", action="store_true", help="with --bug: add the answer key (where, and what)")
     h = sub.add_parser(
         "sheets",
         help="write a blank sheet and its answer key per student",
@@ -175,6 +215,7 @@ def _sub_parser() -> argparse.ArgumentParser:
     g.add_argument(
         "--tolerance", type=_tolerance, default=TOLERANCE, help=f"max relative error (default {TOLERANCE:g})"
     )
+    _bug_arguments(g)
     s = sub.add_parser(
         "serve", help="serve the app to browsers", description="Serve the app over HTTP with textual-serve."
     )
@@ -245,15 +286,53 @@ def cmd_show(args) -> int:
         print()
         print(_wrapped(s.description))
     lesson = s.lesson
-    if lesson.message or lesson.quiz or lesson.hide_panels or lesson.lock_keys:
+    if lesson.message or lesson.quiz or lesson.hide_panels or lesson.lock_keys or lesson.bug:
         print()
         parts = ["quiz mode"] if lesson.quiz else []
         if lesson.lock_keys:
             parts.append("locks " + ", ".join(lesson.lock_keys))
         if lesson.hide_panels:
             parts.append("hides " + ", ".join(lesson.hide_panels))
+        if lesson.bug:
+            parts.append("plants a mistake to find")  # not which: `show` must not give the hunt away
         print(_wrapped("A lesson" + (f" ({'; '.join(parts)})" if parts else "") + f": {lesson.message}".rstrip(": ")))
     return 0
+
+
+def cmd_bugs(args) -> int:
+    from .core.bugs import CATALOGUE, catalogue_json
+
+    if args.json:
+        import json
+
+        print(json.dumps(catalogue_json(), indent=1, ensure_ascii=False))
+        return 0
+    print("Mistakes --bug can plant (one gate computes one result wrongly; every later gate uses it):")
+    for m in CATALOGUE:
+        name = f"{m.name}[@N]" if m.layered else m.name
+        print(f"  {name:<22} {m.corrupts.key:<18} {m.describe(None)}")
+    print(
+        "@N picks layer N of the network (2 = the first hidden layer, the last is the output); without it, the "
+        "layer nearest the output where the mistake applies. --bug random [--seed S] picks one for you.\n"
+        "Every mistake changes a gradient (gradcheck --bug fails) except update-sign, which changes only the "
+        "update: trace shows it."
+    )
+    return 0
+
+
+def _session(args):
+    """The scenario's session, with the mistake --bug (or its lesson) plants."""
+    from .core import Session, resolve
+    from .core.bugs import planted_for
+
+    if args.seed is not None and args.bug != "random":
+        _usage_error(args.command, "--seed goes with --bug random (it picks which mistake)")
+    s = resolve(args.scenario)
+    if getattr(args, "variant", None) is not None:
+        from .core.scenario import variant
+
+        s = variant(s, args.variant)
+    return Session(s, planted_for(s, args.bug, args.seed))
 
 
 def cmd_check(args) -> int:
@@ -273,25 +352,29 @@ def cmd_check(args) -> int:
 
 def cmd_trace(args) -> int:
     from . import export
-    from .core import Session, resolve
 
     for flag in ("blank", "fade"):
         if getattr(args, flag) and args.format != "markdown":
             _usage_error("trace", f"--{flag} goes with --format markdown (a handout to fill in)")
-    scenario = resolve(args.scenario)
-    if args.variant is not None:
-        from .core.scenario import variant
-
-        scenario = variant(scenario, args.variant)
-    session = Session(scenario)
+    session = _session(args)
+    if args.answers and session.planted is None:
+        _usage_error("trace", "--answers goes with --bug (the key to a planted mistake)")
+    for flag in ("blank", "fade"):
+        if getattr(args, flag) and session.planted is not None:
+            _usage_error(
+                "trace", f"--{flag} does not go with a planted mistake: find-the-error needs the worked results"
+            )
     if args.format == "json":
         print(export.dumps(export.trace_json(session, args.epochs)))
     elif args.format == "markdown":
         from . import handout
 
-        print(handout.trace_markdown(session, args.epochs, args.decimals, blank=args.blank, fade=args.fade), end="")
+        text = handout.trace_markdown(
+            session, args.epochs, args.decimals, blank=args.blank, fade=args.fade, answers=args.answers
+        )
+        print(text, end="")
     else:
-        print(export.trace_text(session, args.epochs, args.decimals), end="")
+        print(export.trace_text(session, args.epochs, args.decimals, answers=args.answers), end="")
     if session.diverged is not None:
         _err(str(session.diverged))
         return 1
@@ -433,12 +516,14 @@ def cmd_train(args) -> int:
 
 
 def cmd_gradcheck(args) -> int:
-    from .core import gradient_check, resolve
+    from .core import gradient_check
 
-    s = resolve(args.scenario)
-    entries = gradient_check(s.network(), s.params)
+    session = _session(args)
+    s, planted = session.scenario, session.planted
+    entries = gradient_check(s.network(), s.params, plant=planted)
     worst = 0.0
-    print(f"{s.name}: central differences (ε = 1e-5), tolerance {args.tolerance:g}")
+    mistaken = " against the analytic gradients of the walk with its planted mistake" if planted else ""
+    print(f"{s.name}: central differences (ε = 1e-5){mistaken}, tolerance {args.tolerance:g}")
     for e in entries:
         worst = max(worst, e.max_error)
         verdict = "ok" if e.max_error <= args.tolerance else "FAIL"
@@ -455,6 +540,8 @@ def cmd_gradcheck(args) -> int:
             )
         _err(f"gradient check failed: max relative error {worst:.3e} > {args.tolerance:g}")
         return 1
+    if planted is not None:
+        print("note: every gradient agrees, so the planted mistake is not in a gradient: look at the update")
     return 0
 
 
@@ -573,7 +660,7 @@ def _run_app(args) -> int:
 
     # The app paints its first screen, then loads the scenario (numpy, validation); a file it cannot
     # use ends it at once, and the error is printed here, after the terminal is restored.
-    app = BackpropApp(spec, decimals=args.decimals)
+    app = BackpropApp(spec, decimals=args.decimals, bug=args.bug, seed=args.seed)
     app.when_loaded = _collect_again
     app.run()
     if app.startup_error is not None:
@@ -631,6 +718,7 @@ def cmd_sheets(args) -> int:
 COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
+    "bugs": cmd_bugs,
     "check": cmd_check,
     "trace": cmd_trace,
     "explain": cmd_explain,
@@ -650,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[args.command](args)
         if not argv or (len(argv) == 1 and not argv[0].startswith("-")):
             # The usual launch, `backprop-tui [SCENARIO]`: no parser to build before the first frame.
-            return cmd_app(SimpleNamespace(scenario=argv[0] if argv else None, decimals=None))
+            return cmd_app(SimpleNamespace(scenario=argv[0] if argv else None, decimals=None, bug=None, seed=None))
         return cmd_app(_app_parser().parse_args(argv))
     except BackpropError as exc:
         _err(str(exc))

@@ -70,6 +70,9 @@ def trace_json(session: Session, epochs: int) -> dict:
         named_state = {k: matrix_rows(v) for k, v in state.named().items()} if state else {}
         out_epochs.append({"epoch": epoch, "cost": session.costs[epoch - 1], "params": params, "state": named_state})
     doc = {"scenario": scenario_summary(session.scenario), "epochs": out_epochs, "steps": out_steps}
+    if session.planted is not None:
+        p = session.planted
+        doc["bug"] = {"name": p.name, "step": session.bug_step(1), "description": p.description}
     if session.diverged is not None:
         doc["diverged"] = {"epoch": session.diverged.epoch, "message": str(session.diverged)}
     return doc
@@ -82,11 +85,26 @@ def format_matrix(a: np.ndarray, decimals: int = 4, indent: str = "    ") -> str
     return "\n".join(scale + [indent + "[" + "  ".join(row) + "]" for row in cells.text])
 
 
-def trace_text(session: Session, epochs: int, decimals: int = 4) -> str:
+FIND_THE_ERROR = (
+    "Find the error: one step of this walk makes a classic backpropagation mistake, and every step after it "
+    "computes from its wrong result. Check each step's result against its equation and inputs."
+)
+
+
+def answer(session: Session) -> str:
+    """Where the planted mistake is and what it is, in one line."""
+    k = session.bug_step(1)
+    step = session.epoch_pass(1)[2][k - 1]
+    return f"Answer: step {k}, {step.title} — {session.planted.description} ({session.planted.name})."
+
+
+def trace_text(session: Session, epochs: int, decimals: int = 4, answers: bool = False) -> str:
     s = session.scenario
     lines = [
         f"{s.name}   layers {s.shape_text}, m = {s.m}, {s.activation}/{s.output_activation}, {s.cost}, η = {s.learning_rate:g}"
     ]
+    if session.planted is not None:
+        lines.append(FIND_THE_ERROR)
     for epoch, steps in walk(session, epochs):
         lines.append("")
         lines.append(f"=== epoch {count(epoch)}   J = {session.costs[epoch - 1]:.{decimals + 2}g}")
@@ -102,6 +120,8 @@ def trace_text(session: Session, epochs: int, decimals: int = 4) -> str:
                     lines.append(format_matrix(value, decimals))
     if session.diverged is not None:
         lines += ["", f"stopped: {session.diverged}"]
+    if answers:
+        lines += ["", answer(session)]
     return "\n".join(lines) + "\n"
 
 

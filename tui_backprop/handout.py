@@ -22,7 +22,7 @@ from .core import Session, Step
 from .core.figure import LEGEND, figure_text, graph_figure
 from .core.gates import glossary
 from .core.trace import facts_of
-from .export import walk
+from .export import FIND_THE_ERROR, answer, walk
 from .notation import MINUS, count, dims, display_name, matrix_cells, signed_number
 
 BLANK_CELL = "______"
@@ -55,8 +55,11 @@ def _indices(n: int, limit: int) -> list[int | None]:
     return list(range(limit - 1)) + [None, n - 1]  # None: the elided middle
 
 
-def md_matrix(a: np.ndarray, decimals: int, blank: bool = False, title: str = "") -> str:
-    """A matrix as a Markdown table with 1-based row and column numbers, its title in the corner.
+def md_matrix(
+    a: np.ndarray, decimals: int, blank: bool = False, title: str = "", marked: np.ndarray | None = None
+) -> str:
+    """A matrix as a Markdown table with 1-based row and column numbers, its title in the corner;
+    `marked` entries with ✗.
 
     The numbers follow the app's rule (notation.matrix_cells): a matrix of small entries is written
     under a power of ten given in its title, and an exact zero is `0`, with a legend.
@@ -81,6 +84,8 @@ def md_matrix(a: np.ndarray, decimals: int, blank: bool = False, title: str = ""
         else:
             written = dict(zip(shown_cols, cells.text[shown_rows.index(i)]))
             line = ["…" if j is None else written[j].strip().replace("-", MINUS) for j in cols]
+        if marked is not None:
+            line = [f"{c} ✗" if j is not None and marked[i, j] else c for c, j in zip(line, cols)]
         body.append(f"| **{i + 1}** | " + " | ".join(line) + " |")
     return "\n".join([header, rule, *body])
 
@@ -216,7 +221,7 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool, fade
     else:
         acts = f"{s.activation} (hidden layers), {s.output_activation} (output)"
     hidden = ", ".join(str(u) for u in s.layers[1:-1])
-    title = "Worked solution" if not (blank or fade) else "Exercise sheet"
+    title = "Exercise sheet" if blank or fade else "Find the error" if session.planted else "Worked solution"
     figure = figure_text(
         graph_figure(s.layers, s.activation, s.output_activation, s.m, FIGURE_WIDTH, results=not (blank or fade))
     )
@@ -263,11 +268,29 @@ def _intro(session: Session, steps: list[Step], decimals: int, blank: bool, fade
             "yours to fill in (`__×__`, the grids and `____`).",
             "",
         ]
+    if session.planted is not None:
+        out += [f"**{FIND_THE_ERROR}**", ""]
     blank_from = 1 if blank else fade_from(len(steps)) if fade else len(steps) + 1
     out += ["## Shapes", "", *_shapes_table(session, steps, blank_from), "", "## Given", ""]
     out += _matrix_block("X", s.X, decimals) + _matrix_block("y", s.y, decimals)
     for name, value in s.params.named().items():
         out += _matrix_block(name, value, decimals)
+    return out
+
+
+def _answer_key(session: Session, decimals: int) -> list[str]:
+    """Where the mistake is, what it is, and the step's results as they should be, differing entries marked ✗."""
+    k = session.bug_step(1)
+    mistaken = session.epoch_pass(1)[2][k - 1]
+    correct = session.correct_steps(1)[k - 1]
+    out = ["## Answer key", "", answer(session), ""]
+    for name, right in correct.outputs.items():
+        wrong = mistaken.outputs[name]
+        if np.array_equal(right, wrong):
+            continue
+        marked = md_matrix(wrong, decimals, title=f"**{display_name(name)}** as computed", marked=right != wrong)
+        out += ["Differing entries are marked ✗.", "", marked, ""]
+        out += [md_matrix(right, decimals, title=f"**{display_name(name)}** as it should be"), ""]
     return out
 
 
@@ -295,9 +318,16 @@ def fade_from(n_steps: int) -> int:
 
 
 def trace_markdown(
-    session: Session, epochs: int, decimals: int = 4, blank: bool = False, fade: bool = False, header: str = ""
+    session: Session,
+    epochs: int,
+    decimals: int = 4,
+    blank: bool = False,
+    fade: bool = False,
+    header: str = "",
+    answers: bool = False,
 ) -> str:
-    """The handout; `header` is a line put under the title (a sheet's variant, say)."""
+    """The handout; `header` is a line put under the title (a sheet's variant, say); `answers` adds the key
+    to a planted mistake."""
     out: list[str] = []
     for epoch, steps in walk(session, epochs):
         if epoch == 1:
@@ -328,4 +358,6 @@ def trace_markdown(
         ]
     if session.diverged is not None:
         out += [f"**Stopped:** {session.diverged}", ""]
+    if answers:
+        out += _answer_key(session, decimals)
     return "\n".join(out).rstrip("\n") + "\n"

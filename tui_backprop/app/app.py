@@ -29,8 +29,16 @@ class BackpropApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = PROG
 
-    def __init__(self, scenario: Scenario | str | Path | None = None, decimals: int | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        decimals: int | None = None,
+        bug: str | None = None,
+        seed: int | None = None,
+    ) -> None:
         """`scenario`: a loaded Scenario, or a file path or bundled name (None: the default) to load.
+
+        `bug` (and `seed` for "random"): a mistake to plant in it (else its lesson's, if any).
 
         A spec is only located here (no such file or bundled name raises ScenarioError at once); it is
         loaded and validated once the first screen is painted, and a file that cannot be used ends the
@@ -48,6 +56,7 @@ class BackpropApp(App[None]):
         self.when_loaded: Callable[[], object] | None = None  # called once, when the scenario is first shown
         self.initial_decimals = decimals  # the main screen's, until `d` changes them
         self.main: MainScreen | None = None
+        self._bug, self._seed = bug, seed  # for the first scenario; one opened later plants its lesson's
         if scenario is None or isinstance(scenario, (str, Path)):
             self._location = locate(scenario)
         else:
@@ -97,9 +106,12 @@ class BackpropApp(App[None]):
     def use(self, scenario: Scenario) -> None:
         """Make `scenario` the open one, with a new session at its start."""
         from ..core import Session
+        from ..core.bugs import planted_for
 
+        planted = planted_for(scenario, self._bug, self._seed)
+        self._bug = None
         self._scenario = scenario
-        self._session = Session(scenario)
+        self._session = Session(scenario, planted)
 
     async def on_ready(self) -> None:
         """The first screen is painted (Textual's Ready): now the engine and the scenario's validation."""

@@ -139,6 +139,29 @@ KEYS: tuple[KeySpec, ...] = (
         title="Quiz mode",
     ),
     KeySpec(
+        "m",
+        "mark",
+        "Mark bug",
+        "Spot the bug (with --bug or a lesson's bug): mark the step on screen as the one that computes its "
+        "result wrongly. "
+        "A wrong mark costs a point; the hunt goes on.",
+        "m",
+        group="Classroom",
+        lockable=False,
+        title="Mark this step as the mistaken one",
+    ),
+    KeySpec(
+        "u",
+        "give_up",
+        "Give up",
+        "Spot the bug: give up, go to the mistaken step and see its results as computed and as they should be.",
+        "u",
+        group="Classroom",
+        show=False,
+        lockable=False,
+        title="Give up the hunt for the bug",
+    ),
+    KeySpec(
         "o",
         "open",
         "Open",

@@ -31,7 +31,7 @@ class View:
     cost_hidden: bool = False  # quiz mode: this epoch's J waits for its cost step's answer
     can_train: bool = True  # false when a lesson locks `t`
     narrow: bool = False
-    score: str = ""  # "quiz 2/3" in quiz mode
+    score: str = ""  # "quiz 2/3" in quiz mode, "bug 4/5" while hunting a planted mistake
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,3 +56,14 @@ class Progress:
     epochs: int
     first_epoch: int
     done: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class HuntView:
+    """Spot the bug, revealed: the planted step's results as computed and as they should be."""
+
+    headline: str
+    description: str
+    mistaken: Step
+    correct: Step
+    decimals: int

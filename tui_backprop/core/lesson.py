@@ -9,6 +9,7 @@
     tolerance = 0.001                      # how far a value answer may be off (default: half a unit in the
                                            # last decimal shown)
     fade = true                            # each later epoch leaves one more worked example to the student
+    bug = "no-fprime@2"                    # plant a mistake to find (a name from `backprop-tui bugs`, or "random")
 
 Validated here as data (stdlib only); the app honours it. Every problem is a
 ScenarioError naming the field, what was expected and what was found.
@@ -27,7 +28,7 @@ from .errors import ScenarioError
 
 PANELS = ("graph", "parameters", "cost", "explanation")
 LOCKABLE = ("train", "gradcheck", "open", "play", "reset", "decimals", "quiz")
-LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys", "values", "tolerance", "fade")
+LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys", "values", "tolerance", "fade", "bug")
 _ENTRY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*(\d{1,6})\s*,\s*(\d{1,6})\s*\])?\s*$")
 MAX_MESSAGE = 500
 
@@ -41,6 +42,7 @@ class Lesson:
     values: tuple[tuple[str, int, int], ...] | None = None  # (result, row, column), 0-based; None: the default
     tolerance: float | None = None
     fade: bool = False
+    bug: str = ""  # a mistake to plant; its name is checked against the network in scenario.py
 
     def hides(self, panel: str) -> bool:
         return panel in self.hide_panels
@@ -152,6 +154,11 @@ def parse_lesson(src: str, table: Any, results: dict[str, tuple[int, int]] | Non
     fade = table.get("fade", False)
     if not isinstance(fade, bool):
         raise ScenarioError(src, "lesson.fade", f"expected true or false, got {_describe(fade)}")
+    bug = table.get("bug", "")
+    if "bug" in table and (not isinstance(bug, str) or not bug.strip()):
+        raise ScenarioError(
+            src, "lesson.bug", f'expected a mistake\'s name like "no-fprime" or "random", got {_describe(bug)}'
+        )
     # quiz = true with "quiz" locked is allowed: the class stays in quiz mode.
     return Lesson(
         quiz=quiz,
@@ -161,4 +168,5 @@ def parse_lesson(src: str, table: Any, results: dict[str, tuple[int, int]] | Non
         values=values,
         tolerance=None if tolerance is None else float(tolerance),
         fade=fade,
+        bug=bug.strip(),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -27,6 +27,15 @@ FUSED_OUTPUT = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}
 # How δ at the output is found (Pass.output_rule): through ∂J/∂ŷ ⊙ f'(z), or in one fused step.
 CHAIN = "chain"
 FUSED_RULES = {"cross_entropy": "softmax_cross_entropy", "binary_cross_entropy": "sigmoid_binary_cross_entropy"}
+
+
+class Plant(Protocol):
+    """A planted mistake as the pass sees it: which result (`point`) of which layer it computes wrongly."""
+
+    point: str  # dJ_dyhat | delta | grad_b | grad_w | dJ_da | update
+    layer: int  # the l of W_l / b_l (0 for dJ_dyhat)
+
+    def wrong(self, **given: Any) -> Any: ...
 
 
 def quiet_overflow():
@@ -157,13 +166,21 @@ class Network:
             a = self._act(k, n)[0](z)
         return self._cost_of(z, a)
 
-    def full_pass(self, params: Params) -> Pass:
-        """Forward then backward, every gradient from the same (starting) parameters."""
-        with quiet_overflow():
-            return self._full_pass(params)
+    def full_pass(self, params: Params, plant: Plant | None = None) -> Pass:
+        """Forward then backward, every gradient from the same (starting) parameters.
 
-    def _full_pass(self, params: Params) -> Pass:
+        With a `plant` (a planted mistake, core/bugs.py) the one result it names is computed its wrong
+        way, and everything after it from that wrong value: the mistake propagates as it would in code.
+        """
+        with quiet_overflow():
+            return self._full_pass(params, plant)
+
+    def _full_pass(self, params: Params, plant: Plant | None = None) -> Pass:
         n = len(params.weights)
+
+        def planted(point: str, layer: int) -> bool:
+            return plant is not None and plant.point == point and plant.layer == layer
+
         products, zs, acts = [], [], [self.X]
         for k, (w, b) in enumerate(zip(params.weights, params.biases)):
             p = acts[-1] @ w
@@ -179,30 +196,51 @@ class Network:
         grad_b: list[Array] = [None] * n  # type: ignore[list-item]
         if self.output_rule == CHAIN:
             dJ_dyhat = self._dJ_dyhat(yhat)
+            if planted("dJ_dyhat", 0):
+                dJ_dyhat = plant.wrong(y=self.y, yhat=yhat, scale=1.0 if self._sse else self._mean)
             delta = dJ_dyhat * self._output[1](yhat)
+            if planted("delta", n):
+                delta = plant.wrong(upstream=dJ_dyhat, a=yhat, activation=self._output)
         else:
             dJ_dyhat = self._fused_dJ_dyhat(zs[-1])
             delta = self._fused_delta(yhat)
         for k in range(n - 1, -1, -1):
             deltas[k] = delta
             grad_b[k] = self.ones_row @ delta
+            if planted("grad_b", k + 1):
+                grad_b[k] = plant.wrong(delta=delta, ones=self.ones_row)
             grad_w[k] = acts[k].T @ delta
+            if planted("grad_w", k + 1):
+                grad_w[k] = plant.wrong(delta=delta, below=acts[k], z_below=zs[k - 1] if k > 0 else None)
             if k > 0:
                 upstream = delta @ params.weights[k].T
+                if planted("dJ_da", k + 1):
+                    upstream = plant.wrong(delta=delta, w=params.weights[k], grad_w=grad_w[k])
                 dJ_da[k] = upstream
                 delta = upstream * self._hidden[1](acts[k])
+                if planted("delta", k):
+                    delta = plant.wrong(upstream=upstream, a=acts[k], activation=self._hidden)
         return Pass(products, zs, acts, cost, dJ_dyhat, deltas, dJ_da, grad_w, grad_b, self.output_rule)
 
-    def gradients(self, params: Params) -> tuple[float, list[Array], list[Array]]:
-        p = self.full_pass(params)
+    def gradients(self, params: Params, plant: Plant | None = None) -> tuple[float, list[Array], list[Array]]:
+        p = self.full_pass(params, plant)
         return p.cost, p.grad_w, p.grad_b
 
 
-def update(params: Params, grad_w: list[Array], grad_b: list[Array], lr: float) -> Params:
-    return Params(
+def update(params: Params, grad_w: list[Array], grad_b: list[Array], lr: float, plant: Plant | None = None) -> Params:
+    new = Params(
         tuple(w - lr * g for w, g in zip(params.weights, grad_w)),
         tuple(b - lr * g for b, g in zip(params.biases, grad_b)),
     )
+    if plant is None or plant.point != "update":
+        return new
+    k = plant.layer - 1
+    w, b = plant.wrong(w=params.weights[k], b=params.biases[k], grad_w=grad_w[k], grad_b=grad_b[k], lr=lr)
+    return Params(_replace(new.weights, k, w), _replace(new.biases, k, b))
+
+
+def _replace(items: tuple[Array, ...], k: int, value: Array) -> tuple[Array, ...]:
+    return items[:k] + (value,) + items[k + 1 :]
 
 
 def divergence_reason(cost: float, first_cost: float) -> str | None:
@@ -362,9 +400,9 @@ def relu_kinks(net: Network, params: Params, near: float = 1e-3) -> int:
     )
 
 
-def gradient_check(net: Network, params: Params, eps: float = 1e-5) -> list[GradCheckEntry]:
-    """Central differences for every parameter entry against the analytic gradient."""
-    cost, gw, gb = net.gradients(params)
+def gradient_check(net: Network, params: Params, eps: float = 1e-5, plant: Plant | None = None) -> list[GradCheckEntry]:
+    """Central differences for every parameter entry against the analytic gradient (with a planted mistake's, if any)."""
+    cost, gw, gb = net.gradients(params, plant)
     # Each difference carries rounding noise of about |J|·2⁻⁵²/ε (≈ 1e-11·|J| for ε = 1e-5):
     # gradients below 1e-4·|J| are measured against that, so noise stays under 1e-6.
     floor = max(1e-5, 1e-4 * abs(cost)) if math.isfinite(cost) else 1e-5

@@ -451,7 +451,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     layers = [X.shape[1]] + [w.shape[1] for w in params.weights]
     lesson = parse_lesson(src, doc.get("lesson"), result_shapes(layers, X.shape[0]))
 
-    return Scenario(
+    scenario = Scenario(
         name=name.strip(),
         source=src,
         X=X,
@@ -466,6 +466,12 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         lesson=lesson,
         optimizer=optimizer,
     )
+    if lesson.bug:
+        from .bugs import plant
+        from .trace import facts_of
+
+        plant(lesson.bug, facts_of(scenario), src, "lesson.bug")  # a misspelt or inapplicable mistake fails here
+    return scenario
 
 
 def _check_output_pairing(src: str, cost: str, output_activation: str, n_out: int) -> None:

@@ -10,6 +10,7 @@ demand, so memory does not grow with the steps shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from .network import Params, Pass, divergence_reason, train, update
 from .optimizers import OptState
 from .scenario import Scenario
 from .trace import Step, epoch_steps, steps_per_epoch
+
+if TYPE_CHECKING:
+    from .bugs import Planted
 
 CHECKPOINT_EVERY = 64
 
@@ -41,8 +45,10 @@ class Update:
 
 
 class Session:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, planted: Planted | None = None) -> None:
+        """`planted`: a mistake (core/bugs.py) every epoch of this walk makes, as buggy code would."""
         self.scenario = scenario
+        self.planted = planted
         self.net = scenario.network()
         self.n_steps = steps_per_epoch(scenario)
         self.reset()
@@ -86,13 +92,15 @@ class Session:
         start = max(e for e in self._checkpoints if e <= epoch)
         params, state = self._checkpoints[start]
         for _ in range(epoch - start):
-            p = self.net.full_pass(params)
-            params, state = self._update(params, state, p)
+            p = self.net.full_pass(params, self.planted)
+            params, state = self._update(params, state, p, self.planted)
         return params, state
 
-    def _update(self, params: Params, state: OptState | None, p: Pass) -> tuple[Params, OptState | None]:
+    def _update(
+        self, params: Params, state: OptState | None, p: Pass, planted: Planted | None
+    ) -> tuple[Params, OptState | None]:
         if self._optimizer is None:
-            return update(params, p.grad_w, p.grad_b, self.scenario.learning_rate), None
+            return update(params, p.grad_w, p.grad_b, self.scenario.learning_rate, planted), None
         return self._optimizer.step(params, p.grad_w, p.grad_b, state, self.scenario.learning_rate)
 
     def _record(self, epoch: int, cost: float) -> None:
@@ -104,12 +112,27 @@ class Session:
         if self._cached and self._cached[0] == epoch:
             return self._cached[1], self._cached[3], self._cached[4]
         params, state = self._start(epoch)
-        p = self.net.full_pass(params)
+        p = self.net.full_pass(params, self.planted)
         self._record(epoch, p.cost)
-        new, new_state = self._update(params, state, p)
-        steps = epoch_steps(self.scenario, params, epoch, p, new, state, new_state)
+        new, new_state = self._update(params, state, p, self.planted)
+        steps = epoch_steps(self.scenario, params, epoch, p, new, state, new_state, self.planted)
         self._cached = (epoch, params, state, p, steps, Update(state, new, new_state))
         return params, p, steps
+
+    def correct_steps(self, epoch: int) -> list[Step]:
+        """Epoch `epoch` walked without the planted mistake, from the same starting parameters."""
+        params, state = self._start(epoch)
+        p = self.net.full_pass(params)
+        new, new_state = self._update(params, state, p, None)
+        return epoch_steps(self.scenario, params, epoch, p, new, state, new_state)
+
+    def bug_step(self, epoch: int = 1) -> int | None:
+        """The first step of `epoch` whose outputs differ from the correct walk's (None without a mistake)."""
+        if self.planted is None:
+            return None
+        from .bugs import first_difference
+
+        return first_difference(self.correct_steps(epoch), self.epoch_pass(epoch)[2])
 
     def can_enter(self, epoch: int) -> bool:
         """Whether `epoch` exists or can be computed without diverging; records divergence."""
@@ -163,6 +186,8 @@ class Session:
         """
         if self.diverged is not None:
             return self.diverged
+        if self.planted is not None:
+            return self._train_planted(epochs, progress)
         done = 0
         while done < epochs and self.diverged is None:
             # Train in chunks that end on checkpoint boundaries, so history stays recomputable.
@@ -185,6 +210,17 @@ class Session:
                 break
             self._set_frontier(start + len(result.costs), (result.params, result.state))
             done += len(result.costs)
+        self.position = Position(self.frontier, 1)
+        self.epoch_pass(self.frontier)
+        return self.diverged
+
+    def _train_planted(self, epochs: int, progress=None) -> DivergenceError | None:
+        """Training with the mistake: epoch by epoch through the planted pass (the fast loop has no plant)."""
+        for done in range(1, epochs + 1):
+            if not self.can_enter(self.frontier + 1):
+                break
+            if progress is not None:
+                progress(done)
         self.position = Position(self.frontier, 1)
         self.epoch_pass(self.frontier)
         return self.diverged

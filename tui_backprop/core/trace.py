@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,6 +35,9 @@ from .network import FUSED_RULES, Params, Pass, update
 from .operations import Expansion, Operation
 from .optimizers import OptState
 from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from .bugs import Planted
 
 Array = np.ndarray
 
@@ -136,15 +140,22 @@ def epoch_steps(
     new: Params | None = None,
     state_before: OptState | None = None,
     state_after: OptState | None = None,
+    planted: Planted | None = None,
 ) -> list[Step]:
     """The steps of one epoch, given the parameters at its start and their full pass (and, for momentum
-    and Adam, the parameters after the update and the optimizer's state before and after it)."""
+    and Adam, the parameters after the update and the optimizer's state before and after it).
+
+    With a planted mistake, `p` (and `new`) come from the pass it was planted in; its gate is built by
+    the mistake's kind.
+    """
     facts = facts_of(scenario)
     if new is None:
-        new = update(params, p.grad_w, p.grad_b, scenario.learning_rate)
+        new = update(params, p.grad_w, p.grad_b, scenario.learning_rate, planted)
     walk = Walk(facts, params, p, scenario.y, new, np.ones((1, scenario.m)), state_before, state_after)
     steps = []
     for index, (kind, layer) in enumerate(walk_order(facts), start=1):
+        if planted is not None:
+            kind = planted.kind_at(kind, layer)
         operations, context = kind.build(walk, layer)
         steps.append(Step(epoch, index, kind, layer, operations, facts, context))
     return steps

@@ -45,7 +45,8 @@ class GradCheckScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True)
     def run_check(self) -> None:
         params = self.session.params_at(self.epoch)
-        entries = gradient_check(self.session.net, params)
+        # With a planted mistake, its analytic gradients: the parameters that disagree are the hunt's hint.
+        entries = gradient_check(self.session.net, params, plant=self.session.planted)
         self.app.call_from_thread(self.show_entries, entries)
 
     def show_entries(self, entries) -> None:
@@ -70,7 +71,8 @@ class GradCheckScreen(ModalScreen[None]):
                 Text(f"{e.max_error:.2e}", justify="right"),
                 "ok" if ok else Text("FAIL", style=style("bold", colours.wrong)),
             )
-        verdict = "all ok" if worst <= TOLERANCE else "FAIL: some gradients disagree"
+        failing = [e.name for e in entries if e.max_error > TOLERANCE]
+        verdict = "all ok" if not failing else f"FAIL: {', '.join(failing)} disagree"
         self.query_one("#grad-summary", Static).update(
             f"max relative error {worst:.2e} — {verdict} (tolerance {TOLERANCE:g})"
         )

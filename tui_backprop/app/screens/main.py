@@ -20,12 +20,14 @@ from textual.widgets import Footer, Input
 
 from ...core.lesson import PANELS
 from ...notation import count
+from ..hunt import HuntMarked, HuntMode
 from ..keys import ACTIONS, KEYS, bindings, locked_actions
 from ..quizmode import QuizAnswered, QuizMode
-from ..state import Progress, QuizView, View
+from ..state import HuntView, Progress, QuizView, View
 from ..training import Trainer, TrainingDone, TrainingProgress
 from ..view import DEFAULT_DECIMALS, PLAIN, app_palette, next_decimals
 from ..widgets.activation import ActivationPanel
+from ..widgets.bug import BugPanel
 from ..widgets.cost import CostPanel
 from ..widgets.explanation import ExplanationPanel
 from ..widgets.graph import GraphPanel
@@ -58,8 +60,11 @@ STEP_ACTIONS = frozenset(
         "quiz",
         "landscape",
         "learned",
+        "mark",
+        "give_up",
     }
 )
+HUNT_ACTIONS = ("mark", "give_up")
 SIDE_PANELS = ("graph", "parameters", "cost")
 
 
@@ -73,6 +78,7 @@ class MainScreen(Screen[None]):
     status: var[str] = var("")  # what the screen is doing: playing, training, …
     quiz: var[QuizView | None] = var(None)
     progress: var[Progress | None] = var(None)
+    hunt: var[HuntView | None] = var(None)  # spot the bug: the mistake revealed on its step
     wide: var[bool] = var(True)  # room in the footer for ctrl+p
 
     def __init__(self, decimals: int | None = None) -> None:
@@ -84,6 +90,7 @@ class MainScreen(Screen[None]):
         self.colours = PLAIN
         self.quiz_mode = QuizMode(self)
         self.trainer = Trainer(self)
+        self.hunt_mode = HuntMode(self)
         self._timer = None
         self._play_mode: str | None = None  # "play" | "run"
         self._side_shown = False
@@ -123,6 +130,7 @@ class MainScreen(Screen[None]):
                 )
                 if not late:
                     yield quiz
+                yield BugPanel(id="bug", classes="panel").data_bind(MainScreen.hunt)
                 yield MatricesPanel(id="matrices", classes="panel").data_bind(MainScreen.view)
                 yield ActivationPanel(id="activation", classes="panel").data_bind(MainScreen.view)
                 yield ExplanationPanel(id="explanation", classes="panel").data_bind(MainScreen.view)
@@ -154,6 +162,8 @@ class MainScreen(Screen[None]):
         self._use_lesson(self.app.scenario, quiz_on=self.app.scenario.lesson.quiz)
         self.loaded = True
         self.quiz_mode.start()
+        self.hunt_mode.start(self.session)
+        self.refresh_bindings()
         self.refresh_view()
         self._show_message()
 
@@ -174,9 +184,10 @@ class MainScreen(Screen[None]):
             cost_hidden=q.cost_hidden(),
             can_train="train" not in self.locked,
             narrow=self.has_class("-narrow"),
-            score=q.header_score(),
+            score="  ·  ".join(x for x in (q.header_score(), self.hunt_mode.header_score()) if x),
         )
         q.publish()
+        self.hunt_mode.publish(hidden)
         # Short terminals: the explanation only says "answer first" while a question is open; give its rows away.
         self.set_class(hidden, "-quiz-open")
 
@@ -191,6 +202,8 @@ class MainScreen(Screen[None]):
             return False
         if action == "stop_training":
             return self.trainer.running  # in the footer only while training
+        if action in HUNT_ACTIONS and not self.hunt_mode.on:
+            return False  # only while a planted mistake is being hunted
         if self.quiz_mode.on and action in ("play", "run_epoch", "last"):
             return False  # off in quiz mode: not in the footer (on_key says why)
         if self.trainer.running and action in STEP_ACTIONS:
@@ -407,6 +420,8 @@ class MainScreen(Screen[None]):
         self._use_lesson(scenario, quiz_on=scenario.lesson.quiz or (was_on and "quiz" not in locked))
         self.quiz_mode.clear()
         self.quiz_mode.start()
+        self.hunt_mode.start(self.session)
+        self.refresh_bindings()
         self.refresh_view()
         shape = "" if scenario.shape_text in scenario.name else f" {scenario.shape_text}"  # said once
         opened = f"{scenario.name}{shape}, m = {scenario.m}."
@@ -473,6 +488,29 @@ class MainScreen(Screen[None]):
         self._focus_matrices()
         if event.last_step:
             self.app.say(f"Epoch {count(event.epoch)} quiz: {event.score}", title="Quiz score", timeout=8)
+
+    # --- spot the bug ----------------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        if not self.hunt_mode.on:
+            return
+        self.stop_playing()
+        self.hunt_mode.mark()
+
+    def action_give_up(self) -> None:
+        if not self.hunt_mode.on:
+            return
+        self.stop_playing()
+        self.hunt_mode.give_up()
+        if self.quiz_mode.leave():
+            self._focus_matrices()
+
+    @on(HuntMarked)
+    def _hunt_marked(self, event: HuntMarked) -> None:
+        severity = "warning" if event.right is False else "information"
+        self.app.say(event.message, title="Spot the bug", severity=severity, timeout=8, alone=True)
+        self.refresh_bindings()
+        self.refresh_view()
 
     # --- view ------------------------------------------------------------------------------------
 
