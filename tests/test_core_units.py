@@ -150,11 +150,11 @@ def test_scenario_error_keeps_its_parts():
         ),
         (
             {"qiuz": True},
-            "lesson.qiuz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, got an unknown key (did you mean 'quiz'?)",
+            "lesson.qiuz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, bug, got an unknown key (did you mean 'quiz'?)",
         ),
         (
             {"zzzzzz": 1},
-            "lesson.zzzzzz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, got an unknown key",
+            "lesson.zzzzzz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, bug, got an unknown key",
         ),
     ],
 )
@@ -287,8 +287,8 @@ def test_an_update_to_non_finite_weights_is_divergence(monkeypatch):
     s = Session(load_bundled("sleep-study"))
     real = s._update
 
-    def overflowing(params, state, p):
-        new, new_state = real(params, state, p)
+    def overflowing(params, state, p, *planted):
+        new, new_state = real(params, state, p, *planted)
         return Params((new.weights[0] * np.inf,) + new.weights[1:], new.biases), new_state
 
     monkeypatch.setattr(s, "_update", overflowing)
