@@ -14,6 +14,7 @@ from tui_backprop.app.widgets.header import StepHeader
 from tui_backprop.app.widgets.quiz import QuizInput, QuizPanel
 from tui_backprop.core import Position, Session, resolve
 from tui_backprop.core.lesson import Lesson
+from tui_backprop.notation import dims
 
 SIZE = (120, 40)
 
@@ -101,7 +102,7 @@ def test_expected_shape_on_deep():
 def test_why_texts_name_the_rule_of_each_gate(name):
     for st in steps(name):
         w = quiz.why(st)
-        shape = quiz.fmt_shape(quiz.expected_shape(st))
+        shape = dims(quiz.expected_shape(st))
         assert shape in w, (st.title, w)
         if st.gate == "mul" and st.phase == "backward":
             assert "transposed" in w and f"W{st.layer}'s shape" in w and "on the left" in w
@@ -131,7 +132,7 @@ def test_masked_shapes_hide_the_result_only():
     assert quiz.masked_shapes(s[14]) == "(?) − η·(3×1) → ?;  (?) − η·(1×1) → ?"
     for st in s:
         if st.phase != "update":  # an update's gradient has the answer's shape: that is the point
-            assert quiz.fmt_shape(quiz.expected_shape(st)) not in quiz.masked_shapes(st).split("→")[-1]
+            assert dims(quiz.expected_shape(st)) not in quiz.masked_shapes(st).split("→")[-1]
 
 
 def test_value_targets_at_cost_and_bias_steps_only():

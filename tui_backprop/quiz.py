@@ -30,10 +30,6 @@ VALUE_HINT = "Type a number, e.g. 0.25 or -1.5e-3 (Enter alone skips)."
 _SHAPE = re.compile(r"^\(?\s*(\d{1,6})\s*(?:[x×X*,]|\s)\s*(\d{1,6})\s*\)?$")
 
 
-def fmt_shape(shape: Shape) -> str:
-    return f"{shape[0]}×{shape[1]}"
-
-
 def _shape(a) -> Shape:
     return int(a.shape[0]), int(a.shape[1])
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..notation import dims
 from .activations import ACTIVATIONS, OUTPUT_ONLY
 from .describe import closest as _closest
 from .describe import describe as _describe
@@ -92,10 +93,6 @@ class Scenario:
 
     def network(self) -> Network:
         return Network(self.X, self.y, self.activation, self.output_activation, self.cost)
-
-
-def _dims(shape: tuple[int, int]) -> str:
-    return f"{shape[0]}×{shape[1]}"
 
 
 def _unknown_keys(src: str, where: str, table: dict, valid: tuple[str, ...]) -> None:
@@ -318,13 +315,13 @@ def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
             raise ScenarioError(
                 src,
                 f"W{i}",
-                f"expected {rows_expected}×{w.shape[1]} ({source} {rows_expected} column{'s' if rows_expected != 1 else ''}, one row of W{i} per unit of layer {i}), got {_dims(w.shape)}",
+                f"expected {rows_expected}×{w.shape[1]} ({source} {rows_expected} column{'s' if rows_expected != 1 else ''}, one row of W{i} per unit of layer {i}), got {dims(w.shape)}",
             )
         _check_sizes(src, [n_inputs] + [v.shape[1] for v in ws] + [w.shape[1]], f"W{i}")
         b = parse_matrix(src, f"b{i}", found["b"][i], example="[[0.0, 0.0]]")
         if b.shape != (1, w.shape[1]):
             raise ScenarioError(
-                src, f"b{i}", f"expected 1×{w.shape[1]} (one bias per unit of layer {i + 1}), got {_dims(b.shape)}"
+                src, f"b{i}", f"expected 1×{w.shape[1]} (one bias per unit of layer {i + 1}), got {dims(b.shape)}"
             )
         ws.append(w)
         bs.append(b)
@@ -379,7 +376,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         raise ScenarioError(
             src,
             "y",
-            f"expected {X.shape[0]}×{y.shape[1]} ({X.shape[0]} rows, one target row per observation of X), got {_dims(y.shape)}",
+            f"expected {X.shape[0]}×{y.shape[1]} ({X.shape[0]} rows, one target row per observation of X), got {dims(y.shape)}",
         )
 
     weights = _table(src, doc, "weights", required=False)
@@ -405,7 +402,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     n_out = params.weights[-1].shape[1]
     if y.shape[1] != n_out:
         raise ScenarioError(
-            src, "y", f"expected {X.shape[0]}×{n_out} (one column per unit of the last layer), got {_dims(y.shape)}"
+            src, "y", f"expected {X.shape[0]}×{n_out} (one column per unit of the last layer), got {dims(y.shape)}"
         )
     cells = X.shape[0] * max(w.shape[1] for w in params.weights)
     if cells > 50 * MAX_OBSERVATIONS:
