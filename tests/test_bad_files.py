@@ -394,3 +394,20 @@ def test_every_message_word_for_word():
             load_file(BAD / name)
         assert str(info.value) == f"{BAD / name}: {message}"
         assert all(w in message for w in CASES[name]), name  # the table above and the reviewed lines agree
+
+
+@pytest.mark.parametrize("key", ["activation", "output_activation", "cost", "optimizer"])
+def test_a_list_or_table_where_a_name_goes_is_one_line(key):
+    """Found by hypothesis: `activation = [1.0]` once reached a set lookup (unhashable) before validation."""
+    from tui_backprop.core import scenario_from_document
+
+    for value in ([1.0], {"a": 1}):
+        doc = {
+            "name": "n",
+            "data": {"X": [[0.0], [1.0]], "y": [[0.0], [1.0]]},
+            "network": {"layers": [1, 1]},
+            "training": {"learning_rate": 1.0, key: value},
+        }
+        with pytest.raises(ScenarioError) as info:
+            scenario_from_document(doc, "x.toml")
+        assert str(info.value).startswith(f"x.toml: training.{key}: expected one of ")

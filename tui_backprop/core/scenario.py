@@ -426,7 +426,7 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     cost = _choice(src, "training.cost", training.get("cost", "sse"), COSTS)
     valid_acts = tuple(ACTIVATIONS)
     activation = training.get("activation", "sigmoid")
-    if activation in OUTPUT_ONLY:
+    if isinstance(activation, str) and activation in OUTPUT_ONLY:
         raise ScenarioError(
             src,
             "training.activation",
