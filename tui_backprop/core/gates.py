@@ -18,6 +18,7 @@ import numpy as np
 
 from ..notation import dims, display_name, signed_number
 from .activations import ACTIVATIONS, FORMULAS
+from .diagnostics import dead_units
 from .network import Params, Pass
 from .operations import (
     ADD,
@@ -864,7 +865,7 @@ def _dead_units(act: str, context: dict[str, Array], layer: int) -> str:
     if act != "relu":
         return ""
     z = context[f"z{layer}"]
-    dead = [j + 1 for j in range(z.shape[1]) if (z[:, j] <= 0).all()]
+    dead = [j + 1 for j in np.flatnonzero(dead_units(z)[0])]
     if not dead:
         return ""
     units = ", ".join(str(j) for j in dead)
