@@ -1,9 +1,10 @@
 """Quiz mode's questions and answers, as pure functions of an engine Step (no textual).
 
-Before a step's result is revealed the student types its shape; at a cost step
-or a bias-gradient step, optionally one value too. Everything here is read off
-the Step the engine built (its outputs, inputs and layer); nothing is computed
-beyond reading shapes and one entry.
+Before a step's results are revealed the student answers, result by result: its
+shape; at a backward mulGate how the product is formed (a choice among the gate's
+arrangements); and the values a lesson asks for (by default entry [1,1] at the
+cost and at the sums over the batch). Everything here is read off the Step the
+engine built; nothing is computed beyond reading shapes and entries.
 
     >>> parse_shape("(3, 1)")
     (3, 1)
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .notation import display_name
+from .notation import dims, display_name
 
 if TYPE_CHECKING:
     from .core import Step  # the engine's numpy is not needed to import this
@@ -45,25 +47,71 @@ def parse_shape(text: str) -> Shape | None:
     return rows, cols
 
 
-def asked_output(step: Step) -> str:
-    """The output the shape question is about: the step's first output (∂J/∂W for a backward mulGate)."""
-    return next(iter(step.outputs))
+SHAPE, ARRANGEMENT, VALUE = "shape", "arrangement", "value"
 
 
-def expected_shape(step: Step) -> Shape:
-    return _shape(step.outputs[asked_output(step)])
+@dataclass(frozen=True)
+class Ask:
+    """One question on a step: a result's shape, how its product is formed, or one of its values."""
+
+    kind: str  # SHAPE | ARRANGEMENT | VALUE
+    op: int  # which of the step's operations (results) it is about
+    entry: tuple[int, int] = (0, 0)  # a value question's entry, 0-based
 
 
-def shape_question(step: Step) -> str:
-    return f"Shape of {step.operation(asked_output(step)).symbol}? ({SHAPE_EXAMPLE})"
+def asks(
+    step: Step, values: Sequence[tuple[str, int, int]] | None = None, worked_value: bool = False
+) -> tuple[Ask, ...]:
+    """The questions on a step, in order: per result its shape; at a backward mulGate then how the product
+    is formed; then the values asked of it. `values`: the lesson's (result, i, j) entries, or None for the
+    default (entry [1,1] at the gates that ask one: the cost and the sums over the batch).
+    `worked_value`: a worked example left to the student (fading) also asks its first result's [1,1]."""
+    out: list[Ask] = []
+    for k, op in enumerate(step.operations):
+        out.append(Ask(SHAPE, k))
+        if step.kind.arrangements(step, op)[0]:
+            out.append(Ask(ARRANGEMENT, k))
+        if values is not None:
+            entries = [(i, j) for name, i, j in values if name == op.result]
+        else:
+            entries = [(0, 0)] if step.kind.asks_value and k == 0 else []
+        if worked_value and k == 0 and not entries:
+            entries = [(0, 0)]
+        out += [Ask(VALUE, k, e) for e in entries]
+    return tuple(out)
 
 
-def masked_shapes(step: Step) -> str:
-    """The step's shape algebra with each result's shape replaced by '?'."""
-    return ";  ".join(op.shapes_text("?") for op in step.operations)
+def shape_question(step: Step, ask: Ask) -> str:
+    return f"Shape of {step.operations[ask.op].symbol}? ({SHAPE_EXAMPLE})"
 
 
-# --- the optional value question -----------------------------------------------------------------
+def expected_shape(step: Step, ask: Ask) -> Shape:
+    return step.operations[ask.op].shape
+
+
+def arrangement_question(step: Step, ask: Ask) -> tuple[str, tuple[str, ...], int]:
+    """The prompt, the choices (keys 1–4) and the index of the right one."""
+    op = step.operations[ask.op]
+    choices, right = step.kind.arrangements(step, op)
+    return f"How is {op.symbol} formed? Press 1–{len(choices)}.", choices, right
+
+
+def why(step: Step, ask: Ask) -> str:
+    """Why the asked result has its shape (and, at a backward mulGate, why the product is formed so)."""
+    return step.why(step.operations[ask.op])
+
+
+def given(step: Step) -> str:
+    """What a step starts from, as stored (no transposes), with shapes: "a2 4×3, δ3 4×1"."""
+    return ", ".join(f"{display_name(n)} {dims(a.shape)}" for n, a in step.inputs.items())
+
+
+def worked(epoch: int, index: int, n_steps: int) -> bool:
+    """Fading: epoch 1 works every step; each later epoch leaves one more to the student, from the last."""
+    return index <= n_steps - (epoch - 1)
+
+
+# --- the value question ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -72,14 +120,11 @@ class ValueTarget:
     value: float
 
 
-def value_target(step: Step) -> ValueTarget | None:
-    """At a cost step (J, ∂J/∂ŷ) or a bias step (addGate backward: ∂J/∂b), one value to predict."""
-    if step.kind.asks_value:
-        name = asked_output(step)
-        a = step.outputs[name]
-        label = display_name(name) if a.size == 1 and name == "J" else f"{display_name(name)}[1,1]"
-        return ValueTarget(label, float(a[0, 0]))
-    return None
+def value_target(step: Step, ask: Ask) -> ValueTarget:
+    op = step.operations[ask.op]
+    i, j = ask.entry
+    label = display_name(op.result) if op.value.size == 1 and op.result == "J" else f"{op.symbol}[{i + 1},{j + 1}]"
+    return ValueTarget(label, float(op.value[i, j]))
 
 
 def value_question(target: ValueTarget) -> str:
@@ -94,20 +139,15 @@ def parse_value(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def check_value(answer: float, expected: float, decimals: int) -> bool:
-    """Right when within half a unit of the last shown decimal, or within a relative 1e-3."""
+def check_value(answer: float, expected: float, decimals: int, tolerance: float | None = None) -> bool:
+    """Right when within `tolerance` (a lesson's), else within half a unit of the last shown decimal or a
+    relative 1e-3."""
     if not (math.isfinite(answer) and math.isfinite(expected)):
         return False
     diff = abs(answer - expected)
+    if tolerance is not None:
+        return diff <= tolerance
     return diff <= 0.5 * 10.0 ** (-decimals) + 1e-12 or diff <= 1e-3 * abs(expected)
-
-
-# --- why ---------------------------------------------------------------------------------------------
-
-
-def why(step: Step) -> str:
-    """Why the step's results have the shapes they have: the gate kind's own reasons, the asked result first."""
-    return " ".join(step.why(op) for op in step.operations)
 
 
 # --- scoring -----------------------------------------------------------------------------------------

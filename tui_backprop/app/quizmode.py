@@ -1,32 +1,40 @@
-"""Quiz mode on the main screen: which step is asked, the answers, the score per epoch.
+"""Quiz mode on the main screen: which step is asked, its questions in turn, the answers, the score per epoch.
 
 The questions, the parsing and the "why" texts are ``tui_backprop.quiz``'s; this controller
 keeps the state of a walk in quiz mode, publishes what the quiz panel shows (the screen's
-`quiz` reactive) and posts QuizAnswered when a question is closed with a verdict.
+`quiz` reactive) and posts QuizAnswered when a step's last question is closed.
+
+A step's results stay hidden until every question on it is answered: per result its shape,
+at a backward mulGate how the product is formed (keys 1–4), and the values the lesson asks
+for, each value followed by its worked example. With the lesson's `fade`, epoch 1 shows
+every step worked out and each later epoch leaves one more step to the student, from the last.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.message import Message
 
 from .. import quiz
-from ..notation import count, dims, display_name
+from ..notation import count, dims
 from .state import QuizView
 from .view import fmt, style
+from .widgets.zoom import expansion_lines
 
 if TYPE_CHECKING:
     from ..core import Session, Step
+    from ..core.lesson import Lesson
     from .screens.main import MainScreen
 
 NOT_IN_QUIZ = {"play": "Play", "run_epoch": "Run to the end", "last": "End"}  # they would skip the questions
+WORKED_WIDTH = 70  # where a worked example's Σ written out term by term still fits on one line
 
 
 class QuizAnswered(Message):
-    """A question was closed with a verdict (answered or given up)."""
+    """A step's questions are closed (each answered, skipped or given up)."""
 
     def __init__(self, epoch: int, index: int, right: bool, last_step: bool, score: str) -> None:
         super().__init__()
@@ -37,13 +45,19 @@ class QuizAnswered(Message):
 
 @dataclass
 class Question:
-    """The quiz question open on one step: first its shape, then (cost and bias steps) optionally a value."""
+    """The questions open on one step, asked in turn; `at` is the one waiting for its answer."""
 
     epoch: int
     index: int
-    stage: str  # "shape" | "value"
-    correct: bool = False  # the shape answer
-    feedback: Text | None = None
+    asks: tuple[quiz.Ask, ...]
+    at: int = 0
+    right: bool = True  # every scored answer so far
+    marks: list[Text] = field(default_factory=list)  # one short verdict per closed question
+    feedback: Text | None = None  # the last verdict in full
+
+    @property
+    def ask(self) -> quiz.Ask:
+        return self.asks[self.at]
 
 
 class QuizMode:
@@ -54,11 +68,16 @@ class QuizMode:
         self.answers: dict[tuple[int, int], str] = {}
         self.scores: dict[int, quiz.Score] = {}
         self.question: Question | None = None
+        self._paused: dict[tuple[int, int], Question] = {}  # questions left half-answered by ← (or a jump)
         self._view = QuizView()
 
     @property
     def session(self) -> Session:
         return self.screen.session
+
+    @property
+    def lesson(self) -> Lesson:
+        return self.screen.app.scenario.lesson
 
     # --- what the screen asks ---------------------------------------------------------------------
 
@@ -100,7 +119,8 @@ class QuizMode:
         self.answers.clear()
         self.scores.clear()
         self.question = None
-        self._show(prompt=None, feedback=None, hint=None)
+        self._paused.clear()
+        self._show(prompt=None, feedback=None, hint=None, choices=())
 
     def start(self) -> None:
         """Quiz mode from the start (a lesson, a reset, a newly opened scenario): step 1 is asked too."""
@@ -108,32 +128,47 @@ class QuizMode:
             self.ask_here()
 
     def leave(self) -> bool:
-        """Moving off a step with an open question closes it unscored (asked again on the way back);
-        True when one was closed."""
+        """Moving off a step with an open question puts it aside (asked again, where it stopped, on the way
+        back); True when one was put aside."""
         if self.question is not None and not self.hidden():
+            q = self.question
             self.question = None
-            self._show(prompt=None, feedback=None, hint=None)
+            self._paused[(q.epoch, q.index)] = q
+            self._show(prompt=None, feedback=None, hint=None, choices=())
             return True
         return False
 
-    def ask_here(self) -> None:
-        if not self.on or self.here() in self.answers or self.question is not None:
+    def ask_here(self, forward: bool = True) -> None:
+        """Arriving on a step: a worked example (fading) is shown; moving forward, the step's questions are
+        asked unless answered."""
+        if not self.on or self.question is not None:
             return
-        epoch, index = self.here()
-        self.score(epoch)
-        self.question = Question(epoch, index, "shape")
-        self._ask(quiz.shape_question(self.session.step()), None, "rows x cols")
+        here = self.here()
+        step = self.session.step()
+        if self.lesson.fade and quiz.worked(*here, self.session.n_steps):
+            self.answers[here] = "seen"
+            self._show(prompt=None, feedback=self._worked(step), hint=None, choices=())
+            return
+        if not forward or here in self.answers:
+            return
+        self.score(here[0])
+        q = self._paused.pop(here, None)
+        if q is None:
+            worked_value = self.lesson.fade  # a step left to the student: its worked example is theirs to write
+            q = Question(*here, quiz.asks(step, self.lesson.values, worked_value))
+        self.question = q
+        self._ask(q)
 
     def toggle(self) -> bool:
         """Quiz mode on or off; True when it is now on."""
         self.on = not self.on
         if self.on:
             self.answers.setdefault(self.here(), "seen")  # the step on screen is already revealed
-            idle = Text("Press → : each next result is hidden until you type its shape.", style="italic")
-            self._show(prompt=None, feedback=idle, hint=None)
+            idle = Text("Press → : each next result is hidden until you answer its questions.", style="italic")
+            self._show(prompt=None, feedback=idle, hint=None, choices=())
         else:
             self.question = None
-            self._show(prompt=None, feedback=None, hint=None)
+            self._show(prompt=None, feedback=None, hint=None, choices=())
         return self.on
 
     def focus(self) -> None:
@@ -141,14 +176,32 @@ class QuizMode:
         self._show(focus=self._view.focus + 1)
 
     def give_up(self) -> None:
+        """Esc: the open question counts wrong, its answer is shown, and the next one is asked."""
         q = self.question
         if q is None or not self.hidden():
             return
-        if q.stage == "shape":
-            self.score(q.epoch).add(False)
-            q.correct = False
-            q.feedback = self._verdict(self.session.step(), None)
-        self._finish(q)
+        step = self.session.step()
+        ask = q.ask
+        if ask.kind == quiz.SHAPE:
+            self._shape_verdict(q, step, None)
+        elif ask.kind == quiz.ARRANGEMENT:
+            self._arrangement_verdict(q, step, None)
+        else:
+            self._value_verdict(q, step, None, "")
+        self._next(q)
+
+    def choose(self, number: int) -> None:
+        """Keys 1–4 at an arrangement question."""
+        q = self.question
+        if q is None or not self.hidden() or q.ask.kind != quiz.ARRANGEMENT:
+            return
+        step = self.session.step()
+        _, choices, _ = quiz.arrangement_question(step, q.ask)
+        if not 1 <= number <= len(choices):
+            self._retry(f"Press a number from 1 to {len(choices)}.")
+            return
+        self._arrangement_verdict(q, step, number - 1)
+        self._next(q)
 
     def submit(self, text: str) -> None:
         q = self.question
@@ -156,76 +209,147 @@ class QuizMode:
             return
         step = self.session.step()
         text = text.strip()
-        if q.stage == "shape":
+        if q.ask.kind == quiz.SHAPE:
             shape = quiz.parse_shape(text)
             if shape is None:  # malformed: a hint, no penalty
                 self._retry(f"'{text}' is not a shape. {quiz.SHAPE_HINT}" if text else quiz.SHAPE_HINT)
                 return
-            q.correct = shape == quiz.expected_shape(step)
-            self.score(q.epoch).add(q.correct)
-            q.feedback = self._verdict(step, shape)
-            target = quiz.value_target(step)
-            if target is not None:
-                q.stage = "value"
-                self._ask(quiz.value_question(target), q.feedback, "a number")
-                self.screen.refresh_view()  # the score in the header
-                return
-            self._finish(q)
+            self._shape_verdict(q, step, shape)
+        elif q.ask.kind == quiz.ARRANGEMENT:
+            number = int(text) if text.isdigit() else 0
+            self.choose(number) if number else self._retry("Press 1, 2, 3 or 4: the number of the product.")
             return
-        # the optional value
-        target = quiz.value_target(step)
-        if not text or target is None:
-            self._finish(q)
-            return
-        value = quiz.parse_value(text)
-        if value is None:
-            self._retry(f"'{text}' is not a number. {quiz.VALUE_HINT}")
-            return
-        decimals = self.screen.decimals
-        right = quiz.check_value(value, target.value, decimals)
-        self.score(q.epoch).add(right)
-        shown = fmt(target.value, decimals)
-        colours = self.screen.colours
-        fb = q.feedback or Text()
-        fb.append("\n")
-        if right:
-            fb.append("✓ ", style=style("bold", colours.right))
-            fb.append(f"{target.label} = {shown}")
+        elif not text:  # Enter alone skips a value: not scored, the worked example still shown
+            self._value_verdict(q, step, None, "", skipped=True)
         else:
-            fb.append("✗ ", style=style("bold", colours.wrong))
-            fb.append(f"{target.label} = {shown}, not {text}: ")
-            fb.append(step.equation, style="italic")
-        q.feedback = fb
-        self._finish(q)
+            value = quiz.parse_value(text)
+            if value is None:
+                self._retry(f"'{text}' is not a number. {quiz.VALUE_HINT}")
+                return
+            self._value_verdict(q, step, value, text)
+        self._next(q)
 
-    def _verdict(self, step: Step, shape: tuple[int, int] | None) -> Text:
-        expected = quiz.expected_shape(step)
-        name = display_name(quiz.asked_output(step))
+    # --- verdicts ---------------------------------------------------------------------------------
+
+    def _scored(self, q: Question, right: bool) -> None:
+        self.score(q.epoch).add(right)
+        q.right = q.right and right
+
+    def _mark(self, right: bool | None, what: str) -> Text:
         colours = self.screen.colours
         t = Text()
-        if shape == expected:
-            t.append("✓ ", style=style("bold", colours.right))
-            t.append(f"{name} is {dims(expected)}.")
-            return t
-        t.append("✗ ", style=style("bold", colours.wrong))
-        said = "you gave up" if shape is None else f"not {dims(shape)}"
-        t.append(f"{name} is {dims(expected)} ({said}). ", style="bold")
-        t.append(quiz.why(step), style="italic")
+        if right is None:
+            t.append("– ", style="bold")
+        else:
+            t.append("✓ " if right else "✗ ", style=style("bold", colours.right if right else colours.wrong))
+        t.append(what)
         return t
 
+    def _shape_verdict(self, q: Question, step: Step, shape: tuple[int, int] | None) -> None:
+        expected = quiz.expected_shape(step, q.ask)
+        right = shape == expected
+        self._scored(q, right)
+        name = step.operations[q.ask.op].symbol
+        q.marks.append(self._mark(right, f"{name} {dims(expected)}"))
+        t = self._mark(right, f"{name} is {dims(expected)}")
+        if not right:
+            t.append(f" ({'you gave up' if shape is None else f'not {dims(shape)}'})", style="bold")
+        t.append(".")
+        # The why of a product's shape says how it is formed: it waits for the arrangement question.
+        arranged_next = q.at + 1 < len(q.asks) and q.asks[q.at + 1].kind == quiz.ARRANGEMENT
+        if not right and not arranged_next:
+            t.append(" ")
+            t.append(quiz.why(step, q.ask), style="italic")
+        q.feedback = t
+
+    def _arrangement_verdict(self, q: Question, step: Step, chosen: int | None) -> None:
+        _, choices, answer = quiz.arrangement_question(step, q.ask)
+        right = chosen == answer
+        self._scored(q, right)
+        q.marks.append(self._mark(right, choices[answer]))
+        t = self._mark(right, f"{step.operations[q.ask.op].symbol} = {choices[answer]}")
+        if not right:
+            t.append(" (you gave up)" if chosen is None else f", not {choices[chosen]}", style="bold")
+        t.append(". ")
+        t.append(quiz.why(step, q.ask), style="italic")
+        q.feedback = t
+
+    def _value_verdict(self, q: Question, step: Step, value: float | None, typed: str, skipped: bool = False) -> None:
+        target = quiz.value_target(step, q.ask)
+        decimals = self.screen.decimals
+        shown = fmt(target.value, decimals)
+        if skipped:
+            right = None
+            t = self._mark(None, f"{target.label} = {shown} (skipped)")
+        else:
+            right = value is not None and quiz.check_value(value, target.value, decimals, self.lesson.tolerance)
+            self._scored(q, right)
+            t = self._mark(right, f"{target.label} = {shown}")
+            if not right:
+                t.append(" (you gave up)" if value is None else f", not {typed}", style="bold")
+        q.marks.append(self._mark(right, f"{target.label} = {shown}"))
+        t.append("\n")
+        t.append_text(self._expansion(step, q.ask))
+        q.feedback = t
+
+    def _expansion(self, step: Step, ask: quiz.Ask) -> Text:
+        """The entry's worked example: the gate model's expansion with the numbers plugged in."""
+        e = step.operations[ask.op].expand(*ask.entry)
+        lines = expansion_lines(e, self.screen.decimals, WORKED_WIDTH, hint=False)
+        return Text("\n").join(Text.assemble(*((s, st) for s, st in line)) for line in lines)
+
+    def _worked(self, step: Step) -> Text:
+        """A worked step (fading): entry [1,1] of each result written out."""
+        t = Text("Worked example — study it: later epochs leave this step to you.\n", style="italic")
+        parts = [self._expansion(step, quiz.Ask(quiz.VALUE, k)) for k in range(len(step.operations))]
+        return t + Text("\n").join(parts)
+
+    def _next(self, q: Question) -> None:
+        q.at += 1
+        if q.at < len(q.asks):
+            self._ask(q)
+            self.screen.refresh_view()  # the score in the header
+        else:
+            self._finish(q)
+
     def _finish(self, q: Question) -> None:
-        self.answers[(q.epoch, q.index)] = "right" if q.correct else "wrong"
+        self.answers[(q.epoch, q.index)] = "right" if q.right else "wrong"
         self.question = None
-        self._show(prompt=None, feedback=q.feedback, hint=None)
+        self._show(prompt=None, feedback=self._feedback(q), hint=None, choices=())
         self.screen.post_message(
-            QuizAnswered(q.epoch, q.index, q.correct, q.index == self.session.n_steps, str(self.score(q.epoch)))
+            QuizAnswered(q.epoch, q.index, q.right, q.index == self.session.n_steps, str(self.score(q.epoch)))
         )
 
     # --- what the panel shows ---------------------------------------------------------------------
 
-    def _ask(self, prompt: str, feedback: Text | None, placeholder: str) -> None:
+    def _feedback(self, q: Question) -> Text | None:
+        """The earlier verdicts of the step in short, then the last one in full."""
+        if q.feedback is None:
+            return None
+        if len(q.marks) < 2:
+            return q.feedback
+        return Text("   ").join(q.marks[:-1]) + Text("\n") + q.feedback
+
+    def _ask(self, q: Question) -> None:
+        step = self.session.step()
+        ask = q.ask
+        choices: tuple[str, ...] = ()
+        if ask.kind == quiz.SHAPE:
+            prompt, placeholder = quiz.shape_question(step, ask), "rows x cols"
+        elif ask.kind == quiz.ARRANGEMENT:
+            prompt, choices, _ = quiz.arrangement_question(step, ask)
+            placeholder = f"1–{len(choices)}"
+        else:
+            prompt, placeholder = quiz.value_question(quiz.value_target(step, ask)), "a number"
         v = self._view
-        self._show(prompt=prompt, feedback=feedback, hint=None, placeholder=placeholder, asked=v.asked + 1)
+        self._show(
+            prompt=prompt,
+            feedback=self._feedback(q),
+            hint=None,
+            placeholder=placeholder,
+            choices=choices,
+            asked=v.asked + 1,
+        )
 
     def _retry(self, hint: str) -> None:
         self._show(hint=hint, retry=self._view.retry + 1)

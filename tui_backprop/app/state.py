@@ -29,6 +29,7 @@ class View:
     colours: Palette
     hidden: bool = False  # quiz mode: a question is open on this step, its results wait
     cost_hidden: bool = False  # quiz mode: this epoch's J waits for its cost step's answer
+    quiz_on: bool = False  # quiz mode: the graph names results without their shapes
     can_train: bool = True  # false when a lesson locks `t`
     narrow: bool = False
     score: str = ""  # "quiz 2/3" in quiz mode, "bug 4/5" while hunting a planted mistake
@@ -42,6 +43,7 @@ class QuizView:
     title: str = "Quiz"
     prompt: str | None = None
     placeholder: str = "rows x cols"
+    choices: tuple[str, ...] = ()  # an arrangement question's, chosen with keys 1–4
     feedback: Text | str | None = None
     hint: str | None = None
     asked: int = 0  # counts the questions asked: a new one empties the field

@@ -67,7 +67,7 @@ def _segments(layers: list[int], hidden: str, output: str, m: int, results: bool
         return "X" if level == 1 else "yhat" if level == last else f"a{level}"
 
     def shape(cols: int, given: bool = False) -> str:
-        return f"{m}×{cols}" if results or given else ""
+        return f"{m}×{cols}" if results or given else "?"  # the edge and its names stay, its shape is asked
 
     segs = [_Segment("X", "X")]
     source, value, grad, cols = "X", "X", "", layers[0]

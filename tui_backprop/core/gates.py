@@ -160,6 +160,7 @@ class GateKind:
     gate = ""  # the JSON trace's gate: mul | add | activation | cost | update
     node_prefix = ""  # the graph node it lights: mul1, add1, act1, cost, update1
     asks_value = False  # the quiz may also ask one value of its result
+    label = ""  # the gate's name without its equation: "mulGate (switcher)" (what a quiz question shows)
 
     def node(self, layer: int) -> str:
         return self.node_prefix if not layer else f"{self.node_prefix}{layer}"
@@ -208,6 +209,7 @@ class GateKind:
 
 class Product(GateKind):
     key, phase, gate, node_prefix = "product", "forward", "mul", "mul"
+    label = "mulGate"
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -246,6 +248,7 @@ class Product(GateKind):
 
 class BiasAdd(GateKind):
     key, phase, gate, node_prefix = "bias_add", "forward", "add", "add"
+    label = "addGate"
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -283,6 +286,7 @@ class BiasAdd(GateKind):
 
 class Activation(GateKind):
     key, phase, gate, node_prefix = "activation", "forward", "activation", "act"
+    label = "activation"
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -323,6 +327,7 @@ class Activation(GateKind):
 
 class Cost(GateKind):
     key, phase, gate, node_prefix = "cost", "forward", "cost", "cost"
+    label = "cost"
     asks_value = True
 
     def build(self, walk, layer):
@@ -364,6 +369,7 @@ class Cost(GateKind):
 
 class CostPrime(GateKind):
     key, phase, gate, node_prefix = "cost_prime", "backward", "cost", "cost"
+    label = "cost′"
     asks_value = True
 
     def build(self, walk, layer):
@@ -401,6 +407,7 @@ class CostPrime(GateKind):
 
 class FPrime(GateKind):
     key, phase, gate, node_prefix = "f_prime", "backward", "activation", "act"
+    label = "f′"
 
     def build(self, walk, layer):
         k, f = layer - 1, walk.facts
@@ -464,6 +471,7 @@ class FPrime(GateKind):
 
 class BiasGradient(GateKind):
     key, phase, gate, node_prefix = "bias_gradient", "backward", "add", "add"
+    label = "addGate (distributor)"
     asks_value = True
 
     def build(self, walk, layer):
@@ -509,6 +517,7 @@ class BiasGradient(GateKind):
 
 class ProductGradients(GateKind):
     key, phase, gate, node_prefix = "product_gradients", "backward", "mul", "mul"
+    label = "mulGate (switcher)"
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -591,6 +600,7 @@ class ProductGradients(GateKind):
 
 class Update(GateKind):
     key, phase, gate, node_prefix = "update", "update", "update", "update"
+    label = "update"
 
     def build(self, walk, layer):
         k, eta = layer - 1, walk.facts.eta
@@ -674,6 +684,7 @@ class FusedDelta(GateKind):
     """δ at the output of softmax + cross-entropy (or sigmoid + binary cross-entropy) in one step."""
 
     key, phase, gate, node_prefix = "fused_delta", "backward", "fused", "act"
+    label = "fused softmax/sigmoid and cost"
 
     def build(self, walk, layer):
         f = walk.facts
@@ -722,6 +733,7 @@ class OptimizerUpdate(GateKind):
     """The update by momentum or Adam: the optimizer's memory first, then each parameter."""
 
     key, phase, gate, node_prefix = "optimizer_update", "update", "update", "update"
+    label = "update"
 
     def build(self, walk, layer):
         k, opt, eta = layer - 1, walk.facts.optimizer, walk.facts.eta

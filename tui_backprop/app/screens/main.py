@@ -182,6 +182,7 @@ class MainScreen(Screen[None]):
             colours=self.colours,
             hidden=hidden,
             cost_hidden=q.cost_hidden(),
+            quiz_on=q.on,
             can_train="train" not in self.locked,
             narrow=self.has_class("-narrow"),
             score="  ·  ".join(x for x in (q.header_score(), self.hunt_mode.header_score()) if x),
@@ -231,8 +232,7 @@ class MainScreen(Screen[None]):
         if moved:
             if self.quiz_mode.leave():
                 self._focus_matrices()
-            if delta > 0:
-                self.quiz_mode.ask_here()
+            self.quiz_mode.ask_here(forward=delta > 0)
             self.refresh_view()
         elif self.session.diverged is not None and delta > 0:
             self.refresh_view()  # the banner stays; one toast however often → is pressed
@@ -243,7 +243,7 @@ class MainScreen(Screen[None]):
         self.stop_playing()
         if self.quiz_mode.question is not None:  # the answer is required to move on
             self.quiz_mode.focus()
-            self.app.say("Answer first: type the shape and press Enter (Esc gives up).", timeout=3, alone=True)
+            self.app.say("Answer first: type your answer and press Enter (Esc gives up).", timeout=3, alone=True)
             return
         if not self._move(+1) and self.session.diverged is None:
             self.app.bell()
@@ -258,6 +258,7 @@ class MainScreen(Screen[None]):
         self.session.go(1)
         if self.quiz_mode.leave():
             self._focus_matrices()
+        self.quiz_mode.ask_here(forward=False)
         self.refresh_view()
 
     def action_last(self) -> None:
@@ -448,7 +449,9 @@ class MainScreen(Screen[None]):
             return
         notes = []
         if self.quiz_mode.on:
-            notes.append("Quiz mode: type each result's shape (e.g. 3x1) and press Enter before it is revealed.")
+            notes.append(
+                "Quiz mode: answer each result's questions (its shape, e.g. 3x1, and Enter) before it is revealed."
+            )
         if self.locked:
             labels = ", ".join(f"{ACTIONS[a].label} ({ACTIONS[a].display})" for a in sorted(self.locked))
             notes.append(f"Locked for this lesson: {labels}.")
@@ -465,7 +468,7 @@ class MainScreen(Screen[None]):
         on = self.quiz_mode.toggle()
         self.refresh_bindings()
         if on:
-            self.app.say("Quiz mode on: type each result's shape (e.g. 3x1) and press Enter.", timeout=3, alone=True)
+            self.app.say("Quiz mode on: answer each result's questions before it is revealed.", timeout=3, alone=True)
         else:
             self._focus_matrices()
             self.app.say("Quiz mode off.", timeout=2, alone=True)
@@ -476,6 +479,11 @@ class MainScreen(Screen[None]):
         event.stop()
         # While training, Esc stops the training (as everywhere else) rather than giving up.
         self.action_stop_training() if self.trainer.running else self.quiz_mode.give_up()
+
+    @on(QuizInput.Chosen)
+    def _quiz_chosen(self, event: QuizInput.Chosen) -> None:
+        event.stop()
+        self.quiz_mode.choose(event.number)
 
     @on(Input.Submitted, "#quiz-input")
     def _quiz_submitted(self, event: Input.Submitted) -> None:

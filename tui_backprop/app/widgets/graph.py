@@ -57,11 +57,11 @@ class GraphPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fal
         pos = session.position
         # the epoch's steps (by identity), the step, the colours and the width the figure wraps to
         width = self.query_one("#graph-body", Static).content_size.width or DEFAULT_WIDTH
-        key = (session.epoch_pass(pos.epoch)[2], pos.index, view.colours, width)
+        key = (session.epoch_pass(pos.epoch)[2], pos.index, view.colours, width, view.quiz_on)
         if self._shown is not None and key[0] is self._shown[0] and key[1:] == self._shown[1:]:
             return
         self._shown = key
-        text = render_graph(session, view.colours, width)
+        text = render_graph(session, view.colours, width, shapes=not view.quiz_on)
         lines = text.plain.count("\n") + 1
         # One line per layer and a few more: the same height on every step, so no new layout.
         self.query_one("#graph-body", Static).update(LinesVisual(text), layout=lines != self._lines)
@@ -96,7 +96,8 @@ def _style(tag: tuple[str, ...] | None, state, current_node: str, c: Palette) ->
     return style("bold", c.backward) if state(tag[1]).gradient else DIM
 
 
-def render_graph(session: Session, c: Palette = PLAIN, width: int = DEFAULT_WIDTH) -> Text:
+def render_graph(session: Session, c: Palette = PLAIN, width: int = DEFAULT_WIDTH, shapes: bool = True) -> Text:
+    """`shapes`: False in quiz mode, the edges do not give the results' shapes away (the data's stay)."""
     from ...core.figure import graph_figure  # here: importing the engine waits until after the first frame
 
     scenario = session.scenario
@@ -108,7 +109,9 @@ def render_graph(session: Session, c: Palette = PLAIN, width: int = DEFAULT_WIDT
     def state(node: str) -> NodeState:
         return node_state(index, node, pos.index, current_node)
 
-    lines = graph_figure(scenario.layers, scenario.activation, scenario.output_activation, scenario.m, width)
+    lines = graph_figure(
+        scenario.layers, scenario.activation, scenario.output_activation, scenario.m, width, results=shapes
+    )
     t = Text(no_wrap=True, overflow="ellipsis")
     for y, line in enumerate(lines):
         if y:

@@ -460,6 +460,9 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
             for k, op in enumerate(step.operations)
         ]
+        if self._hide_outputs:  # quiz mode: the matrices as stored, no transposes (how they enter is asked)
+            stored = [(display_name(n), a) for n, a in step.inputs.items()]
+            groups = [(stored, [(op.symbol, op.value) for op in step.operations])]
         marks = self._marks(step)
         lines: list[list[Piece]] = []
         result_at = -1

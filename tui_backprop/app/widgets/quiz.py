@@ -25,7 +25,8 @@ def _plain(text: Text | str | None) -> Text:
 
 
 class QuizInput(Input):
-    """The answer field. ← steps back (the question stays for later), → asks again, Esc gives up.
+    """The answer field. ← steps back (the question stays for later), → asks again, Esc gives up; at a choice
+    (how a product is formed) the keys 1–4 answer at once.
 
     A shape is a few characters: backspace edits it, so the arrows keep their stepping meaning. Only what
     an answer is written with is typed (digits, x × *, separators, a number's sign and exponent): any
@@ -42,6 +43,8 @@ class QuizInput(Input):
         Binding("right", "step(1)", "Next", show=False),
         # A stray letter while answering must not wipe the walk (r) or end the quiz (k) under the student.
         Binding("r,k", "answer_first", show=False),
+        # A choice: a digit answers at once (on_key; typed otherwise). Declared for the footer and help.
+        Binding("1,2,3,4", "choose", "Choose", key_display="1–4"),
     ]
 
     class Step(Message):
@@ -53,6 +56,15 @@ class QuizInput(Input):
 
     class GiveUp(Message):
         """Esc in the field."""
+
+    class Chosen(Message):
+        """A digit key at a choice."""
+
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+
+    choices = 0  # the number of choices of the open question (0: an answer is typed)
 
     def action_answer_first(self) -> None:
         self.notify("Answer first (Enter), or Esc to give up.", markup=False)
@@ -67,7 +79,20 @@ class QuizInput(Input):
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return self._accepts(character)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            return bool(self.choices)  # only at a choice (and then in the footer)
+        return True
+
+    def action_choose(self) -> None:
+        """(The digits are read in on_key, which knows which one was pressed.)"""
+
     def on_key(self, event: events.Key) -> None:
+        if self.choices and event.character is not None and event.character.isdigit():
+            event.prevent_default()  # not typed: the choice
+            event.stop()
+            self.post_message(self.Chosen(int(event.character)))
+            return
         if event.is_printable and not self._accepts(event.character):
             event.prevent_default()  # not typed (Input's key handler is skipped); it bubbles on to the screen's keys
 
@@ -94,8 +119,9 @@ class QuizPanel(Vertical):
         ask = Horizontal(id="quiz-ask")
         feedback = Static("", id="quiz-feedback")
         hint = Static("", id="quiz-hint", classes="error")
-        ask.display = hint.display = feedback.display = False
-        self.mount(feedback, ask, hint)
+        choices = Static("", id="quiz-choices")
+        ask.display = hint.display = feedback.display = choices.display = False
+        self.mount(feedback, ask, choices, hint)
         # Disabled (so never focused) unless a question is open.
         ask.mount(
             Label("", id="quiz-prompt"),
@@ -123,6 +149,14 @@ class QuizPanel(Vertical):
         asking = quiz.prompt is not None
         self.query_one("#quiz-ask").display = asking
         field.disabled = not asking
+        choices = self.query_one("#quiz-choices", Static)
+        choices.update(
+            Text("   ").join(Text.assemble((f" {n} ", "bold reverse"), f" {c}") for n, c in enumerate(quiz.choices, 1))
+        )
+        choices.display = bool(quiz.choices)
+        if field.choices != len(quiz.choices):
+            field.choices = len(quiz.choices)
+            field.refresh_bindings()
         if not asking:
             return
         self.query_one("#quiz-prompt", Label).update(_plain(quiz.prompt + " "))

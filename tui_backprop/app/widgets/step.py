@@ -1,4 +1,5 @@
-"""The current step: its title, the equation in symbols and the shape algebra."""
+"""The current step: its title, the equation in symbols and the shape algebra (in quiz mode, until answered:
+the gate, what it starts from and the names of its results)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,20 @@ class StepPanel(Static):
         step, colours = view.step, view.colours
         t = Text()
         t.append(f"{ARROW.get(step.phase, '')} ", style=style("bold", colours.phase(step.phase)))
-        t.append(step.title, style="bold")
-        t.append("\n")
-        t.append("  ")
-        t.append(step.equation, style=style("bold", colours.equation))
-        t.append("\n")
-        t.append("  shapes  ", style="dim")
-        # Quiz mode hides the result's shape while its question is open.
-        t.append(quiz.masked_shapes(step) if view.hidden else step.shapes)
+        if view.hidden:
+            # Quiz mode, a question open: the gate, what it starts from as stored and what it makes — not
+            # the equation (its transposes) nor the shape algebra, which are the answers.
+            t.append(step.kind.label, style="bold")
+            t.append("\n  from  ", style="dim")
+            t.append(quiz.given(step))
+            t.append("\n  find  ", style="dim")
+            t.append(", ".join(op.symbol for op in step.operations), style=style("bold", colours.equation))
+        else:
+            t.append(step.title, style="bold")
+            t.append("\n  ")
+            t.append(step.equation, style=style("bold", colours.equation))
+            t.append("\n  shapes  ", style="dim")
+            t.append(step.shapes)
         # A new layout only when the text wraps to another number of lines (spans do not change wrapping).
         width = self.size.width
         same = bool(width) and Content(t.plain).get_height(self.styles, width) == self.size.height

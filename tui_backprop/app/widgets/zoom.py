@@ -20,7 +20,9 @@ HINT = "←→↑↓ move · Esc leaves · c chain from J · b per observation"
 MAX_OBSERVATIONS = 8  # observations listed in a chain; the rest are counted
 
 
-def expansion_lines(e: Expansion, decimals: int, width: int) -> list[list[Piece]]:
+def expansion_lines(e: Expansion, decimals: int, width: int, hint: bool = True) -> list[list[Piece]]:
+    """The entry's equation, its Σ written out where it fits, the numbers plugged in and the value; `hint`:
+    the zoom's keys under it."""
     pad = " " * len(e.label)
     lines: list[list[Piece]] = [[(e.equation, "bold")]]
     symbols = f"{pad} {e.arrow} {e.symbols()}"
@@ -30,7 +32,7 @@ def expansion_lines(e: Expansion, decimals: int, width: int) -> list[list[Piece]
         *lines,
         [(f"{pad} = {e.numbers(decimals)}", "")],
         [(f"{pad} = ", ""), (signed_number(e.value, decimals), "bold underline")],
-        [(HINT, DIM)],
+        *([[(HINT, DIM)]] if hint else []),
     ]
 
 
