@@ -411,7 +411,7 @@ async def test_whole_epoch_summary_and_new_epoch_score():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("k")
         right = asked = 0
-        for i in range(app.session.n_steps - 1):
+        for _step in range(app.session.n_steps - 1):
             await pilot.press("right")
             while app.main.quiz_mode.hidden():
                 ok = asked % 5 != 0
