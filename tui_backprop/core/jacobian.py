@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..notation import factor_number, signed_number
 from .activations import softmax_jacobian
 from .gates import FusedDelta
 
@@ -21,8 +22,9 @@ Array = np.ndarray
 # Why the chain product is ŷ − y, by cost (the scenario's `cost`).
 CANCELS = {
     "cross_entropy": (
-        "Only the right class c has y_c ≠ 0, so ∂J/∂ŷ_r is −1/(m·ŷ_c) at c and 0 elsewhere; times row c of S_r, "
-        "ŷ_c(1[c = j] − ŷ_j), the ŷ_c cancels and leaves (ŷ_j − 1[c = j])/m: ŷ − y, divided by m."
+        "Row c of S_r is ŷ_c(1[c = j] − ŷ_j); times ∂J/∂ŷ_c = −y_c/(m·ŷ_c) the ŷ_c cancels, leaving "
+        "−y_c(1[c = j] − ŷ_j)/m, and summed over the classes c, where Σ y_c = 1, that is (ŷ_j − y_j)/m: "
+        "no division by ŷ is left."
     ),
     "binary_cross_entropy": (
         "∂J/∂ŷ = (ŷ − y)/(m·ŷ(1 − ŷ)) and σ′ = ŷ(1 − ŷ) is exactly its denominator: the product is (ŷ − y)/m."
@@ -94,3 +96,50 @@ def chain_row(cost: str, m: int, y: Array, yhat: Array, delta: Array, r: int = 0
     if bad.size:
         return FusedRow(r, cost, m, y, yhat, None, jac, None, delta, tuple(int(j) for j in bad))
     return FusedRow(r, cost, m, y, yhat, grad, jac, product, delta, ())
+
+
+def _n(x: float, decimals: int) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else factor_number(x, decimals)  # a target 1 or 0 reads as such
+
+
+def plugged(row: FusedRow, decimals: int) -> list[str]:
+    """∂J/∂ŷ_r entry by entry with the numbers in, then (ŷ_r − y_r)/m: one line each."""
+    r, m = row.r + 1, row.m
+    y, yhat = row.y[0], row.yhat[0]
+    lines = []
+    for j in range(y.size):
+        at = f"∂J/∂ŷ[{r},{j + 1}]"
+        if row.cost == "cross_entropy":
+            if y[j] == 0:
+                continue  # said once below
+            form = f"−{_n(y[j], decimals)}/({m}·{_n(yhat[j], decimals)})"
+        else:
+            form = f"−({_n(y[j], decimals)}/{_n(yhat[j], decimals)} − {_n(1 - y[j], decimals)}/{_n(1 - yhat[j], decimals)})/{m}"
+        value = (
+            "cannot be computed: ŷ rounded to exactly " + ("0" if yhat[j] == 0 else "1")
+            if j in row.underflow
+            else signed_number(float(row.dJ_dyhat[0, j]), decimals)
+            if row.dJ_dyhat is not None
+            else "not computed (another entry cannot be)"
+        )
+        lines.append(f"{at} = {form} = {value}")
+    if row.cost == "cross_entropy" and (y == 0).any():
+        lines.append("∂J/∂ŷ is 0 wherever y = 0: those classes add nothing to J")
+    terms = ", ".join(
+        f"({_n(yhat[j], decimals)} − {_n(y[j], decimals)})/{m} = {signed_number(float(row.delta[0, j]), decimals)}"
+        for j in range(y.size)
+    )
+    lines.append(f"(ŷ_r − y_r)/m: {terms}")
+    return lines
+
+
+def underflow_note(row: FusedRow) -> str:
+    """Why the long way stops where ŷ rounded to 0 or 1 ("" when it does not)."""
+    if not row.underflow:
+        return ""
+    where = ", ".join(f"ŷ[{row.r + 1},{j + 1}]" for j in row.underflow)
+    return (
+        f"{where} rounded to exactly 0 or 1, so ∂J/∂ŷ_r would divide by zero: the long way cannot be taken "
+        "here. The fused step (ŷ − y)/m never divides by ŷ — this is why the walk takes it."
+    )
