@@ -113,6 +113,42 @@ async def test_j_at_the_fused_step_shows_the_chain_product_equal_to_the_delta_ro
         assert not isinstance(app.screen, JacobianScreen)
 
 
+UNDERFLOWING = """
+name = "a softmax sure of the wrong class"
+[data]
+X = [[1.0, 0.0], [0.0, 1.0]]
+y = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+[weights]
+W1 = [[1000.0, -1000.0, 0.0], [1.0, 0.0, 0.0]]
+b1 = [[0.0, 0.0, 0.0]]
+[training]
+learning_rate = 0.1
+activation = "sigmoid"
+output_activation = "softmax"
+cost = "cross_entropy"
+"""
+
+
+async def test_where_softmax_rounded_the_right_class_to_zero_the_screen_says_so_and_shows_no_nan(tmp_path):
+    path = tmp_path / "underflow.toml"
+    path.write_text(UNDERFLOWING)
+    app = BackpropApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        index = next(s.index for s in app.session.epoch_pass(1)[2] if s.phase == "backward")
+        await at_step(pilot, index)
+        await pilot.press("j")
+        await pilot.pause()
+        text = app.screen.body.plain
+        # observation 1: z = [1000, −1000, 0], so ŷ of its class (the 2nd) is e^−2000, exactly 0 in float64
+        assert "ŷ[1,2] rounded to exactly 0 or 1" in text and "cannot be computed" in text
+        assert not re.search(r"nan|inf|∞|—", text)
+        delta = (np.array([1.0, 0.0, np.exp(-1000.0)]) - np.array([0.0, 1.0, 0.0])) / 2
+        assert box(text, "✎ row 1 of δ2  1×3")[0].split() == [fmt(v, 3) for v in delta]
+        await pilot.press("2")  # observation 2 is an ordinary one
+        await pilot.pause()
+        assert "rounded to exactly" not in app.screen.body.plain and "∂J/∂ŷ_r · S_r" in app.screen.body.plain
+
+
 async def test_j_elsewhere_says_where_and_quiz_mode_refuses_it_like_zoom():
     app = BackpropApp("softmax-classes")
     async with app.run_test(size=SIZE) as pilot:

@@ -141,5 +141,5 @@ def underflow_note(row: FusedRow) -> str:
     where = ", ".join(f"ŷ[{row.r + 1},{j + 1}]" for j in row.underflow)
     return (
         f"{where} rounded to exactly 0 or 1, so ∂J/∂ŷ_r would divide by zero: the long way cannot be taken "
-        "here. The fused step (ŷ − y)/m never divides by ŷ — this is why the walk takes it."
+        "here. The fused step (ŷ − y)/m never divides by ŷ, which is why the walk takes it."
     )
