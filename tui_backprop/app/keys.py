@@ -225,6 +225,18 @@ KEYS: tuple[KeySpec, ...] = (
         title="The batch as a sum of observations",
     ),
     KeySpec(
+        "j",
+        "jacobian",
+        "Jacobian",
+        "At the fused output step δ = (ŷ − y)/m (softmax or sigmoid with cross-entropy): the long way for one "
+        "observation, ∂J/∂ŷ_r times the output's Jacobian S_r, which is row r of δ; ↑ ↓ or a number picks r.",
+        "j",
+        group="Zoom",
+        show=False,
+        lockable=False,
+        title="The fused step's Jacobian",
+    ),
+    KeySpec(
         "v",
         "panels",
         "Panels",

@@ -152,10 +152,13 @@ def matrix_view(
     written: bool = False,
     colours: Palette = PLAIN,
     marks: frozenset[tuple[int, int]] = frozenset(),
+    flags: dict[tuple[int, int], Piece] | None = None,
 ) -> MatrixView:
     """The first rows/cols of a matrix that fit, written by the shared rule (`notation.matrix_cells`:
     a power of ten for a matrix of small entries, an exact 0 lined up with its column), with '… N more'
-    lines: one list of pieces per line. Only the cells shown are formatted; `marks` (row, col) are reversed."""
+    lines: one list of pieces per line. Only the cells shown are formatted; `marks` (row, col) are reversed;
+    `flags` (row, col) → (glyph, style): the entry in that style with the glyph after it (readable without
+    colour; every entry then gets a glyph's room, so the columns stay lined up)."""
     rows, cols = a.shape
     r, c = min(rows, max_rows), min(cols, max_cols)
     peak = float(abs(a).max()) if a.size else 0.0  # the whole matrix sets the scale, not the part shown
@@ -168,7 +171,12 @@ def matrix_view(
             if j:
                 line.append((" ", ""))
             cell = written_style if written else negative if s.lstrip().startswith("-") else ""
+            flag = flags.get((i, j)) if flags else None
+            if flag:
+                cell = style(cell, flag[1])
             line.append((s, style(cell, MARKED) if (i, j) in marks else cell))
+            if flags:
+                line.append(flag or (" ", ""))
         if c < cols:
             line.append(("  …", DIM))
         lines.append(line)
@@ -239,6 +247,25 @@ def param_views(session: Session) -> list[ParamView]:
         up = updates.get(layer)
         done = up is not None and up.index <= pos.index
         out.append(ParamView(name, layer, value, up.outputs[name] if done else None, done and up.index == pos.index))
+    return out
+
+
+def gradient_norms_reached(session: Session, hidden: bool = False) -> list[tuple[int, float | None]]:
+    """(l, ‖∂J/∂W_l‖) for every layer, the norm None until the walk reaches the step computing ∂J/∂W_l
+    (and while `hidden`: quiz mode keeps the current step's results back). From core/diagnostics."""
+    from ..core.diagnostics import gradient_norms
+
+    pos = session.position
+    _, p, steps = session.epoch_pass(pos.epoch)
+    at: dict[str, int] = {}
+    for s in steps:
+        for name in s.outputs:
+            at.setdefault(name, s.index)  # the step that computes it, not a later one that uses it
+    out: list[tuple[int, float | None]] = []
+    for l, norm in enumerate(gradient_norms(p), start=1):
+        i = at.get(f"dJ_dW{l}", 10**9)
+        reached = i < pos.index or (i == pos.index and not hidden)
+        out.append((l, norm if reached else None))
     return out
 
 

@@ -161,6 +161,7 @@ class GateKind:
     node_prefix = ""  # the graph node it lights: mul1, add1, act1, cost, update1
     asks_value = False  # the quiz may also ask one value of its result
     label = ""  # the gate's name without its equation: "mulGate (switcher)" (what a quiz question shows)
+    fprime_at: int | None = None  # which operand of its operation is f'(z), if any (the views mark saturation)
 
     def node(self, layer: int) -> str:
         return self.node_prefix if not layer else f"{self.node_prefix}{layer}"
@@ -408,6 +409,7 @@ class CostPrime(GateKind):
 class FPrime(GateKind):
     key, phase, gate, node_prefix = "f_prime", "backward", "activation", "act"
     label = "f′"
+    fprime_at = 1  # (upstream, f'(z))
 
     def build(self, walk, layer):
         k, f = layer - 1, walk.facts

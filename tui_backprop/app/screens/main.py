@@ -569,6 +569,27 @@ class MainScreen(Screen[None]):
         panel.toggle_observations()
         self.app.say(f"Per observation {'on' if panel.observations_on else 'off'}.", timeout=1.5, alone=True)
 
+    def action_jacobian(self) -> None:
+        from ...core.jacobian import expands
+
+        step = self.session.step()
+        if not expands(step):
+            steps = self.session.epoch_pass(step.epoch)[2]
+            fused = next((s.index for s in steps if expands(s)), None)
+            where = (
+                f"step {fused} of each epoch here" if fused else f"this scenario's cost ({step.facts.cost}) has none"
+            )
+            self.app.say(f"The Jacobian (j) is only at the fused softmax/cross-entropy step: {where}.", timeout=3)
+            return
+        if self.quiz_mode.hidden():
+            self.app.say("Answer the quiz question first; then the Jacobian can be opened.", timeout=2)
+            return
+        self.stop_playing()
+        from .jacobian import JacobianScreen
+
+        cursor = self.query_one(MatricesPanel).cursor  # start at the zoom cursor's observation
+        self.app.push_screen(JacobianScreen(step, cursor[1] if cursor else 0, self.decimals))
+
     def action_gradcheck(self) -> None:
         self.stop_playing()
         from .gradcheck import GradCheckScreen

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from ...core import Session, Step
     from ...core.landscape import Curve
 
-SATURATED = 0.01  # f′ below this passes back less than 1 % of the gradient
-
 
 def layer_activation(session: Session, layer: int) -> str:
     s = session.scenario
@@ -83,10 +81,12 @@ class ActivationPanel(Vertical):
         if key == self._shown:
             return
         self._shown = key
+        from ...core.diagnostics import SATURATED_BELOW, saturated
         from ...core.landscape import activation_curve
 
         name = layer_activation(session, step.layer)
-        z = session.epoch_pass(step.epoch)[1].zs[step.layer - 1]
+        p = session.epoch_pass(step.epoch)[1]
+        z = p.zs[step.layer - 1]
         curve = activation_curve(name, z)
         chart = self.query_one(ActivationChart)
         chart.curve = curve
@@ -97,9 +97,10 @@ class ActivationPanel(Vertical):
         # Under the plot, in its border: so a short terminal keeps every row for the curves.
         notes = [f"f′({zname}) from {fmt(primes.min(), 3)} to {fmt(primes.max(), 3)}"]
         dead = int((primes == 0).sum())
-        weak = int(((primes > 0) & (primes < SATURATED)).sum())
+        # diagnostics' rule, as for the matrices' marks (exact zeros apart; `primes` are in z's order)
+        weak = int((saturated(name, p.activations[step.layer]).ravel() & (primes != 0)).sum())
         if dead:
             notes.append(f"{dead} exactly 0: nothing passes back")
         if weak:
-            notes.append(f"{weak} below {SATURATED:g}: saturated, almost nothing passes back")
+            notes.append(f"{weak} below {SATURATED_BELOW * 100:g} % of f′'s max: saturated, almost nothing passes back")
         self.border_subtitle = " · ".join(notes)

@@ -36,7 +36,7 @@ from .zoom import chain_lines, expansion_lines
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     import numpy as np
 
-    from ...core import Step
+    from ...core import Session, Step
 
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
@@ -243,6 +243,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         self.max_rows = 12
         self.max_cols = 6
         self._steps: list[Step] = []
+        self._session: Session | None = None
         self.cursor: tuple[int, int, int] | None = None  # (operation, i, j) of the step's results, 0-based
         self.chain_on = False  # the chain from J under the expansion
         self.observations_on = False  # each observation's contribution at the parameter gradients
@@ -262,6 +263,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         if view.step is not self._step and self.cursor is not None:
             self.cursor = (0, 0, 0)  # a new step: the cursor starts again on its first entry
         self._step, self._decimals, self._hide_outputs = view.step, view.decimals, view.hidden
+        self._session = view.session
         self._steps = view.session.epoch_pass(view.step.epoch)[2]
         self._colours = view.colours
         self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
@@ -429,13 +431,20 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         return drawing.strip(y, base).crop_extend(scroll_x, scroll_x + width, base)
 
     def _box(
-        self, label: str, a: np.ndarray, written: bool, colour: str, marks=frozenset(), result: int | None = None
+        self,
+        label: str,
+        a: np.ndarray,
+        written: bool,
+        colour: str,
+        marks=frozenset(),
+        result: int | None = None,
+        flags: dict[tuple[int, int], Piece] | None = None,
     ) -> Box:
         if written and self._hide_outputs:
             body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
             title = f"✎ {label}  ?×?"
         else:
-            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours, marks)
+            view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours, marks, flags)
             body = view.lines
             if result is not None:  # a click on a result's entry puts the cursor there
                 body = _clickable(body, result, self.max_cols)
@@ -464,10 +473,14 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             stored = [(display_name(n), a) for n, a in step.inputs.items()]
             groups = [(stored, [(op.symbol, op.value) for op in step.operations])]
         marks = self._marks(step)
+        flags, legend = self._flow_flags(step)
         lines: list[list[Piece]] = []
         result_at = -1
         for k, (inputs, outputs) in enumerate(groups):
-            items = [self._box(n, a, False, colour, marks.get((k, n), frozenset())) for n, a in inputs]
+            items = [
+                self._box(n, a, False, colour, marks.get((k, n), frozenset()), flags=flags.get((k, n)))
+                for n, a in inputs
+            ]
             written = [self._box(n, a, True, colour, marks.get((k, n), frozenset()), k) for n, a in outputs]
             if written:  # the arrow travels with the first output when rows wrap
                 written[0] = _arrowed(written[0], colour)
@@ -484,8 +497,39 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
                 if box is not None:
                     row.append(box)
                     used += box.width + 1
+        if legend:
+            lines.append(legend)
         names = ", ".join(f"✎ {op.symbol}" for op in step.operations)
         return Drawing(lines, result_at, names)
+
+    def _flow_flags(self, step: Step) -> tuple[dict[tuple[int, str], dict[tuple[int, int], Piece]], list[Piece]]:
+        """At an f' step, the entries of f'(z) the gradient hardly gets through (core/diagnostics.py): saturated
+        ones (░) and every entry of a dead relu unit (✕), by (operation, symbol); and their legend line."""
+        at = step.kind.fprime_at
+        if at is None or self._session is None:
+            return {}, []
+        from ...core.diagnostics import SATURATED_BELOW, gradient_flow
+
+        flow = gradient_flow(self._session.net, self._session.epoch_pass(step.epoch)[1])[step.layer - 1]
+        fprime = step.operations[0].operands[at]
+        saturated, dead = ("░", self._colours.wrong), ("✕", style("bold", self._colours.wrong))
+        cells: dict[tuple[int, int], Piece] = {}
+        if flow.saturated is not None:
+            cells.update(((int(i), int(j)), saturated) for i, j in zip(*flow.saturated.nonzero()))
+        dead_columns = [int(j) for j in flow.dead[0].nonzero()[0]]
+        cells.update(((i, j), dead) for j in dead_columns for i in range(fprime.matrix.shape[0]))
+        if not cells:
+            return {}, []
+        legend: list[Piece] = []
+        if any(flag is saturated for flag in cells.values()):
+            legend += [(" ░", saturated[1]), (f" saturated: f′ < {SATURATED_BELOW * 100:g} % of its max", DIM)]
+        if dead_columns:
+            legend += [
+                ("  ·" if legend else "", DIM),
+                (" ✕", dead[1]),
+                (" dead unit: relu′ = 0 for the whole batch", DIM),
+            ]
+        return {(0, fprime.symbol): cells}, legend
 
     def _marks(self, step: Step) -> dict[tuple[int, str], frozenset[tuple[int, int]]]:
         """(operation, operand or result symbol) → the entries to reverse, as they enter: the cursor's entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -11,13 +12,15 @@ from textual.widgets import Static
 
 from ...notation import EXACT_ZERO, dims
 from ..state import View
-from ..view import DIM, WRITTEN, LinesVisual, Palette, fmt, matrix_view, param_views, style
+from ..view import DIM, WRITTEN, LinesVisual, Palette, fmt, gradient_norms_reached, matrix_view, param_views, style
 from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Session
 
 MAX_ENTRIES = 8  # old → new lines listed per parameter on its update step
+BAR_CELLS = 12  # the largest gradient norm's bar
+CELLS_PER_DECADE = 2  # a log scale: a norm 100× smaller has a bar 4 cells shorter
 
 
 class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
@@ -52,11 +55,14 @@ class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fa
         if hide_current:
             views = [v if not v.current else type(v)(v.name, v.layer, v.old, None, False) for v in views]
         # The parameters change only at an update step or in another epoch: most steps redraw nothing.
-        key = ([(v.old, v.new, v.current) for v in views], decimals, max_rows, max_cols, c)
+        norms = tuple(gradient_norms_reached(session, hide_current))
+        key = ([(v.old, v.new, v.current) for v in views], decimals, max_rows, max_cols, c, norms)
         if self._shown is not None and _same(key, self._shown):
             return
         self._shown = key
         t = Text(no_wrap=True, overflow="ellipsis")
+        if any(n is not None for _, n in norms):
+            _norm_lines(t, norms, c)
         for i, v in enumerate(views):
             if i:
                 t.append("\n")
@@ -96,6 +102,20 @@ class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fa
                     for s, piece_style in line:
                         t.append(s, style=piece_style or None)
         self.query_one("#params-body", Static).update(LinesVisual(t))
+
+
+def _norm_lines(t: Text, norms: tuple[tuple[int, float | None], ...], c: Palette) -> None:
+    """‖∂J/∂W_l‖ of each layer reached so far, with a bar on a log scale: the flow of the gradient at a glance."""
+    top = max(n for _, n in norms if n is not None)
+    for l, n in norms:
+        t.append(f"‖∂J/∂W{l}‖ ", style="bold")
+        if n is None:
+            t.append("… not reached yet\n", style="italic " + DIM)
+            continue
+        t.append(f"{n:.2e} " if n else "0        ")
+        cells = 0 if not n else max(1, BAR_CELLS + round(CELLS_PER_DECADE * math.log10(n / top)))
+        t.append("█" * cells + "\n", style=c.backward or None)
+    t.append(f"(log scale: {CELLS_PER_DECADE} █ per ×10)\n\n", style=DIM)
 
 
 def _same(a: tuple, b: tuple) -> bool:
