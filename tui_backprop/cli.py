@@ -64,10 +64,12 @@ def _whole(low: int, high: int):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(_("expected a whole number, got {text}").format(text=repr(text))) from None
+            raise argparse.ArgumentTypeError(
+                _("expected a whole number, got {found}").format(found=repr(text))
+            ) from None
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(
-                _("expected {low} to {high}, got {value}").format(low=f"{low:,}", high=f"{high:,}", value=f"{value:,}")
+                _("expected {low} to {high}, got {found}").format(low=f"{low:,}", high=f"{high:,}", found=f"{value:,}")
             )
         return value
 

@@ -19,6 +19,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("en", "zh")  # English is the source language: it has no catalogue
 DEFAULT = "en"
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order: the first one set decides
+LANGUAGE_VARIABLE = "BACKPROP_TUI_LANG"  # how `serve` hands its --lang to the app processes it starts
 
 _state = {"code": DEFAULT, "catalogue": gettext.NullTranslations(), "fixed": False}
 
@@ -59,6 +60,11 @@ def start(flag: str | None = None, environ: Mapping[str, str] | None = None) -> 
     """At start-up: --lang's language (fixed: a lesson cannot change it), else the locale's, else English."""
     use_language(resolve(flag, None, environ))
     _state["fixed"] = flag is not None
+
+
+def chosen() -> bool:
+    """Whether --lang chose the language (a lesson's cannot change it then)."""
+    return bool(_state["fixed"])
 
 
 def prefer(code: str | None) -> None:
