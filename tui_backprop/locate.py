@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .core.describe import short
 from .core.errors import ScenarioError
+from .i18n import _
 
 DEFAULT = "sleep-study"
 SUFFIXES = (".toml", ".json")
