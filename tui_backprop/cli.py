@@ -134,10 +134,10 @@ def _seed(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            _("expected a non-negative integer, got {text}").format(text=repr(text))
+            _("expected a non-negative integer, got {found}").format(found=repr(text))
         ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(_("expected a non-negative integer, got {text}").format(text=value))
+        raise argparse.ArgumentTypeError(_("expected a non-negative integer, got {found}").format(found=value))
     return value
 
 
@@ -155,9 +155,9 @@ def _tolerance(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(_("expected a number > 0, got {text}").format(text=repr(text))) from None
+        raise argparse.ArgumentTypeError(_("expected a number > 0, got {found}").format(found=repr(text))) from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(_("expected a finite number > 0, got {text}").format(text=repr(text)))
+        raise argparse.ArgumentTypeError(_("expected a finite number > 0, got {found}").format(found=repr(text)))
     return value
 
 
@@ -672,11 +672,11 @@ def _grid_size(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            _("expected an integer from 2 to {high}, got {text}").format(high=MAX_SIZE, text=repr(text))
+            _("expected an integer from 2 to {high}, got {found}").format(high=MAX_SIZE, found=repr(text))
         ) from None
     if not 2 <= value <= MAX_SIZE:
         raise argparse.ArgumentTypeError(
-            _("expected an integer from 2 to {high}, got {text}").format(high=MAX_SIZE, text=value)
+            _("expected an integer from 2 to {high}, got {found}").format(high=MAX_SIZE, found=value)
         )
     return value
 
