@@ -206,8 +206,8 @@ def parse_lesson(src: str, table: Any, results: dict[str, tuple[int, int]] | Non
         raise ScenarioError(
             src,
             "lesson.language",
-            _("expected one of {names}, got {found}").format(names=", ".join(LANGUAGES), found=_describe(language))
-            + (_hint(language, LANGUAGES) if isinstance(language, str) else ""),
+            # no "did you mean": a close spelling of two-letter codes misleads ("cn" is nearest "en")
+            _("expected one of {names}, got {found}").format(names=", ".join(LANGUAGES), found=_describe(language)),
         )
     # quiz = true with "quiz" locked is allowed: the class stays in quiz mode.
     return Lesson(
