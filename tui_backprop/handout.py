@@ -79,7 +79,7 @@ def md_matrix(
     body = []
     for i in rows:
         if i is None:
-            body.append("| ⋮ | " + " | ".join("⋮" for _ in cols) + " |")
+            body.append("| ⋮ | " + " | ".join("⋮" for _col in cols) + " |")
             continue
         if cells is None:
             line = ["…" if j is None else BLANK_CELL for j in cols]

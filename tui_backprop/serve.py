@@ -42,7 +42,7 @@ def url_for(host: str, port: int) -> str:
 def listen(host: str, port: int) -> socket.socket:
     """The server's listening socket; OSError as the one line to print."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
+        family, kind, proto, _name, address = socket.getaddrinfo(
             host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
     except socket.gaierror as exc:
