@@ -305,7 +305,9 @@ class Classroom:
                 timeout = None
                 if self.idle_timeout is not None:
                     timeout = max(0.0, session.last_input + self.idle_timeout - time.monotonic())
-                done, _pending = await asyncio.wait({receive, output}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                done, _pending = await asyncio.wait(
+                    {receive, output}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
                 if output in done:
                     return "quit the app"
                 if not done:
