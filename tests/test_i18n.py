@@ -343,3 +343,42 @@ def test_show_wraps_chinese_to_the_terminal_width():
     out = _run("show", "deep-sigmoid", "--lang", "zh").stdout
     assert all(cell_len(line) <= 80 for line in out.splitlines())
     assert any(cell_len(line) > 70 for line in out.splitlines())  # filled, not one word a line
+
+
+# --- the same walk in both languages ------------------------------------------------------------------
+
+
+def _numbers(markdown: str) -> list[str]:
+    """The handout's matrices and worked numbers: what must not change with the language."""
+    rows = re.compile(r"^(\| \*\*\d+\*\* \||\|---|\| ⋮ |\s+= )")  # matrix rows, rules, worked numbers
+    return [line for line in markdown.splitlines() if rows.match(line)]
+
+
+@pytest.mark.parametrize("args", [("--blank",), ("--fade",), ()])
+def test_a_handout_in_chinese_is_the_same_walk_with_the_same_numbers(args):
+    english = _run("trace", "deep", "--format", "markdown", *args).stdout
+    chinese = _run("trace", "deep", "--format", "markdown", "--lang", "zh", *args).stdout
+    assert _numbers(chinese) == _numbers(english) and len(_numbers(english)) > 50
+    assert english.count("#### Step ") == chinese.count("#### 第 ") > 20
+    assert english.count("```") == chinese.count("```")
+    assert not re.search(r"\b(the|of|and|is)\b", chinese.replace("```text", "")), "English left in the handout"
+
+
+def test_sheets_in_chinese(tmp_path):
+    r = _run("sheets", "xor", "--students", "2", "--out", str(tmp_path), "--lang", "zh")
+    assert r.returncode == 0 and "已把 2 份练习单和答案写入" in r.stdout
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert index.startswith("# 异或：线性不可分：每位学生一份练习单\n") and "| 学生 | 变体 | 练习单 | 答案 |" in index
+    sheet = (tmp_path / "sheet-01.md").read_text(encoding="utf-8")
+    assert "*变体 1：答案见 `answers-01.md`。*" in sheet and "# 异或：线性不可分（变体 1）" in sheet
+
+
+def test_the_text_trace_in_chinese_is_the_same_walk():
+    english = _run("trace", "softmax-classes", "--epochs", "2").stdout.splitlines()
+    chinese = _run("trace", "softmax-classes", "--epochs", "2", "--lang", "zh").stdout.splitlines()
+    assert len(english) == len(chinese)
+    for e, z in zip(english, chinese):
+        if e.startswith("    "):  # matrix rows: numbers only
+            assert e == z
+        elif e.startswith("  ") and not e.startswith(("  in ", "  out ", "  shapes: ")):
+            assert e == z or CJK.search(z), (e, z)  # the equation as it is; the explanation translated
