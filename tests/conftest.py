@@ -11,6 +11,13 @@ _hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
 
+# The suite pins English words: a developer's Chinese locale must not change them, in this process or in
+# the subprocesses it starts (tests/test_i18n.py chooses its languages itself).
+for _variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    if os.environ.get(_variable, "").lower().startswith("zh"):
+        os.environ[_variable] = "C.UTF-8"
+os.environ.pop("BACKPROP_TUI_LANG", None)
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 

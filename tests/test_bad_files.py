@@ -124,6 +124,7 @@ CASES: dict[str, list[str]] = {
     "lesson-values-syntax.toml": ["lesson.values item 1", "like 'dJ_dW2[2,1]'", "'dJ_dW2(2,1)'"],
     "lesson-tolerance.toml": ["lesson.tolerance: expected a number > 0, got the number -0.1"],
     "lesson-fade.toml": ["lesson.fade: expected true or false, got the string 'yes'"],
+    "lesson-language.toml": ["lesson.language: expected one of en, zh, got the string 'cn'"],
     "lr-negative.toml": ["training.learning_rate: expected a finite number > 0, got the number -1"],
     "lr-string.toml": ["training.learning_rate: expected a finite number > 0, got the string 'fast'"],
     "lr-boolean.toml": ["training.learning_rate: expected a finite number > 0, got the boolean true"],

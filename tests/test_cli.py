@@ -241,7 +241,8 @@ def test_each_subcommand_has_help(run_cli, command):
 def test_serve_help_names_its_options_and_defaults(run_cli):
     r = run_cli("serve", "--help")
     assert r.returncode == 0 and r.stderr == ""
-    assert r.stdout.startswith("usage: backprop-tui serve [-h] [--host HOST] [--port PORT] [--max-sessions N]")
+    assert r.stdout.startswith("usage: backprop-tui serve [-h] [--lang {en,zh}] [--host HOST] [--port PORT]")
+    assert "[--max-sessions N]" in r.stdout
     assert "--idle-timeout MINUTES" in r.stdout and "(default 60)" in r.stdout
     assert "Serve the app over HTTP with textual-serve." in r.stdout
 

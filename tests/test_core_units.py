@@ -150,11 +150,11 @@ def test_scenario_error_keeps_its_parts():
         ),
         (
             {"qiuz": True},
-            "lesson.qiuz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, bug, got an unknown key (did you mean 'quiz'?)",
+            "lesson.qiuz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, bug, language, got an unknown key (did you mean 'quiz'?)",
         ),
         (
             {"zzzzzz": 1},
-            "lesson.zzzzzz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, bug, got an unknown key",
+            "lesson.zzzzzz: expected one of the keys quiz, message, hide_panels, lock_keys, values, tolerance, fade, bug, language, got an unknown key",
         ),
     ],
 )

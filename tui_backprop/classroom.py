@@ -33,13 +33,14 @@ from pathlib import Path
 
 from aiohttp import WSMsgType, web
 
+from .i18n import LANGUAGE_VARIABLE, N_, _, chosen, language
 from .say import PROG, say
 
 PAGES = Path(__file__).resolve().parent / "page"
 EXIT_GRACE = 2.0  # seconds an app process has to exit at end of file before it is killed
 OPEN_TIMEOUT = 60.0  # seconds a student's app may take to be forked (the warm process may still be starting)
 WARM_MIN_LIFE = 30.0  # a warm process that exits sooner is not restarted
-FULL_MESSAGE = "\r\n  The class is full ({limit} students). Reload the page in a minute, or ask your teacher.\r\n"
+FULL_MESSAGE = N_("The class is full ({limit} students). Reload the page in a minute, or ask your teacher.")
 
 
 def static_dir() -> Path:
@@ -168,6 +169,10 @@ class Classroom:
             OMP_NUM_THREADS="1",
             MKL_NUM_THREADS="1",
         )
+        # --lang reaches the app processes too (without it, they read the locale and the lesson as the server did).
+        env.pop(LANGUAGE_VARIABLE, None)
+        if chosen():
+            env[LANGUAGE_VARIABLE] = language()
         fd = self._listener.fileno()
         self._warm = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -228,7 +233,16 @@ class Classroom:
         if self.full():
             self._log(f"turned {request.remote} away: the class is full")
             return web.Response(
-                text=self._full.substitute(title=self.title, limit=self.max_sessions),
+                text=self._full.substitute(
+                    lang=_("en"),
+                    title=self.title,
+                    full=_("the class is full"),
+                    heading=_("The class is full"),
+                    taken=_("All {limit} places of this {title} class are taken.").format(
+                        limit=self.max_sessions, title=self.title
+                    ),
+                    again=_("Try again in a minute — reload this page — or ask your teacher."),
+                ),
                 status=503,
                 content_type="text/html",
                 headers={"Retry-After": "60"},
@@ -238,6 +252,10 @@ class Classroom:
         font_size = request.query.get("fontsize", "16")
         page = self._index.substitute(
             title=self.title,
+            lang=_("en"),
+            starting=_("starting…"),
+            ended=_("Session ended."),
+            restart=_("Restart"),
             static="/static/",
             ws_url=f"{ws_scheme}://{host}/ws",
             font_size=int(font_size) if font_size.isdigit() and 6 <= int(font_size) <= 64 else 16,
@@ -249,7 +267,7 @@ class Classroom:
         await ws.prepare(request)
         peer = request.remote or "?"
         if self.full() or self.closing:
-            await ws.send_bytes(FULL_MESSAGE.format(limit=self.max_sessions).encode())
+            await ws.send_bytes(f"\r\n  {_(FULL_MESSAGE).format(limit=self.max_sessions)}\r\n".encode())
             await ws.close()
             self._log(f"turned {peer} away: the class is full")
             return ws
@@ -287,7 +305,9 @@ class Classroom:
                 timeout = None
                 if self.idle_timeout is not None:
                     timeout = max(0.0, session.last_input + self.idle_timeout - time.monotonic())
-                done, _ = await asyncio.wait({receive, output}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                done, _pending = await asyncio.wait(
+                    {receive, output}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
                 if output in done:
                     return "quit the app"
                 if not done:

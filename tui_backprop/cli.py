@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from . import __version__, counts
 from .core.errors import BackpropError
-from .notation import EXACT_ZERO, count, dims, matrix_cells
+from .i18n import LANGUAGES, _, ngettext, start
+from .notation import EXACT_ZERO, cell_len, count, dims, ljust, matrix_cells, rjust, wrap
 from .say import PROG
 from .say import err as _err
 
@@ -63,9 +64,13 @@ def _whole(low: int, high: int):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                _("expected a whole number, got {found}").format(found=repr(text))
+            ) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"expected {low:,} to {high:,}, got {value:,}")
+            raise argparse.ArgumentTypeError(
+                _("expected {low} to {high}, got {found}").format(low=f"{low:,}", high=f"{high:,}", found=f"{value:,}")
+            )
         return value
 
     return parse
@@ -75,21 +80,48 @@ _epochs = _count(counts.epochs)
 _decimals = _count(counts.decimals)
 
 
+def _language_parser() -> argparse.ArgumentParser:
+    """`--lang`, shared by the app's parser and every subcommand's."""
+    import argparse
+
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help=_("language of everything shown: en or zh (default: the lesson's, else the locale's, else en)"),
+    )
+    return p
+
+
+def _lang_in(argv: list[str]) -> str | None:
+    """--lang's value, read before the parsers are built so that their help is in that language
+    (argparse still validates it)."""
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGUAGES:
+            return value
+    return None
+
+
 def _app_parser() -> argparse.ArgumentParser:
     import argparse
 
     p = argparse.ArgumentParser(
         prog=PROG,
-        description="Step through one training iteration of a small neural network, gate by gate.",
-        epilog=(
+        parents=[_language_parser()],
+        description=_("Step through one training iteration of a small neural network, gate by gate."),
+        epilog=_(
             "subcommands (each has --help): list, show SCENARIO, bugs, check FILE..., trace SCENARIO, "
             "explain SCENARIO, train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO, landscape SCENARIO"
         ),
     )
     p.add_argument(
-        "scenario", nargs="?", help="a scenario file or a bundled scenario's name (default: the article's sleep-study)"
+        "scenario",
+        nargs="?",
+        help=_("a scenario file or a bundled scenario's name (default: the article's sleep-study)"),
     )
-    p.add_argument("--decimals", type=_decimals, default=None, help="decimals shown for values (default 3)")
+    p.add_argument("--decimals", type=_decimals, default=None, help=_("decimals shown for values (default 3)"))
     _bug_arguments(p)
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
@@ -101,17 +133,19 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a non-negative integer, got {found}").format(found=repr(text))
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+        raise argparse.ArgumentTypeError(_("expected a non-negative integer, got {found}").format(found=value))
     return value
 
 
 def _bug_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--bug", metavar="NAME", help="plant a classic mistake to find: a name from `backprop-tui bugs`, or random"
+        "--bug", metavar="NAME", help=_("plant a classic mistake to find: a name from `backprop-tui bugs`, or random")
     )
-    p.add_argument("--seed", type=_seed, default=None, help="with --bug random: which mistake, reproducibly")
+    p.add_argument("--seed", type=_seed, default=None, help=_("with --bug random: which mistake, reproducibly"))
 
 
 def _tolerance(text: str) -> float:
@@ -121,9 +155,9 @@ def _tolerance(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a number > 0, got {found}").format(found=repr(text))) from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected a finite number > 0, got {found}").format(found=repr(text)))
     return value
 
 
@@ -135,90 +169,96 @@ def _sub_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog=PROG)
     sub = p.add_subparsers(dest="command", required=True)
-    li = sub.add_parser(
+    lang = _language_parser()
+
+    def add(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[lang], **kwargs)
+
+    li = add(
         "list",
-        help="list the bundled scenarios",
-        description="List the bundled scenarios as a table: name, layers, m and title.",
+        help=_("list the bundled scenarios"),
+        description=_("List the bundled scenarios as a table: name, layers, m and title."),
     )
-    li.add_argument("--long", action="store_true", help="each with its description")
-    sh = sub.add_parser(
+    li.add_argument("--long", action="store_true", help=_("each with its description"))
+    sh = add(
         "show",
-        help="describe one scenario",
-        description="Describe a scenario (a bundled name or a file): network, training and its description.",
+        help=_("describe one scenario"),
+        description=_("Describe a scenario (a bundled name or a file): network, training and its description."),
     )
     sh.add_argument("scenario")
-    b = sub.add_parser(
+    b = add(
         "bugs",
-        help="list the mistakes --bug can plant",
-        description="List the classic mistakes --bug can plant: name, gate, what the student did.",
+        help=_("list the mistakes --bug can plant"),
+        description=_("List the classic mistakes --bug can plant: name, gate, what the student did."),
     )
-    b.add_argument("--json", action="store_true", help='print [{"name", "description", "gate", ...}] as JSON')
-    c = sub.add_parser(
-        "check", help="validate scenario files", description="Validate scenario files; exit 1 if any is invalid."
+    b.add_argument("--json", action="store_true", help=_('print [{"name", "description", "gate", ...}] as JSON'))
+    c = add(
+        "check", help=_("validate scenario files"), description=_("Validate scenario files; exit 1 if any is invalid.")
     )
     c.add_argument("files", nargs="+", metavar="FILE")
-    t = sub.add_parser("trace", help="print the whole gate-by-gate walk", description="Print every step of the walk.")
+    t = add("trace", help=_("print the whole gate-by-gate walk"), description=_("Print every step of the walk."))
     t.add_argument("scenario")
-    t.add_argument("--epochs", type=_epochs, default=1, help="epochs to trace (default 1)")
+    t.add_argument("--epochs", type=_epochs, default=1, help=_("epochs to trace (default 1)"))
     t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     t.add_argument(
         "--decimals",
         type=_decimals,
         default=DEFAULT_DECIMALS,
-        help=f"decimals (default {DEFAULT_DECIMALS}, as the app)",
+        help=_("decimals (default {n}, as the app)").format(n=DEFAULT_DECIMALS),
     )
-    t.add_argument("--blank", action="store_true", help="markdown: leave results empty for students to fill in")
-    t.add_argument("--fade", action="store_true", help="markdown: work the first half of the steps, leave the rest")
+    t.add_argument("--blank", action="store_true", help=_("markdown: leave results empty for students to fill in"))
+    t.add_argument("--fade", action="store_true", help=_("markdown: work the first half of the steps, leave the rest"))
     t.add_argument(
         "--variant",
         type=_whole(0, 2**64 - 1),
         metavar="K",
-        help="initial weights drawn reproducibly from K (LeCun normal): one set of numbers per student",
+        help=_("initial weights drawn reproducibly from K (LeCun normal): one set of numbers per student"),
     )
     _bug_arguments(t)
-    t.add_argument("--answers", action="store_true", help="with --bug: add the answer key (where, and what)")
-    h = sub.add_parser(
+    t.add_argument("--answers", action="store_true", help=_("with --bug: add the answer key (where, and what)"))
+    h = add(
         "sheets",
-        help="write a blank sheet and its answer key per student",
-        description="Write sheet-NN.md (blank) and answers-NN.md (worked) for each student, each with its own "
-        "initial weights (variant NN), and index.md.",
+        help=_("write a blank sheet and its answer key per student"),
+        description=_(
+            "Write sheet-NN.md (blank) and answers-NN.md (worked) for each student, each with its own "
+            "initial weights (variant NN), and index.md."
+        ),
     )
     h.add_argument("scenario")
     h.add_argument("--students", type=_whole(1, MAX_STUDENTS), required=True, metavar="N")
-    h.add_argument("--out", required=True, metavar="DIR", help="folder to write to (made if missing)")
-    h.add_argument("--fade", action="store_true", help="work the first half of each sheet's steps")
+    h.add_argument("--out", required=True, metavar="DIR", help=_("folder to write to (made if missing)"))
+    h.add_argument("--fade", action="store_true", help=_("work the first half of each sheet's steps"))
     h.add_argument("--epochs", type=_epochs, default=1)
     h.add_argument("--decimals", type=_decimals, default=4)
-    x = sub.add_parser(
+    x = add(
         "explain",
-        help="one entry of a step written out as a sum of products",
-        description="Print one result entry of a step as the sum behind it, with the numbers plugged in.",
+        help=_("one entry of a step written out as a sum of products"),
+        description=_("Print one result entry of a step as the sum behind it, with the numbers plugged in."),
     )
     x.add_argument("scenario")
-    x.add_argument("--epoch", type=_epochs, default=1, help="the epoch (default 1)")
-    x.add_argument("--step", type=int, required=True, help="the step, counted from 1 as in the trace")
-    x.add_argument("--entry", required=True, help="NAME[i,j] as in the JSON trace, counted from 1, e.g. dJ_dW1[2,3]")
-    x.add_argument("--json", action="store_true", help="print {name, index, value, equation, terms} as JSON")
+    x.add_argument("--epoch", type=_epochs, default=1, help=_("the epoch (default 1)"))
+    x.add_argument("--step", type=int, required=True, help=_("the step, counted from 1 as in the trace"))
+    x.add_argument("--entry", required=True, help=_("NAME[i,j] as in the JSON trace, counted from 1, e.g. dJ_dW1[2,3]"))
+    x.add_argument("--json", action="store_true", help=_("print {name, index, value, equation, terms} as JSON"))
     x.add_argument("--decimals", type=_decimals, default=4)
-    r = sub.add_parser(
-        "train", help="train many epochs without the trace", description="Train without building the trace."
-    )
+    r = add("train", help=_("train many epochs without the trace"), description=_("Train without building the trace."))
     r.add_argument("scenario")
-    r.add_argument("--epochs", type=_epochs, default=None, help="epochs to train (default: the scenario's)")
-    r.add_argument("--json", action="store_true", help="print {epochs, cost, params} as JSON")
-    g = sub.add_parser(
+    r.add_argument("--epochs", type=_epochs, default=None, help=_("epochs to train (default: the scenario's)"))
+    r.add_argument("--json", action="store_true", help=_("print {epochs, cost, params} as JSON"))
+    g = add(
         "gradcheck",
-        help="compare analytic and numerical gradients",
-        description="Central differences for every parameter entry; exit 1 above the tolerance.",
+        help=_("compare analytic and numerical gradients"),
+        description=_("Central differences for every parameter entry; exit 1 above the tolerance."),
     )
     g.add_argument("scenario")
     g.add_argument(
-        "--tolerance", type=_tolerance, default=TOLERANCE, help=f"max relative error (default {TOLERANCE:g})"
+        "--tolerance",
+        type=_tolerance,
+        default=TOLERANCE,
+        help=_("max relative error (default {tolerance})").format(tolerance=f"{TOLERANCE:g}"),
     )
     _bug_arguments(g)
-    s = sub.add_parser(
-        "serve", help="serve the app to browsers", description="Serve the app over HTTP with textual-serve."
-    )
+    s = add("serve", help=_("serve the app to browsers"), description=_("Serve the app over HTTP with textual-serve."))
     s.add_argument("scenario", nargs="?")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -227,75 +267,95 @@ def _sub_parser() -> argparse.ArgumentParser:
         type=int,
         default=60,
         metavar="N",
-        help="students served at once (default 60); more see a page saying the class is full",
+        help=_("students served at once (default 60); more see a page saying the class is full"),
     )
     s.add_argument(
         "--idle-timeout",
         type=float,
         default=30.0,
         metavar="MINUTES",
-        help="end a session after this long without a key press (default 30; 0: never)",
+        help=_("end a session after this long without a key press (default 30; 0: never)"),
     )
-    _landscape_parser(sub)
+    _landscape_parser(add)
     return p
 
 
 def _usage_error(command: str, message: str) -> None:
     """A malformed command line: argparse's form and exit status 2."""
+    # The frame is argparse's, untranslated as argparse's own messages are; the message is ours.
     print(f"usage: {PROG} {command} ...\n{PROG} {command}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """`text` cut to `width` terminal cells (a CJK character takes two)."""
+    if cell_len(text) <= width:
+        return text
+    while cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def _wrapped(text: str, indent: str = "") -> str:
-    import textwrap
-
-    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
+    return wrap(text, WIDTH, indent)
 
 
 def cmd_list(args) -> int:
     from .core import DEFAULT, load_bundled, names
 
-    rows = [("name", "layers", "m", "title")]
+    rows = [(_("name"), _("layers"), "m", _("title"))]
     described = []
     for name in names():
         s = load_bundled(name)
-        rows.append((name + (" *" if name == DEFAULT else ""), s.shape_text, str(s.m), s.name))
-        described.append(s.description)
-    widths = [max(len(r[k]) for r in rows) for k in range(3)]
+        rows.append((name + (" *" if name == DEFAULT else ""), s.shape_text, str(s.m), s.title))
+        described.append(s.about)
+    widths = [max(cell_len(r[k]) for r in rows) for k in range(3)]
     for i, (name, layers, m, title) in enumerate(rows):
-        head = f"{name:<{widths[0]}}  {layers:<{widths[1]}}  {m:>{widths[2]}}  "
-        print(head + _cut(title, WIDTH - len(head)))
+        head = f"{ljust(name, widths[0])}  {ljust(layers, widths[1])}  {rjust(m, widths[2])}  "
+        print(head + _cut(title, WIDTH - cell_len(head)))
         if args.long and i and described[i - 1]:
             print(_wrapped(described[i - 1], "    "))
-    print(f"* the default · `{PROG} show NAME` describes one" + ("" if args.long else ", `list --long` all"))
+    if args.long:
+        print(_("* the default · `{prog} show NAME` describes one").format(prog=PROG))
+    else:
+        print(_("* the default · `{prog} show NAME` describes one, `list --long` all").format(prog=PROG))
     return 0
 
 
 def cmd_show(args) -> int:
-    from .core import resolve
 
-    s = resolve(args.scenario)
-    acts = s.activation if s.activation == s.output_activation else f"{s.activation}, output {s.output_activation}"
-    print(s.name)
-    print(f"layers {s.shape_text}, m = {s.m}; {acts}; cost {s.cost}; η = {s.learning_rate:g}; {count(s.epochs)} epochs")
-    if s.description:
+    s = _resolve(args.scenario)
+    acts = (
+        s.activation
+        if s.activation == s.output_activation
+        else _("{hidden}, output {output}").format(hidden=s.activation, output=s.output_activation)
+    )
+    print(s.title)
+    print(
+        _("layers {layers}, m = {m}; {activations}; cost {cost}; η = {eta}; {epochs} epochs").format(
+            layers=s.shape_text,
+            m=s.m,
+            activations=acts,
+            cost=s.cost,
+            eta=f"{s.learning_rate:g}",
+            epochs=count(s.epochs),
+        )
+    )
+    if s.about:
         print()
-        print(_wrapped(s.description))
+        print(_wrapped(s.about))
     lesson = s.lesson
     if lesson.message or lesson.quiz or lesson.hide_panels or lesson.lock_keys or lesson.bug:
         print()
-        parts = ["quiz mode"] if lesson.quiz else []
+        parts = [_("quiz mode")] if lesson.quiz else []
         if lesson.lock_keys:
-            parts.append("locks " + ", ".join(lesson.lock_keys))
+            parts.append(_("locks {actions}").format(actions=", ".join(lesson.lock_keys)))
         if lesson.hide_panels:
-            parts.append("hides " + ", ".join(lesson.hide_panels))
+            parts.append(_("hides {panels}").format(panels=", ".join(lesson.hide_panels)))
         if lesson.bug:
-            parts.append("plants a mistake to find")  # not which: `show` must not give the hunt away
-        print(_wrapped("A lesson" + (f" ({'; '.join(parts)})" if parts else "") + f": {lesson.message}".rstrip(": ")))
+            parts.append(_("plants a mistake to find"))  # not which: `show` must not give the hunt away
+        head = _("A lesson ({parts})").format(parts="; ".join(parts)) if parts else _("A lesson")
+        print(_wrapped(f"{head}: {lesson.message}".rstrip(": ")))
     return 0
 
 
@@ -307,27 +367,29 @@ def cmd_bugs(args) -> int:
 
         print(json.dumps(catalogue_json(), indent=1, ensure_ascii=False))
         return 0
-    print("Mistakes --bug can plant (one gate computes one result wrongly; every later gate uses it):")
+    print(_("Mistakes --bug can plant (one gate computes one result wrongly; every later gate uses it):"))
     for m in CATALOGUE:
         name = f"{m.name}[@N]" if m.layered else m.name
         print(f"  {name:<22} {m.corrupts.key:<18} {m.describe(None)}")
     print(
-        "@N picks layer N of the network (2 = the first hidden layer, the last is the output); without it, the "
-        "layer nearest the output where the mistake applies. --bug random [--seed S] picks one for you.\n"
-        "Every mistake changes a gradient (gradcheck --bug fails) except update-sign, which changes only the "
-        "update: trace shows it."
+        _(
+            "@N picks layer N of the network (2 = the first hidden layer, the last is the output); without it, the "
+            "layer nearest the output where the mistake applies. --bug random [--seed S] picks one for you.\n"
+            "Every mistake changes a gradient (gradcheck --bug fails) except update-sign, which changes only the "
+            "update: trace shows it."
+        )
     )
     return 0
 
 
 def _session(args):
     """The scenario's session, with the mistake --bug (or its lesson) plants."""
-    from .core import Session, resolve
+    from .core import Session
     from .core.bugs import planted_for
 
     if args.seed is not None and args.bug != "random":
-        _usage_error(args.command, "--seed goes with --bug random (it picks which mistake)")
-    s = resolve(args.scenario)
+        _usage_error(args.command, _("--seed goes with --bug random (it picks which mistake)"))
+    s = _resolve(args.scenario)
     if getattr(args, "variant", None) is not None:
         from .core.scenario import variant
 
@@ -346,7 +408,11 @@ def cmd_check(args) -> int:
             _err(str(exc))
             failed += 1
             continue
-        print(f"{spec}: ok: {s.name}, layers {s.shape_text}, m = {s.m}")
+        print(
+            _("{file}: ok: {name}, layers {layers}, m = {m}").format(
+                file=spec, name=s.title, layers=s.shape_text, m=s.m
+            )
+        )
     return 1 if failed else 0
 
 
@@ -355,14 +421,17 @@ def cmd_trace(args) -> int:
 
     for flag in ("blank", "fade"):
         if getattr(args, flag) and args.format != "markdown":
-            _usage_error("trace", f"--{flag} goes with --format markdown (a handout to fill in)")
+            _usage_error("trace", _("--{flag} goes with --format markdown (a handout to fill in)").format(flag=flag))
     session = _session(args)
     if args.answers and session.planted is None:
-        _usage_error("trace", "--answers goes with --bug (the key to a planted mistake)")
+        _usage_error("trace", _("--answers goes with --bug (the key to a planted mistake)"))
     for flag in ("blank", "fade"):
         if getattr(args, flag) and session.planted is not None:
             _usage_error(
-                "trace", f"--{flag} does not go with a planted mistake: find-the-error needs the worked results"
+                "trace",
+                _("--{flag} does not go with a planted mistake: find-the-error needs the worked results").format(
+                    flag=flag
+                ),
             )
     if args.format == "json":
         print(export.dumps(export.trace_json(session, args.epochs)))
@@ -385,30 +454,38 @@ def cmd_explain(args) -> int:
     import json
     import re
 
-    from .core import Session, resolve
+    from .core import Session
 
     m = re.fullmatch(r"\s*(\w+)\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*", args.entry)
     if m is None:
-        _err(f"--entry: expected NAME[i,j], e.g. dJ_dW1[2,3], got {args.entry!r}")
+        _err(_("--entry: expected NAME[i,j], e.g. dJ_dW1[2,3], got {entry}").format(entry=repr(args.entry)))
         return 1
     name, i, j = m.group(1), int(m.group(2)), int(m.group(3))
-    session = Session(resolve(args.scenario))
+    session = Session(_resolve(args.scenario))
     if args.epoch > 1 and not all(session.can_enter(e) for e in range(2, args.epoch + 1)):
         _err(str(session.diverged))
         return 1
     steps = session.epoch_pass(args.epoch)[2]
     if not 1 <= args.step <= len(steps):
-        _err(f"--step: expected 1 to {len(steps)}, got {args.step}")
+        _err(_("--step: expected 1 to {n}, got {step}").format(n=len(steps), step=args.step))
         return 1
     step = steps[args.step - 1]
     results = [op.result for op in step.operations]
     if name not in results:
-        _err(f"--entry: step {step.index} ({step.title}) computes {', '.join(results)}, not {name}")
+        _err(
+            _("--entry: step {index} ({title}) computes {results}, not {name}").format(
+                index=step.index, title=step.title, results=", ".join(results), name=name
+            )
+        )
         return 1
     op = step.operation(name)
     rows, cols = op.shape
     if not (1 <= i <= rows and 1 <= j <= cols):
-        _err(f"--entry: {name} is {rows}×{cols}: expected i from 1 to {rows} and j from 1 to {cols}, got [{i},{j}]")
+        _err(
+            _(
+                "--entry: {name} is {rows}×{cols}: expected i from 1 to {rows} and j from 1 to {cols}, got [{i},{j}]"
+            ).format(name=name, rows=rows, cols=cols, i=i, j=j)
+        )
         return 1
     e = op.expand(i - 1, j - 1)
     if args.json:
@@ -457,11 +534,15 @@ def matrix_summary(name: str, value, decimals: int = 6) -> list[str]:
     title = f"  {name} ({rows}×{cols})"
     if cells.scale:
         title += f" {cells.scale_text}"
-    cut = [w for w, n, kept in (("rows", rows, keep_r), ("columns", cols, keep_c)) if len(kept) < n]
-    if cut:
-        title += f", first and last {' and '.join(cut)} (--json: all)"
+    cut_rows, cut_cols = len(keep_r) < rows, len(keep_c) < cols
+    if cut_rows and cut_cols:
+        title += _(", first and last rows and columns (--json: all)")
+    elif cut_rows:
+        title += _(", first and last rows (--json: all)")
+    elif cut_cols:
+        title += _(", first and last columns (--json: all)")
     if cells.exact_zero:
-        title += f"; {EXACT_ZERO}"
+        title += f"; {_(EXACT_ZERO)}"
     lines = [title]
     blank = " " * len(cells.text[0][0]) if cells.text and cells.text[0] else ""
     it = iter(cells.text)
@@ -475,9 +556,9 @@ def matrix_summary(name: str, value, decimals: int = 6) -> list[str]:
 
 
 def cmd_train(args) -> int:
-    from .core import resolve, train
+    from .core import train
 
-    s = resolve(args.scenario)
+    s = _resolve(args.scenario)
     epochs = args.epochs or s.epochs
     report, finish = _progress_bar(epochs)
     result = train(s.network(), s.params, s.learning_rate, epochs, progress=report, optimizer=s.optimizer)
@@ -490,23 +571,33 @@ def cmd_train(args) -> int:
             doc["diverged"] = {
                 "epoch": result.diverged.epoch,
                 "message": str(result.diverged),
-                "params": f"at the start of epoch {len(result.costs)}, the last before divergence",
+                "params": _("at the start of epoch {epoch}, the last before divergence").format(
+                    epoch=len(result.costs)
+                ),
             }
         import json
 
         print(json.dumps(doc, allow_nan=False))
     else:
         every = max(1, len(result.costs) // 10)
-        print(s.name)
-        print(f"layers {s.shape_text}, m = {s.m}, η = {s.learning_rate:g}, {s.cost}")
+        print(s.title)
+        print(
+            _("layers {layers}, m = {m}, η = {eta}, {cost}").format(
+                layers=s.shape_text, m=s.m, eta=f"{s.learning_rate:g}", cost=s.cost
+            )
+        )
         wide = len(count(len(result.costs)))
         for i, cost in enumerate(result.costs, start=1):
             if i == 1 or i % every == 0 or i == len(result.costs):
-                print(f"epoch {count(i):>{wide}}  J = {cost:.8g}")
+                print(_("epoch {epoch}  J = {cost}").format(epoch=f"{count(i):>{wide}}", cost=f"{cost:.8g}"))
         if result.diverged is None:
-            print("parameters after training:")
+            print(_("parameters after training:"))
         else:
-            print(f"parameters at the start of epoch {count(len(result.costs))}, the last before divergence:")
+            print(
+                _("parameters at the start of epoch {epoch}, the last before divergence:").format(
+                    epoch=count(len(result.costs))
+                )
+            )
         for name, value in params.named().items():
             print("\n".join(matrix_summary(name, value)))
     if result.diverged:
@@ -522,34 +613,50 @@ def cmd_gradcheck(args) -> int:
     s, planted = session.scenario, session.planted
     entries = gradient_check(s.network(), s.params, plant=planted)
     worst = 0.0
-    mistaken = " against the analytic gradients of the walk with its planted mistake" if planted else ""
-    print(f"{s.name}: central differences (ε = 1e-5){mistaken}, tolerance {args.tolerance:g}")
+    head = (
+        _(
+            "{name}: central differences (ε = 1e-5) against the analytic gradients of the walk with its planted "
+            "mistake, tolerance {tolerance}"
+        )
+        if planted
+        else _("{name}: central differences (ε = 1e-5), tolerance {tolerance}")
+    )
+    print(head.format(name=s.title, tolerance=f"{args.tolerance:g}"))
     for e in entries:
         worst = max(worst, e.max_error)
-        verdict = "ok" if e.max_error <= args.tolerance else "FAIL"
+        verdict = _("ok") if e.max_error <= args.tolerance else _("FAIL")
         shape = dims(e.analytic.shape)
-        print(f"  {e.name:<4} {shape:<8} max relative error {e.max_error:.3e}  {verdict}")
+        error = _("max relative error {error}").format(error=f"{e.max_error:.3e}")
+        print(f"  {e.name:<4} {shape:<8} {error}  {verdict}")
     if worst > args.tolerance:
         from .core.network import relu_kinks
 
         kinks = relu_kinks(s.network(), s.params)
         if kinks:
             print(
-                f"note: {kinks} relu pre-activation{'s are' if kinks > 1 else ' is'} within 1e-3 of 0, where relu "
-                "has no derivative: central differences straddle the kink there, so a FAIL need not mean a wrong gradient"
+                ngettext(
+                    "note: {n} relu pre-activation is within 1e-3 of 0, where relu has no derivative: central "
+                    "differences straddle the kink there, so a FAIL need not mean a wrong gradient",
+                    "note: {n} relu pre-activations are within 1e-3 of 0, where relu has no derivative: central "
+                    "differences straddle the kink there, so a FAIL need not mean a wrong gradient",
+                    kinks,
+                ).format(n=kinks)
             )
-        _err(f"gradient check failed: max relative error {worst:.3e} > {args.tolerance:g}")
+        _err(
+            _("gradient check failed: max relative error {error} > {tolerance}").format(
+                error=f"{worst:.3e}", tolerance=f"{args.tolerance:g}"
+            )
+        )
         return 1
     if planted is not None:
-        print("note: every gradient agrees, so the planted mistake is not in a gradient: look at the update")
+        print(_("note: every gradient agrees, so the planted mistake is not in a gradient: look at the update"))
     return 0
 
 
 def cmd_serve(args) -> int:
-    from .core import resolve
     from .serve import serve
 
-    resolve(args.scenario)  # fail here, with the one-line error, not in each browser
+    _resolve(args.scenario)  # fail here, with the one-line error, not in each browser
     return serve(args.scenario, args.host, args.port, args.max_sessions, args.idle_timeout)
 
 
@@ -564,19 +671,23 @@ def _grid_size(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer from 2 to {MAX_SIZE}, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected an integer from 2 to {high}, got {found}").format(high=MAX_SIZE, found=repr(text))
+        ) from None
     if not 2 <= value <= MAX_SIZE:
-        raise argparse.ArgumentTypeError(f"expected an integer from 2 to {MAX_SIZE}, got {value}")
+        raise argparse.ArgumentTypeError(
+            _("expected an integer from 2 to {high}, got {found}").format(high=MAX_SIZE, found=value)
+        )
     return value
 
 
-def _landscape_parser(sub) -> None:
+def _landscape_parser(add) -> None:
     from .core.landscape import DEFAULT_SIZE
 
-    p = sub.add_parser(
+    p = add(
         "landscape",
-        help="the cost over a grid of two parameter entries, and the path of gradient descent",
-        description=(
+        help=_("the cost over a grid of two parameter entries, and the path of gradient descent"),
+        description=_(
             "J over a SIZE×SIZE grid of two parameter entries, every other parameter at its value at the start "
             'of training; prints {"x", "y", "J", "path"} as JSON, J[r][c] at x[c], y[r]; path: the two entries '
             "and J at the start of each epoch."
@@ -584,31 +695,37 @@ def _landscape_parser(sub) -> None:
     )
     p.add_argument("scenario")
     p.add_argument(
-        "--weight", action="append", required=True, metavar="NAME[i,j]", help="a parameter entry, e.g. W1[1,2]; twice"
+        "--weight",
+        action="append",
+        required=True,
+        metavar="NAME[i,j]",
+        help=_("a parameter entry, e.g. W1[1,2]; twice"),
     )
-    p.add_argument("--epochs", type=_epochs, default=None, help="epochs of the path (default: the scenario's)")
+    p.add_argument("--epochs", type=_epochs, default=None, help=_("epochs of the path (default: the scenario's)"))
     p.add_argument(
-        "--size", type=_grid_size, default=DEFAULT_SIZE, help=f"grid points per axis (default {DEFAULT_SIZE})"
+        "--size",
+        type=_grid_size,
+        default=DEFAULT_SIZE,
+        help=_("grid points per axis (default {n})").format(n=DEFAULT_SIZE),
     )
     p.add_argument(
         "--span",
         type=_tolerance,
         default=None,
-        help="half-width of the grid around each start value (default: fits the path, at least 1)",
+        help=_("half-width of the grid around each start value (default: fits the path, at least 1)"),
     )
-    p.add_argument("--json", action="store_true", help="print the grid and the path as JSON (the only output form)")
+    p.add_argument("--json", action="store_true", help=_("print the grid and the path as JSON (the only output form)"))
 
 
 def cmd_landscape(args) -> int:
     import json
     import math
 
-    from .core import resolve
     from .core.landscape import landscape, parse_entry, path_points
 
     if len(args.weight) != 2:
-        _usage_error("landscape", f"--weight is given twice (the two axes), got {len(args.weight)}")
-    s = resolve(args.scenario)
+        _usage_error("landscape", _("--weight is given twice (the two axes), got {n}").format(n=len(args.weight)))
+    s = _resolve(args.scenario)
     first, second = (parse_entry(w, s.params) for w in args.weight)
     net = s.network()
     epochs = args.epochs or s.epochs
@@ -626,7 +743,11 @@ def cmd_landscape(args) -> int:
     }
     print(json.dumps(doc, allow_nan=False))
     if len(path) < epochs:
-        _err(f"training diverged at epoch {len(path) + 1}: the cost is not finite; the path stops there")
+        _err(
+            _("training diverged at epoch {epoch}: the cost is not finite; the path stops there").format(
+                epoch=len(path) + 1
+            )
+        )
         return 1
     return 0
 
@@ -673,45 +794,54 @@ def cmd_sheets(args) -> int:
     from pathlib import Path
 
     from . import handout
-    from .core import Session, resolve
+    from .core import Session
     from .core.scenario import variant
 
-    scenario = resolve(args.scenario)
+    scenario = _resolve(args.scenario)
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        _err(f"{args.out}: cannot make the folder: {exc.strerror or exc}")
+        _err(_("{path}: cannot make the folder: {reason}").format(path=args.out, reason=exc.strerror or exc))
         return 1
     width = max(2, len(str(args.students)))
     index = [
-        f"# {scenario.name}: one sheet per student",
+        _("# {name}: one sheet per student").format(name=scenario.title),
         "",
-        "| student | variant | sheet | answer key |",
+        _("| student | variant | sheet | answer key |"),
         "|---|---|---|---|",
     ]
     for k in range(1, args.students + 1):
         n = f"{k:0{width}d}"
         sheet, key = f"sheet-{n}.md", f"answers-{n}.md"
         s = variant(scenario, k)
-        tag = f"*Variant {k}: the answer key is `{key}`.*"
+        tag = _("*Variant {k}: the answer key is `{key}`.*").format(k=k, key=key)
         files = {
             sheet: handout.trace_markdown(
                 Session(s), args.epochs, args.decimals, blank=not args.fade, fade=args.fade, header=tag
             ),
             key: handout.trace_markdown(
-                Session(s), args.epochs, args.decimals, header=f"*Variant {k}: answer key to `{sheet}`.*"
+                Session(s),
+                args.epochs,
+                args.decimals,
+                header=_("*Variant {k}: answer key to `{sheet}`.*").format(k=k, sheet=sheet),
             ),
         }
         try:
             for name, text in files.items():
                 (out / name).write_text(text, encoding="utf-8")
         except OSError as exc:
-            _err(f"{out / sheet}: cannot write: {exc.strerror or exc}")
+            _err(_("{path}: cannot write: {reason}").format(path=out / sheet, reason=exc.strerror or exc))
             return 1
         index.append(f"| {k} | {k} | [{sheet}]({sheet}) | [{key}]({key}) |")
     (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
-    print(f"wrote {args.students} sheet{'s' if args.students != 1 else ''} and answer keys to {out}/ (see index.md)")
+    print(
+        ngettext(
+            "wrote {n} sheet and answer keys to {folder}/ (see index.md)",
+            "wrote {n} sheets and answer keys to {folder}/ (see index.md)",
+            args.students,
+        ).format(n=args.students, folder=out)
+    )
     return 0
 
 
@@ -730,8 +860,19 @@ COMMANDS = {
 }
 
 
+def _resolve(spec):
+    """The scenario `spec` names; its lesson's language applies unless --lang chose one."""
+    from .core import resolve
+    from .i18n import prefer
+
+    s = resolve(spec)
+    prefer(s.lesson.language)
+    return s
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    start(_lang_in(argv))
     try:
         if argv and argv[0] in SUBCOMMANDS:
             args = _sub_parser().parse_args(argv)
@@ -750,5 +891,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, the traceback on request
         if os.environ.get("BACKPROP_TUI_DEBUG"):
             raise
-        _err(f"internal error: {type(exc).__name__}: {exc} (set BACKPROP_TUI_DEBUG=1 for the traceback)")
+        _err(
+            _("internal error: {kind}: {error} (set BACKPROP_TUI_DEBUG=1 for the traceback)").format(
+                kind=type(exc).__name__, error=exc
+            )
+        )
         return 1

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .core import Scenario, Session, Step
+from .i18n import N_, _
 from .notation import count, dims, display_name, matrix_cells
 
 
@@ -85,41 +86,62 @@ def format_matrix(a: np.ndarray, decimals: int = 4, indent: str = "    ") -> str
     return "\n".join(scale + [indent + "[" + "  ".join(row) + "]" for row in cells.text])
 
 
-FIND_THE_ERROR = (
+FIND_THE_ERROR = N_(
     "Find the error: one step of this walk makes a classic backpropagation mistake, and every step after it "
     "computes from its wrong result. Check each step's result against its equation and inputs."
-)
+)  # shown through _()
+
+# A step's phase as a person reads it (the JSON trace keeps the key).
+PHASE_WORDS = {"forward": N_("forward"), "backward": N_("backward"), "update": N_("update")}
+
+
+def phase_word(phase: str) -> str:
+    return _(PHASE_WORDS.get(phase, phase))
 
 
 def answer(session: Session) -> str:
     """Where the planted mistake is and what it is, in one line."""
     k = session.bug_step(1)
     step = session.epoch_pass(1)[2][k - 1]
-    return f"Answer: step {k}, {step.title} — {session.planted.description} ({session.planted.name})."
+    return _("Answer: step {k}, {title} — {description} ({name}).").format(
+        k=k, title=step.title, description=session.planted.description, name=session.planted.name
+    )
 
 
 def trace_text(session: Session, epochs: int, decimals: int = 4, answers: bool = False) -> str:
     s = session.scenario
     lines = [
-        f"{s.name}   layers {s.shape_text}, m = {s.m}, {s.activation}/{s.output_activation}, {s.cost}, η = {s.learning_rate:g}"
+        _("{name}   layers {layers}, m = {m}, {hidden}/{output}, {cost}, η = {eta}").format(
+            name=s.title,
+            layers=s.shape_text,
+            m=s.m,
+            hidden=s.activation,
+            output=s.output_activation,
+            cost=s.cost,
+            eta=f"{s.learning_rate:g}",
+        )
     ]
     if session.planted is not None:
-        lines.append(FIND_THE_ERROR)
+        lines.append(_(FIND_THE_ERROR))
     for epoch, steps in walk(session, epochs):
         lines.append("")
-        lines.append(f"=== epoch {count(epoch)}   J = {session.costs[epoch - 1]:.{decimals + 2}g}")
+        lines.append(
+            _("=== epoch {epoch}   J = {cost}").format(
+                epoch=count(epoch), cost=f"{session.costs[epoch - 1]:.{decimals + 2}g}"
+            )
+        )
         for step in steps:
             lines.append("")
-            lines.append(f"[{step.index}/{len(steps)}] {step.phase}  {step.title}")
+            lines.append(f"[{step.index}/{len(steps)}] {phase_word(step.phase)}  {step.title}")
             lines.append(f"  {step.equation}")
-            lines.append(f"  shapes: {step.shapes}")
+            lines.append("  " + _("shapes: {shapes}").format(shapes=step.shapes))
             lines.append(f"  {step.explanation}")
-            for label, group in (("in", step.inputs), ("out", step.outputs)):
+            for label, group in ((_("in"), step.inputs), (_("out"), step.outputs)):
                 for name, value in group.items():
                     lines.append(f"  {label} {display_name(name)} ({dims(value.shape)}):")
                     lines.append(format_matrix(value, decimals))
     if session.diverged is not None:
-        lines += ["", f"stopped: {session.diverged}"]
+        lines += ["", _("stopped: {reason}").format(reason=session.diverged)]
     if answers:
         lines += ["", answer(session)]
     return "\n".join(lines) + "\n"

@@ -23,6 +23,7 @@ from .core.figure import LEGEND, figure_text, graph_figure
 from .core.gates import glossary
 from .core.trace import facts_of
 from .export import FIND_THE_ERROR, answer, walk
+from .i18n import N_, _, ngettext
 from .notation import MINUS, count, dims, display_name, matrix_cells, signed_number
 
 BLANK_CELL = "______"
@@ -33,7 +34,7 @@ MAX_COLS = 10
 MAX_PARAMETER_ROWS = 64  # entries listed in an epoch's before/after table
 FIGURE_WIDTH = 100  # the graph's lines in the handout: wider networks wrap
 
-PHASES = {"forward": "Forward pass", "backward": "Backward pass", "update": "Update"}
+PHASES = {"forward": N_("Forward pass"), "backward": N_("Backward pass"), "update": N_("Update")}  # through _()
 
 
 def num(v: float, decimals: int) -> str:
@@ -71,13 +72,14 @@ def md_matrix(
     if not blank:
         peak = float(np.abs(a[np.isfinite(a)]).max()) if np.isfinite(a).any() else 0.0
         cells = matrix_cells([[a[i, j] for j in shown_cols] for i in shown_rows], decimals, peak)
-        title = " ".join(t for t in (title, cells.scale_text, "(0 = exactly 0)" if cells.exact_zero else "") if t)
+        zero = "(" + _("0 = exactly 0") + ")" if cells.exact_zero else ""
+        title = " ".join(t for t in (title, cells.scale_text, zero) if t)
     header = f"| {title or ' '} | " + " | ".join("…" if j is None else str(j + 1) for j in cols) + " |"
     rule = "|---|" + "---:|" * len(cols)
     body = []
     for i in rows:
         if i is None:
-            body.append("| ⋮ | " + " | ".join("⋮" for _ in cols) + " |")
+            body.append("| ⋮ | " + " | ".join("⋮" for _col in cols) + " |")
             continue
         if cells is None:
             line = ["…" if j is None else BLANK_CELL for j in cols]
@@ -112,19 +114,20 @@ class Sources:
         self.given = {"X", "y", *carried} if epoch == 1 else {"X", "y"}
         self.found: dict[str, str] = {n: "given" for n in self.given}
         if epoch > 1:
-            self.found.update({n: f"after epoch {epoch - 1}'s update" for n in carried})
+            after = _("after epoch {epoch}'s update").format(epoch=epoch - 1)
+            self.found.update({n: after for n in carried})
         self.blank = blank
 
     def computed(self, step: Step, name: str) -> None:
-        self.found[name] = f"step {step.index}"
+        self.found[name] = _("step {k}").format(k=step.index)
 
     def reference(self, name: str, a: np.ndarray) -> str:
         where = self.found.get(name)
         if where == "given":
-            return f"{display_name(name)} ({dims(a.shape)}, given)"
+            return _("{name} ({shape}, given)").format(name=display_name(name), shape=dims(a.shape))
         if self.blank:
-            return f"your {display_name(name)} from {where}"
-        return f"{display_name(name)} ({dims(a.shape)}) from {where}"
+            return _("your {name} from {where}").format(name=display_name(name), where=where)
+        return _("{name} ({shape}) from {where}").format(name=display_name(name), shape=dims(a.shape), where=where)
 
     def hidden(self, blank: bool) -> set[str]:
         """Names whose numbers a worked example must not print: everything but the given matrices."""
@@ -160,21 +163,24 @@ def _step(step: Step, n_steps: int, decimals: int, blank: bool, sources: Sources
         if o.name not in sources.found and o.how != "ones"
     }
     known = [sources.reference(n, a) for n, a in step.inputs.items() if n not in made_here]
-    start = f" Starts from {', '.join(known)}." if known else ""
+    start = _(" Starts from {inputs}.").format(inputs=", ".join(known)) if known else ""
     out = [
-        f"#### Step {step.index}/{n_steps} · {step.title}",
-        f"`{step.equation}` — shapes `{shapes}`. {step.explanation}{start}",
+        _("#### Step {k}/{n} · {title}").format(k=step.index, n=n_steps, title=step.title),
+        _("`{equation}` — shapes `{shapes}`. {explanation}").format(
+            equation=step.equation, shapes=shapes, explanation=step.explanation
+        )
+        + start,
         "",
     ]
     for name, a in made_here.items():
-        out += _blank_block(name, a.shape) if blank else _matrix_block(name, a, decimals, " (on the way)")
+        out += _blank_block(name, a.shape) if blank else _matrix_block(name, a, decimals, _(" (on the way)"))
     hide = sources.hidden(blank) | (set(made_here) if blank else set())
     if step.phase != "update":  # the new parameters are listed once, in the epoch's summary
         matrices = [*step.inputs.values(), *step.outputs.values()]
         grid = (max(a.shape[0] for a in matrices), max(a.shape[1] for a in matrices))
         for name, value in step.outputs.items():
             out += _blank_block(name, grid) if blank else _matrix_block(name, value, decimals)
-    out += ["Worked example, entry [1,1]:", "```text", *worked_lines(step, decimals, blank, hide), "```"]
+    out += [_("Worked example, entry [1,1]:"), "```text", *worked_lines(step, decimals, blank, hide), "```"]
     for name in step.outputs:
         sources.computed(step, name)
     for name in made_here:
@@ -198,7 +204,7 @@ def _shapes_table(session: Session, steps: list[Step], blank_from: int) -> list[
         if step.phase != "update":
             for name, value in [*step.inputs.items(), *step.outputs.items()]:
                 shapes.setdefault(name, value.shape)
-    rows = ["| matrix | meaning | shape |", "|---|---|---|"]
+    rows = [_("| matrix | meaning | shape |"), "|---|---|---|"]
     for name, (meaning, given) in glossary(facts_of(session.scenario)).items():
         if name in shapes:
             shown = dims(shapes[name]) if given or name not in hidden else f"`{BLANK_SHAPE}`"
@@ -206,72 +212,80 @@ def _shapes_table(session: Session, steps: list[Step], blank_from: int) -> list[
     return rows
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _intro(session: Session, steps: list[Step], decimals: int, blank: bool, fade: bool) -> list[str]:
     s = session.scenario
     n = len(s.params.weights)
     cost = (
-        "J = ½ Σ (y − ŷ)² (sse)" if s.cost == "sse" else "J = (1/2m) Σ (y − ŷ)² (mse, averaged over the m observations)"
+        _("J = ½ Σ (y − ŷ)² (sse)")
+        if s.cost == "sse"
+        else _("J = (1/2m) Σ (y − ŷ)² (mse, averaged over the m observations)")
     )
     if n == 1 or s.activation == s.output_activation:
         acts = s.output_activation if n == 1 else s.activation
     else:
-        acts = f"{s.activation} (hidden layers), {s.output_activation} (output)"
+        acts = _("{hidden} (hidden layers), {output} (output)").format(hidden=s.activation, output=s.output_activation)
     hidden = ", ".join(str(u) for u in s.layers[1:-1])
-    title = "Exercise sheet" if blank or fade else "Find the error" if session.planted else "Worked solution"
+    title = _("Exercise sheet") if blank or fade else _("Find the error") if session.planted else _("Worked solution")
     figure = figure_text(
         graph_figure(s.layers, s.activation, s.output_activation, s.m, FIGURE_WIDTH, results=not (blank or fade))
     )
-    out = [f"# {s.name}", "", f"*{title}: one training iteration, gate by gate.*", ""]
-    out += ["```text", figure, "```", "", f"*The graph: {LEGEND}.*", ""]
-    if s.description:
-        out += [s.description, ""]
+    out = [f"# {s.title}", "", _("*{title}: one training iteration, gate by gate.*").format(title=title), ""]
+    out += ["```text", figure, "```", "", _("*The graph: {legend}.*").format(legend=_(LEGEND)), ""]
+    if s.about:
+        out += [s.about, ""]
+    inputs = ngettext("{n} input", "{n} inputs", s.layers[0]).format(n=s.layers[0])
+    outputs = ngettext("{n} output", "{n} outputs", s.layers[-1]).format(n=s.layers[-1])
+    if n == 2:
+        middle = _("a hidden layer of {units} units, ").format(units=hidden)
+    elif n > 2:
+        middle = _("hidden layers of {units} units, ").format(units=hidden)
+    else:
+        middle = _("no hidden layer, ")
     out += [
-        "## The network",
+        _("## The network"),
         "",
-        f"Layers {s.shape_text}: {_plural(s.layers[0], 'input')}, "
-        + (
-            f"a hidden layer of {hidden} units, "
-            if n == 2
-            else f"hidden layers of {hidden} units, "
-            if n > 2
-            else "no hidden layer, "
-        )
-        + f"{_plural(s.layers[-1], 'output')}; a batch of m = {s.m}, one observation per row. "
-        f"Activation {acts}; cost {cost}; learning rate η = {s.learning_rate:g}.",
+        _("Layers {layers}: {inputs}, ").format(layers=s.shape_text, inputs=inputs)
+        + middle
+        + _(
+            "{outputs}; a batch of m = {m}, one observation per row. "
+            "Activation {activations}; cost {cost}; learning rate η = {eta}."
+        ).format(outputs=outputs, m=s.m, activations=acts, cost=cost, eta=f"{s.learning_rate:g}"),
         "",
-        "## Notation",
+        _("## Notation"),
         "",
-        "Rows are observations. The input is layer 1: W_l and b_l lead from layer l to layer l+1, "
-        "z_(l+1) = a_l·W_l + b_l, a_(l+1) = f(z_(l+1)), a1 = X, and the last activation is ŷ. "
-        "M[i,j] is row i, column j, counted from 1. `·` is the matrix product, `⊙` the element-wise product, "
-        "`ᵀ` the transpose, 1ᵀ a row of m ones (1ᵀ·M adds up the rows of M). ∂J/∂M has the shape of M; "
-        "δ_l = ∂J/∂z_l is the error back-propagated to layer l. "
-        f"Numbers are rounded to {decimals} decimals, and worked examples plug in the rounded numbers, "
-        "so redoing their arithmetic can differ in the last digit.",
+        _(
+            "Rows are observations. The input is layer 1: W_l and b_l lead from layer l to layer l+1, "
+            "z_(l+1) = a_l·W_l + b_l, a_(l+1) = f(z_(l+1)), a1 = X, and the last activation is ŷ. "
+            "M[i,j] is row i, column j, counted from 1. `·` is the matrix product, `⊙` the element-wise product, "
+            "`ᵀ` the transpose, 1ᵀ a row of m ones (1ᵀ·M adds up the rows of M). ∂J/∂M has the shape of M; "
+            "δ_l = ∂J/∂z_l is the error back-propagated to layer l. "
+            "Numbers are rounded to {decimals} decimals, and worked examples plug in the rounded numbers, "
+            "so redoing their arithmetic can differ in the last digit."
+        ).format(decimals=decimals),
         "",
     ]
     if blank:
         out += [
-            "**Exercise.** Every result is left blank: fill in the shapes (`__×__`), the matrices and the "
-            "worked examples (`____`). Each grid has room for any answer: use as much of it as the result "
-            "needs. Each step names the matrices it starts from; those you computed in an earlier step are "
-            "yours to carry forward.",
+            _(
+                "**Exercise.** Every result is left blank: fill in the shapes (`__×__`), the matrices and the "
+                "worked examples (`____`). Each grid has room for any answer: use as much of it as the result "
+                "needs. Each step names the matrices it starts from; those you computed in an earlier step are "
+                "yours to carry forward."
+            ),
             "",
         ]
     elif fade:
         out += [
-            "**Exercise.** The first steps are worked for you; from the first blank step on, every result is "
-            "yours to fill in (`__×__`, the grids and `____`).",
+            _(
+                "**Exercise.** The first steps are worked for you; from the first blank step on, every result is "
+                "yours to fill in (`__×__`, the grids and `____`)."
+            ),
             "",
         ]
     if session.planted is not None:
-        out += [f"**{FIND_THE_ERROR}**", ""]
+        out += [f"**{_(FIND_THE_ERROR)}**", ""]
     blank_from = 1 if blank else fade_from(len(steps)) if fade else len(steps) + 1
-    out += ["## Shapes", "", *_shapes_table(session, steps, blank_from), "", "## Given", ""]
+    out += [_("## Shapes"), "", *_shapes_table(session, steps, blank_from), "", _("## Given"), ""]
     out += _matrix_block("X", s.X, decimals) + _matrix_block("y", s.y, decimals)
     for name, value in s.params.named().items():
         out += _matrix_block(name, value, decimals)
@@ -283,19 +297,21 @@ def _answer_key(session: Session, decimals: int) -> list[str]:
     k = session.bug_step(1)
     mistaken = session.epoch_pass(1)[2][k - 1]
     correct = session.correct_steps(1)[k - 1]
-    out = ["## Answer key", "", answer(session), ""]
+    out = [_("## Answer key"), "", answer(session), ""]
     for name, right in correct.outputs.items():
         wrong = mistaken.outputs[name]
         if np.array_equal(right, wrong):
             continue
-        marked = md_matrix(wrong, decimals, title=f"**{display_name(name)}** as computed", marked=right != wrong)
-        out += ["Differing entries are marked ✗.", "", marked, ""]
-        out += [md_matrix(right, decimals, title=f"**{display_name(name)}** as it should be"), ""]
+        computed = _("**{name}** as computed").format(name=display_name(name))
+        marked = md_matrix(wrong, decimals, title=computed, marked=right != wrong)
+        out += [_("Differing entries are marked ✗."), "", marked, ""]
+        should = _("**{name}** as it should be").format(name=display_name(name))
+        out += [md_matrix(right, decimals, title=should), ""]
     return out
 
 
 def _parameters_table(session: Session, steps: list[Step], decimals: int, blank: bool) -> list[str]:
-    rows = ["| parameter | before | after |", "|---|---:|---:|"]
+    rows = [_("| parameter | before | after |"), "|---|---:|---:|"]
     updates = sorted((st for st in steps if st.phase == "update"), key=lambda st: st.layer)
     params = session.scenario.params.named()
     listed = total = 0
@@ -308,7 +324,7 @@ def _parameters_table(session: Session, steps: list[Step], decimals: int, blank:
                 shown = BLANK_CELL if blank else num(op.value[i, j], decimals)
                 rows.append(f"| {entry(op.result, i, j)} | {num(v, decimals)} | {shown} |")
     if total > listed:
-        rows.append(f"| … {total - listed} more | | |")
+        rows.append(_("| … {n} more | | |").format(n=total - listed))
     return rows
 
 
@@ -335,13 +351,14 @@ def trace_markdown(
             if header:
                 out[1:1] = ["", header]
         sources = Sources(session, epoch, blank)
-        out += [f"## Epoch {count(epoch)}"]
+        out += [_("## Epoch {epoch}").format(epoch=count(epoch))]
         phase = None
         last_blank = blank
         for step in steps:
             if step.phase != phase:
                 phase = step.phase
-                out += ["", f"### {PHASES.get(phase, phase)} (epoch {count(epoch)})"]
+                heading = _(PHASES.get(phase, phase))
+                out += ["", _("### {phase} (epoch {epoch})").format(phase=heading, epoch=count(epoch))]
             step_blank = blank or (fade and step.index >= fade_from(len(steps)))
             sources.blank = step_blank
             out += _step(step, len(steps), decimals, step_blank, sources)
@@ -349,15 +366,15 @@ def trace_markdown(
         J = BLANK_RESULT if blank else num(session.costs[epoch - 1], decimals)
         out += [
             "",
-            f"### Epoch {count(epoch)}: summary",
+            _("### Epoch {epoch}: summary").format(epoch=count(epoch)),
             "",
-            f"Cost before the update: J = {J}. Parameters before and after the update:",
+            _("Cost before the update: J = {J}. Parameters before and after the update:").format(J=J),
             "",
             *_parameters_table(session, steps, decimals, last_blank),
             "",
         ]
     if session.diverged is not None:
-        out += [f"**Stopped:** {session.diverged}", ""]
+        out += [_("**Stopped:** {reason}").format(reason=session.diverged), ""]
     if answers:
         out += _answer_key(session, decimals)
     return "\n".join(out).rstrip("\n") + "\n"

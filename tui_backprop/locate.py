@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .core.describe import short
 from .core.errors import ScenarioError
+from .i18n import _
 
 DEFAULT = "sleep-study"
 SUFFIXES = (".toml", ".json")
@@ -70,7 +71,9 @@ def locate(spec: str | Path | None, *, file: bool = False) -> Location:
     found = bundled_entry(spec)
     if found is None:
         raise ScenarioError(
-            spec, None, f"expected a scenario file or a bundled name ({', '.join(names())}), found neither"
+            spec,
+            None,
+            _("expected a scenario file or a bundled name ({names}), found neither").format(names=", ".join(names())),
         )
     return Location(spec, True, found[0], found[1])
 
@@ -87,11 +90,11 @@ def _check_file(spec: str) -> Path:
     src = short(spec, 500)
     try:
         if p.is_dir():
-            raise ScenarioError(src, None, "expected a scenario file, got a directory")
+            raise ScenarioError(src, None, _("expected a scenario file, got a directory"))
         if not p.exists():
-            raise ScenarioError(src, None, "expected a scenario file, but no such file exists")
+            raise ScenarioError(src, None, _("expected a scenario file, but no such file exists"))
         if not p.is_file():
-            raise ScenarioError(src, None, "expected a regular scenario file, got a device, socket or pipe")
+            raise ScenarioError(src, None, _("expected a regular scenario file, got a device, socket or pipe"))
     except (OSError, ValueError):
         pass  # the loader reports it, with its own wording
     return p

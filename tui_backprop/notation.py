@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .i18n import N_
 
 _SPECIAL = {"yhat": "ŷ", "J": "J", "dJ_dyhat": "∂J/∂ŷ"}
 
@@ -60,6 +63,47 @@ def factor_number(x: float, decimals: int) -> str:
     return f"({text})" if text.startswith(MINUS) else text
 
 
+def cell_len(text: str) -> int:
+    """Terminal cells `text` takes: two for a CJK character, none for a combining mark."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def ljust(text: str, width: int) -> str:
+    """`text` padded on the right to `width` terminal cells (str.ljust counts characters, not cells)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def rjust(text: str, width: int) -> str:
+    return " " * max(0, width - cell_len(text)) + text
+
+
+_WIDE_OR_WORD = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+"
+)
+
+
+def wrap(text: str, width: int, indent: str = "") -> str:
+    """`text` filled to `width` terminal cells. English is filled by textwrap, as ever; text with CJK
+    characters (no spaces between words) may break between any two of them."""
+    import textwrap
+
+    flat = " ".join(text.split())
+    if cell_len(flat) == len(flat):
+        return textwrap.fill(flat, width, initial_indent=indent, subsequent_indent=indent)
+    lines: list[str] = []
+    line = indent
+    for m in _WIDE_OR_WORD.finditer(flat):
+        token = m.group()
+        spaced = flat[m.start() - 1 : m.start()] == " " and line.strip()
+        piece = (" " if spaced else "") + token
+        if cell_len(line) + cell_len(piece) > width and line.strip():
+            lines.append(line.rstrip())
+            line, piece = indent, token
+        line += piece
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def count(n: int) -> str:
     """A count of epochs, steps or entries, the same everywhere: thousands separated, `49,611`."""
     return f"{n:,}"
@@ -68,7 +112,7 @@ def count(n: int) -> str:
 # --- matrices: one rule for the app and the handout --------------------------------------------
 
 SMALL = 0.1  # a matrix whose entries are all below this in size is written with a power of ten
-EXACT_ZERO = "0 = exactly 0"  # the legend of a matrix holding an exact zero
+EXACT_ZERO = N_("0 = exactly 0")  # the legend of a matrix holding an exact zero; shown through _()
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

@@ -13,6 +13,7 @@ import signal
 import socket
 from contextlib import suppress
 
+from .i18n import _
 from .say import PROG, err, say
 
 LOOPBACK_NAMES = ("localhost", "localhost.", "ip6-localhost", "ip6-loopback")
@@ -41,11 +42,11 @@ def url_for(host: str, port: int) -> str:
 def listen(host: str, port: int) -> socket.socket:
     """The server's listening socket; OSError as the one line to print."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
+        family, kind, proto, _name, address = socket.getaddrinfo(
             host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
     except socket.gaierror as exc:
-        raise OSError(f"cannot serve on {host}: {exc.strerror}") from None
+        raise OSError(_("cannot serve on {host}: {reason}").format(host=host, reason=exc.strerror)) from None
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -54,8 +55,10 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise OSError(f"port {port} is in use; choose another with --port") from None
-        raise OSError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+            raise OSError(_("port {port} is in use; choose another with --port").format(port=port)) from None
+        raise OSError(
+            _("cannot serve on {host}: {reason}").format(host=f"{host}:{port}", reason=exc.strerror or exc)
+        ) from None
     sock.setblocking(False)
     return sock
 
@@ -63,11 +66,13 @@ def listen(host: str, port: int) -> socket.socket:
 def check(port, max_sessions, idle_minutes) -> str | None:
     """What is wrong with the numbers on the command line, if anything (exit 2)."""
     if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-        return f"--port: expected an integer from 1 to 65535, got {port}"
+        return _("--port: expected an integer from 1 to 65535, got {found}").format(found=port)
     if not isinstance(max_sessions, int) or not 1 <= max_sessions <= 10_000:
-        return f"--max-sessions: expected an integer from 1 to 10000, got {max_sessions}"
+        return _("--max-sessions: expected an integer from 1 to 10000, got {found}").format(found=max_sessions)
     if not 0 <= idle_minutes <= 24 * 60:
-        return f"--idle-timeout: expected minutes from 0 (never) to 1440, got {idle_minutes:g}"
+        return _("--idle-timeout: expected minutes from 0 (never) to 1440, got {found}").format(
+            found=f"{idle_minutes:g}"
+        )
     return None
 
 
@@ -92,15 +97,25 @@ def serve(
         return 1
     if not is_loopback(host):
         err(
-            f"warning: serving on {host}, not loopback: anyone who can reach this machine "
-            "on that address can open the app (use --host 127.0.0.1 to keep it local)"
+            _(
+                "warning: serving on {host}, not loopback: anyone who can reach this machine "
+                "on that address can open the app (use --host 127.0.0.1 to keep it local)"
+            ).format(host=host)
         )
     url = url_for(host, port)
-    idle = f"sessions idle {idle_minutes:g} min end" if idle_minutes else "no idle timeout"
-    say(f"serving {spec or 'the default scenario'} at {url} (at most {max_sessions} students, {idle}; Ctrl+C to stop)")
+    idle = (
+        _("sessions idle {minutes} min end").format(minutes=f"{idle_minutes:g}")
+        if idle_minutes
+        else _("no idle timeout")
+    )
+    say(
+        _("serving {scenario} at {url} (at most {n} students, {idle}; Ctrl+C to stop)").format(
+            scenario=spec or _("the default scenario"), url=url, n=max_sessions, idle=idle
+        )
+    )
     if host.strip("[]") in ("0.0.0.0", "::"):
         # Every interface: not an address a browser can open. The machine's name usually is.
-        say(f"students open {url_for(socket.gethostname(), port)} (or this machine's address)")
+        say(_("students open {url} (or this machine's address)").format(url=url_for(socket.gethostname(), port)))
     with suppress(KeyboardInterrupt):
         asyncio.run(_run(sock, spec, max_sessions, idle_minutes * 60 or None))
     return 0
@@ -125,4 +140,4 @@ async def _run(sock: socket.socket, spec: str | None, max_sessions: int, idle_se
     finally:
         await classroom.close()
         await runner.cleanup()
-        say("stopped; every session ended")
+        say(_("stopped; every session ended"))

@@ -120,6 +120,9 @@ def serve_forever(listen_fd: int, spec: str | None) -> None:
 
 
 def main() -> None:
+    from .i18n import LANGUAGE_VARIABLE, start
+
+    start(os.environ.get(LANGUAGE_VARIABLE) or None)  # the server's --lang, if it had one
     with suppress(KeyboardInterrupt):
         serve_forever(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else None)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..i18n import N_, _
 from .activations import ACTIVATIONS
 from .describe import closest
 from .errors import ScenarioError
@@ -62,8 +63,8 @@ class Mistake(GateKind):
     def describe(self, layer: int | None) -> str:
         """The one-line description, with the layer (None: in general, `N`)."""
         if layer is None:
-            return self.text.format(N="N", l="(N−1)")
-        return self.text.format(N=layer + 1, l=layer)
+            return _(self.text).format(N="N", l="(N−1)")
+        return _(self.text).format(N=layer + 1, l=layer)
 
 
 # --- the catalogue ------------------------------------------------------------------------------------
@@ -71,8 +72,8 @@ class Mistake(GateKind):
 
 class NoFPrime(Mistake, FPrime):
     name, point, corrupts = "no-fprime", "delta", F_PRIME
-    text = "δ{N} is taken to be the upstream gradient: the ⊙ f′(z{N}) of layer {N} is forgotten"
-    needs = "a layer whose activation is not identity (and whose δ is not fused with the cost)"
+    text = N_("δ{N} is taken to be the upstream gradient: the ⊙ f′(z{N}) of layer {N} is forgotten")
+    needs = N_("a layer whose activation is not identity (and whose δ is not fused with the cost)")
 
     def applies(self, facts, layer):
         # f′ = 1: forgetting it changes nothing; a fused output has no f′ step to forget it in
@@ -84,8 +85,8 @@ class NoFPrime(Mistake, FPrime):
 
 class FPrimeOfA(Mistake, FPrime):
     name, point, corrupts = "fprime-of-a", "delta", F_PRIME
-    text = "f′ of layer {N} is evaluated at the activation a{N} instead of at z{N}: δ{N} = upstream ⊙ f′(a{N})"
-    needs = "a sigmoid or tanh layer (not an output fused with the cost)"
+    text = N_("f′ of layer {N} is evaluated at the activation a{N} instead of at z{N}: δ{N} = upstream ⊙ f′(a{N})")
+    needs = N_("a sigmoid or tanh layer (not an output fused with the cost)")
 
     def applies(self, facts, layer):
         # relu′ and identity′ agree on a and z; a fused output has no f′ step
@@ -108,8 +109,8 @@ class FPrimeOfA(Mistake, FPrime):
 
 class BiasMean(Mistake, BiasGradient):
     name, point, corrupts = "bias-mean", "grad_b", BIAS_GRADIENT
-    text = "∂J/∂b{l} averages δ{N} over the batch (÷ m) although the cost sums it (sse)"
-    needs = "the sse cost and m > 1"
+    text = N_("∂J/∂b{l} averages δ{N} over the batch (÷ m) although the cost sums it (sse)")
+    needs = N_("the sse cost and m > 1")
 
     def applies(self, facts, layer):
         return facts.cost == "sse" and facts.m > 1
@@ -120,8 +121,8 @@ class BiasMean(Mistake, BiasGradient):
 
 class BiasFirstRow(Mistake, BiasGradient):
     name, point, corrupts = "bias-first-row", "grad_b", BIAS_GRADIENT
-    text = "∂J/∂b{l} takes δ{N}'s first row (observation 1) only, instead of summing the batch"
-    needs = "m > 1"
+    text = N_("∂J/∂b{l} takes δ{N}'s first row (observation 1) only, instead of summing the batch")
+    needs = N_("m > 1")
 
     def applies(self, facts, layer):
         return facts.m > 1
@@ -132,8 +133,8 @@ class BiasFirstRow(Mistake, BiasGradient):
 
 class StaleWeights(Mistake, ProductGradients):
     name, point, corrupts = "stale-weights", "dJ_da", PRODUCT_GRADIENTS
-    text = "δ{N} is sent back through the already updated W{l}: ∂J/∂a{l} = δ{N} · (W{l} − η ∂J/∂W{l})ᵀ"
-    needs = "a hidden layer and plain gradient descent (optimizer sgd)"
+    text = N_("δ{N} is sent back through the already updated W{l}: ∂J/∂a{l} = δ{N} · (W{l} − η ∂J/∂W{l})ᵀ")
+    needs = N_("a hidden layer and plain gradient descent (optimizer sgd)")
 
     def applies(self, facts, layer):
         # below W1 is X: nothing is sent back; "already updated" is W − η ∂J/∂W, the sgd update
@@ -150,8 +151,8 @@ class StaleWeights(Mistake, ProductGradients):
 
 class GradientFromZ(Mistake, ProductGradients):
     name, point, corrupts = "dW-from-z", "grad_w", PRODUCT_GRADIENTS
-    text = "∂J/∂W{l} multiplies δ{N} by z{l}ᵀ, the layer below before its activation, instead of a{l}ᵀ"
-    needs = "a hidden layer whose activation is not identity"
+    text = N_("∂J/∂W{l} multiplies δ{N} by z{l}ᵀ, the layer below before its activation, instead of a{l}ᵀ")
+    needs = N_("a hidden layer whose activation is not identity")
 
     def applies(self, facts, layer):
         return layer >= 2 and facts.hidden != "identity"  # layer 1's input is X; identity makes z = a
@@ -167,9 +168,9 @@ class GradientFromZ(Mistake, ProductGradients):
 
 class UpdateSign(Mistake, Update):
     name, point, corrupts = "update-sign", "update", UPDATE_GATE
-    text = "W{l} and b{l} move up the gradient, W ← W + η ∂J/∂W: the gradients are right, the update is not"
+    text = N_("W{l} and b{l} move up the gradient, W ← W + η ∂J/∂W: the gradients are right, the update is not")
     changes_gradient = False
-    needs = "plain gradient descent (optimizer sgd)"
+    needs = N_("plain gradient descent (optimizer sgd)")
 
     def applies(self, facts, layer):
         return facts.optimizer.name == "sgd"  # momentum and Adam update through their own state
@@ -180,8 +181,8 @@ class UpdateSign(Mistake, Update):
 
 class CostPrimeSign(Mistake, CostPrime):
     name, point, corrupts = "cost-prime-sign", "dJ_dyhat", COST_PRIME
-    text = "∂J/∂ŷ = y − ŷ: the minus sign of the cost's derivative is dropped"
-    needs = "the sse or mse cost (cross-entropy's δ is fused: no ∂J/∂ŷ step)"
+    text = N_("∂J/∂ŷ = y − ŷ: the minus sign of the cost's derivative is dropped")
+    needs = N_("the sse or mse cost (cross-entropy's δ is fused: no ∂J/∂ŷ step)")
     layered = False
 
     def applies(self, facts, layer):
@@ -193,8 +194,8 @@ class CostPrimeSign(Mistake, CostPrime):
 
 class MseNoOneOverM(Mistake, CostPrime):
     name, point, corrupts = "mse-no-1-over-m", "dJ_dyhat", COST_PRIME
-    text = "∂J/∂ŷ = ŷ − y without the 1/m, although the mse cost averages over the batch"
-    needs = "the mse cost and m > 1"
+    text = N_("∂J/∂ŷ = ŷ − y without the 1/m, although the mse cost averages over the batch")
+    needs = N_("the mse cost and m > 1")
     layered = False
 
     def applies(self, facts, layer):
@@ -276,7 +277,7 @@ def plant(spec: str, facts: Facts, src: str, field: str | None, seed: int | None
         choices = variants(facts)
         if not choices:
             raise ScenarioError(
-                src, field, "expected a network some mistake applies to, got none (see backprop-tui bugs)"
+                src, field, _("expected a network some mistake applies to, got none (see backprop-tui bugs)")
             )
         mistake, layer = random.Random(seed).choice(choices)
         return Planted(mistake, layer, facts.eta)
@@ -285,21 +286,33 @@ def plant(spec: str, facts: Facts, src: str, field: str | None, seed: int | None
     if mistake is None:
         names = [m.name for m in CATALOGUE] + [RANDOM]
         close = closest(base, names)
-        hint = f"; did you mean '{close}'?" if close else " (backprop-tui bugs lists them)"
-        raise ScenarioError(src, field, f"expected a mistake's name or 'random', got '{spec[:40]}'{hint}")
+        hint = _("; did you mean '{name}'?").format(name=close) if close else _(" (backprop-tui bugs lists them)")
+        raise ScenarioError(
+            src, field, _("expected a mistake's name or 'random', got '{spec}'").format(spec=spec[:40]) + hint
+        )
     valid = layers_of(mistake, facts)
     shown = ", ".join(str(l + 1) for l in sorted(valid))
     if not valid:
         raise ScenarioError(
-            src, field, f"expected a mistake this network can make, got '{spec[:40]}', which needs {mistake.needs}"
+            src,
+            field,
+            _("expected a mistake this network can make, got '{spec}', which needs {needs}").format(
+                spec=spec[:40], needs=_(mistake.needs)
+            ),
         )
     if not at:
         return Planted(mistake, valid[0], facts.eta)
     if not mistake.layered:
-        raise ScenarioError(src, field, f"expected '{mistake.name}' without a layer, got '{spec[:40]}'")
+        raise ScenarioError(
+            src, field, _("expected '{name}' without a layer, got '{spec}'").format(name=mistake.name, spec=spec[:40])
+        )
     if not n_text.isdigit() or int(n_text) - 1 not in valid:
         raise ScenarioError(
-            src, field, f"expected {mistake.name}@N with N one of {shown} for this network, got '{spec[:40]}'"
+            src,
+            field,
+            _("expected {name}@N with N one of {shown} for this network, got '{spec}'").format(
+                name=mistake.name, shown=shown, spec=spec[:40]
+            ),
         )
     return Planted(mistake, int(n_text) - 1, facts.eta)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import _
 from ..locate import DEFAULT, bundled_entry, is_file_spec, names
 from .errors import ScenarioError
 from .scenario import Scenario, load_file, parse_text
@@ -19,7 +20,11 @@ def load_bundled(name: str) -> Scenario:
     if found is not None:
         entry, suffix = found
         return parse_text(entry.read_text(encoding="utf-8"), name, suffix)
-    raise ScenarioError(name, None, f"expected a bundled scenario ({', '.join(names())}), found none by that name")
+    raise ScenarioError(
+        name,
+        None,
+        _("expected a bundled scenario ({names}), found none by that name").format(names=", ".join(names())),
+    )
 
 
 def resolve(spec: str | None) -> Scenario:
@@ -30,4 +35,8 @@ def resolve(spec: str | None) -> Scenario:
         return load_file(Path(spec))
     if spec in names():
         return load_bundled(spec)
-    raise ScenarioError(spec, None, f"expected a scenario file or a bundled name ({', '.join(names())}), found neither")
+    raise ScenarioError(
+        spec,
+        None,
+        _("expected a scenario file or a bundled name ({names}), found neither").format(names=", ".join(names())),
+    )

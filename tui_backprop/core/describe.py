@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from ..i18n import N_, _, ngettext
+
 MAX_SHOWN_CHARS = 40  # how much of an offending value or key a message quotes
 
 
@@ -18,27 +20,32 @@ def num_text(value: int | float) -> str:
     """A number as a message shows it: huge integers by their size, not their 4,000 digits."""
     if isinstance(value, int) and abs(value) >= 10**15:
         digits = len(str(abs(value)))
-        return f"{'-' if value < 0 else ''}an integer of {digits} digits"
+        return _("{sign}an integer of {digits} digits").format(sign="-" if value < 0 else "", digits=digits)
     return repr(value)
 
 
 def describe(value: Any) -> str:
     """A short, human description of a value found where something else was expected."""
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the boolean {value}").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        text = num_text(value)
-        return text if text.lstrip("-").startswith("an ") else f"the number {text}"
+        if isinstance(value, int) and abs(value) >= 10**15:
+            return num_text(value)
+        return _("the number {value}").format(value=num_text(value))
     if isinstance(value, str):
-        return f"the string '{short(value, 30)}'"
+        return _("the string '{text}'").format(text=short(value, 30))
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+        return ngettext("a list of {n} item", "a list of {n} items", len(value)).format(n=len(value))
     if value is None:
         return "null"
-    # TOML dates and times
-    return f"a {type(value).__name__} ({short(str(value), 30)})"
+    # TOML dates and times: a date, a time, a datetime
+    return _("a {kind} ({text})").format(kind=_(type(value).__name__), text=short(str(value), 30))
+
+
+# TOML's kinds of date and time, named in messages through _() above.
+_TIME_KINDS = (N_("date"), N_("time"), N_("datetime"))
 
 
 def closest(key: str, valid: list[str] | tuple[str, ...], cutoff: float = 0.5) -> str | None:

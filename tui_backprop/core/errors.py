@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import _
 from ..notation import count
 
 
@@ -30,5 +31,9 @@ class DivergenceError(BackpropError):
         self.cost = cost
         self.reason = reason
         # A non-finite cost is already named by the reason; "(cost nan)" would show a NaN.
-        shown = f" (cost {cost:.6g})" if math.isfinite(cost) else ""
-        super().__init__(f"training diverged at epoch {count(epoch)}: {reason}{shown}; lower the learning rate")
+        # Words in the language active when it is raised (the process's, chosen at start-up).
+        if math.isfinite(cost):
+            text = _("training diverged at epoch {epoch}: {reason} (cost {cost}); lower the learning rate")
+        else:
+            text = _("training diverged at epoch {epoch}: {reason}; lower the learning rate")
+        super().__init__(text.format(epoch=count(epoch), reason=reason, cost=f"{cost:.6g}"))

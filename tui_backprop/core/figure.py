@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_
 from ..notation import display_name
 from .operations import FUNCTION_SYMBOL
 
@@ -175,4 +176,4 @@ def figure_text(lines: list[list[Piece]]) -> str:
     return "\n".join("".join(text for text, _ in line) for line in lines)
 
 
-LEGEND = "values flow right (named above each edge), gradients flow back (◀, below it); edges carry shapes"
+LEGEND = N_("values flow right (named above each edge), gradients flow back (◀, below it); edges carry shapes")

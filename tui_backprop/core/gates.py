@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _, ngettext
 from ..notation import dims, display_name, signed_number
 from .activations import ACTIVATIONS, FORMULAS
 from .diagnostics import dead_units
@@ -60,15 +61,6 @@ def product_name(level: int, last: int) -> str:
     return f"{a_name(level, last)}W{level}"
 
 
-def count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def each(n: int, word: str) -> str:
-    """`each of the 3 units` — or `the single unit` when there is one."""
-    return f"the single {word}" if n == 1 else f"each of the {n} {word}s"
-
-
 @dataclass(frozen=True)
 class Facts:
     """What the words need besides the matrices: the scenario's settings."""
@@ -94,29 +86,32 @@ def glossary(facts: Facts) -> dict[str, tuple[str, bool]]:
     """Every matrix of the walk: name → (what it is, given by the scenario?), in the order the walk meets them."""
     last = facts.last
     g: dict[str, tuple[str, bool]] = {
-        "X": ("inputs, one observation per row (a1)", True),
-        "y": ("targets, one row per observation", True),
+        "X": (_("inputs, one observation per row (a1)"), True),
+        "y": (_("targets, one row per observation"), True),
     }
+    gradient = _("gradient of J with respect to {name}")
     for l in range(1, facts.n_layers + 1):
         a_in = a_symbol(l, last)
-        g[f"W{l}"] = (f"weights, layer {l} → layer {l + 1}", True)
-        g[f"b{l}"] = (f"biases of layer {l + 1} (one row, broadcast to every row)", True)
-        g[product_name(l, last)] = (f"the product {a_in} · W{l}", False)
-        g[f"z{l + 1}"] = (f"pre-activation of layer {l + 1}", False)
+        g[f"W{l}"] = (_("weights, layer {l} → layer {next}").format(l=l, next=l + 1), True)
+        g[f"b{l}"] = (_("biases of layer {next} (one row, broadcast to every row)").format(next=l + 1), True)
+        g[product_name(l, last)] = (_("the product {a} · W{l}").format(a=a_in, l=l), False)
+        g[f"z{l + 1}"] = (_("pre-activation of layer {next}").format(next=l + 1), False)
         out = a_name(l + 1, last)
         g[out] = (
-            "predictions (the last layer's activation)" if out == "yhat" else f"activation of layer {l + 1}",
+            _("predictions (the last layer's activation)")
+            if out == "yhat"
+            else _("activation of layer {next}").format(next=l + 1),
             False,
         )
-    g["J"] = ("the cost, one number for the whole batch", False)
-    g["dJ_dyhat"] = ("gradient of J with respect to the predictions", False)
+    g["J"] = (_("the cost, one number for the whole batch"), False)
+    g["dJ_dyhat"] = (_("gradient of J with respect to the predictions"), False)
     for l in range(facts.n_layers, 0, -1):
-        g[f"fprime_z{l + 1}"] = (f"f' of z{l + 1}, entry by entry", False)
-        g[f"delta{l + 1}"] = (f"error back-propagated to layer {l + 1}, ∂J/∂z{l + 1}", False)
-        g[f"dJ_db{l}"] = (f"gradient of J with respect to b{l}", False)
-        g[f"dJ_dW{l}"] = (f"gradient of J with respect to W{l}", False)
+        g[f"fprime_z{l + 1}"] = (_("f' of z{next}, entry by entry").format(next=l + 1), False)
+        g[f"delta{l + 1}"] = (_("error back-propagated to layer {next}, ∂J/∂z{next}").format(next=l + 1), False)
+        g[f"dJ_db{l}"] = (gradient.format(name=f"b{l}"), False)
+        g[f"dJ_dW{l}"] = (gradient.format(name=f"W{l}"), False)
         if l > 1:
-            g[f"dJ_da{l}"] = (f"gradient of J with respect to a{l}", False)
+            g[f"dJ_da{l}"] = (gradient.format(name=f"a{l}"), False)
     return g
 
 
@@ -224,27 +219,35 @@ class Product(GateKind):
         return (op,), {}
 
     def title(self, step):
-        return f"mulGate: {step.operations[0].equation()}"
+        return _("mulGate: {equation}").format(equation=step.operations[0].equation())
 
     def explanation(self, step):
         (op,) = step.operations
         a, w = op.operands
-        return (
-            f"A matrix product: each of the {count(step.facts.m, 'row')} of {a.symbol} (one observation each) is "
-            f"multiplied by {w.symbol}, giving every observation's weighted sum for "
-            f"{each(w.shape[1], 'unit')} of layer {step.layer + 1}. The inner sizes ({a.shape[1]}) must agree."
+        m, units = step.facts.m, w.shape[1]
+        rows = ngettext(
+            "A matrix product: each of the {m} row of {a} (one observation each) is multiplied by {w}, ",
+            "A matrix product: each of the {m} rows of {a} (one observation each) is multiplied by {w}, ",
+            m,
+        )
+        sums = ngettext(
+            "giving every observation's weighted sum for the single unit of layer {layer}. ",
+            "giving every observation's weighted sum for each of the {n} units of layer {layer}. ",
+            units,
+        )
+        return (rows + sums + _("The inner sizes ({inner}) must agree.")).format(
+            m=m, a=a.symbol, w=w.symbol, n=units, layer=step.layer + 1, inner=a.shape[1]
         )
 
     def why(self, step, op):
         a, w = op.operands
-        return (
-            f"A matrix product: the inner dimensions cancel, (a×b)·(b×c) → a×c. Here "
-            f"({dims(a.shape)})·({dims(w.shape)}) → {dims(op.shape)}: one row per observation of "
-            f"{a.symbol}, one column per unit of {w.symbol}."
-        )
+        return _(
+            "A matrix product: the inner dimensions cancel, (a×b)·(b×c) → a×c. Here "
+            "({a_shape})·({w_shape}) → {shape}: one row per observation of {a}, one column per unit of {w}."
+        ).format(a_shape=dims(a.shape), w_shape=dims(w.shape), shape=dims(op.shape), a=a.symbol, w=w.symbol)
 
     def note(self, step, op, decimals):
-        return f"row 1 of {op.operands[0].symbol} times column 1 of {op.operands[1].symbol}"
+        return _("row 1 of {a} times column 1 of {w}").format(a=op.operands[0].symbol, w=op.operands[1].symbol)
 
 
 class BiasAdd(GateKind):
@@ -265,24 +268,23 @@ class BiasAdd(GateKind):
         return (op,), {}
 
     def title(self, step):
-        return f"addGate: {step.operations[0].equation()}"
+        return _("addGate: {equation}").format(equation=step.operations[0].equation())
 
     def explanation(self, step):
         b = step.operations[0].operands[1]
-        return (
-            f"{b.symbol} is one row, broadcast to all {step.facts.m} rows: every observation gets the same bias "
-            f"added to each unit."
-        )
+        return _(
+            "{b} is one row, broadcast to all {m} rows: every observation gets the same bias added to each unit."
+        ).format(b=b.symbol, m=step.facts.m)
 
     def why(self, step, op):
         b = op.operands[1]
-        return (
-            f"Adding {b.symbol} ({dims(b.shape)}) broadcasts its one row to every row, so the shape does "
-            f"not change: {op.symbol} has the shape of the product, {dims(op.shape)}."
-        )
+        return _(
+            "Adding {b} ({b_shape}) broadcasts its one row to every row, so the shape does not change: "
+            "{result} has the shape of the product, {shape}."
+        ).format(b=b.symbol, b_shape=dims(b.shape), result=op.symbol, shape=dims(op.shape))
 
     def note(self, step, op, decimals):
-        return f"the same {op.operands[1].symbol}[1,1] is added in every row"
+        return _("the same {b}[1,1] is added in every row").format(b=op.operands[1].symbol)
 
 
 class Activation(GateKind):
@@ -302,7 +304,9 @@ class Activation(GateKind):
 
     def title(self, step):
         op = step.operations[0]
-        return f"activation: {op.symbol} = {op.function}({op.operands[0].symbol})"
+        return _("activation: {result} = {function}({z})").format(
+            result=op.symbol, function=op.function, z=op.operands[0].symbol
+        )
 
     def equation(self, step):
         op = step.operations[0]
@@ -311,16 +315,20 @@ class Activation(GateKind):
     def explanation(self, step):
         op = step.operations[0]
         output = step.layer == step.facts.n_layers
-        return f"{op.function} acts on each entry separately, so the shape does not change" + (
-            ": these are the network's predictions." if output else "."
+        text = (
+            _(
+                "{function} acts on each entry separately, so the shape does not change: these are the network's predictions."
+            )
+            if output
+            else _("{function} acts on each entry separately, so the shape does not change.")
         )
+        return text.format(function=op.function)
 
     def why(self, step, op):
         z = op.operands[0].symbol
-        return (
-            f"The activation is element-wise: it acts on each entry of {z} on its own, so {op.symbol} has "
-            f"{z}'s shape {dims(op.shape)}."
-        )
+        return _(
+            "The activation is element-wise: it acts on each entry of {z} on its own, so {result} has {z}'s shape {shape}."
+        ).format(z=z, result=op.symbol, shape=dims(op.shape))
 
     def note(self, step, op, decimals):
         return FORMULAS[op.function][0]
@@ -345,18 +353,24 @@ class Cost(GateKind):
         return (op,), {}
 
     def title(self, step):
-        return "cost: J"
+        return _("cost: J")
 
     def explanation(self, step):
         m = step.facts.m
-        return "The cost adds up the squared errors of every observation and output into one number" + (
-            " (sse: half the sum)."
-            if step.facts.cost == "sse"
-            else f", averaged over the {count(m, 'observation')} (mse: divided by m = {m})."
-        )
+        if step.facts.cost == "sse":
+            return _(
+                "The cost adds up the squared errors of every observation and output into one number (sse: half the sum)."
+            )
+        return ngettext(
+            "The cost adds up the squared errors of every observation and output into one number, averaged over "
+            "the {m} observation (mse: divided by m = {m}).",
+            "The cost adds up the squared errors of every observation and output into one number, averaged over "
+            "the {m} observations (mse: divided by m = {m}).",
+            m,
+        ).format(m=m)
 
     def why(self, step, op):
-        return (
+        return _(
             "The cost is a single number, 1×1: the squared errors of every observation are summed over "
             "the batch into one J."
         )
@@ -390,20 +404,26 @@ class CostPrime(GateKind):
 
     def explanation(self, step):
         m = step.facts.m
-        return (
+        if step.facts.cost == "sse":
+            return _(
+                "The first gradient: how the cost changes with each prediction. It has ŷ's shape, "
+                "one entry per observation and output."
+            )
+        return _(
             "The first gradient: how the cost changes with each prediction. It has ŷ's shape, "
-            "one entry per observation and output"
-            + ("." if step.facts.cost == "sse" else f", divided by m = {m} because the cost is an average.")
-        )
+            "one entry per observation and output, divided by m = {m} because the cost is an average."
+        ).format(m=m)
 
     def why(self, step, op):
-        return (
-            f"∂J/∂ŷ is the element-wise derivative of the cost with respect to each prediction, so it has "
-            f"ŷ's shape {dims(op.shape)}: one entry per observation and output."
-        )
+        return _(
+            "∂J/∂ŷ is the element-wise derivative of the cost with respect to each prediction, so it has "
+            "ŷ's shape {shape}: one entry per observation and output."
+        ).format(shape=dims(op.shape))
 
     def note(self, step, op, decimals):
-        return "−(y − ŷ) is ŷ − y" + ("" if step.facts.cost == "sse" else f", divided by m = {step.facts.m}")
+        if step.facts.cost == "sse":
+            return _("−(y − ŷ) is ŷ − y")
+        return _("−(y − ŷ) is ŷ − y, divided by m = {m}").format(m=step.facts.m)
 
 
 class FPrime(GateKind):
@@ -443,18 +463,20 @@ class FPrime(GateKind):
     def explanation(self, step):
         op = step.operations[0]
         z = op.operands[1].symbol[3:-1]  # the z of f'(z)
-        return (
+        return _(
             "The activation worked entry by entry, so its gradient does too: an element-wise "
-            f"product (⊙) with {op.function}'({z}), never a matrix product. {op.symbol} is the error "
-            f"back-propagated to layer {step.layer + 1}." + _dead_units(op.function, step.context, step.layer + 1)
+            "product (⊙) with {function}'({z}), never a matrix product. {result} is the error "
+            "back-propagated to layer {layer}."
+        ).format(function=op.function, z=z, result=op.symbol, layer=step.layer + 1) + _dead_units(
+            op.function, step.context, step.layer + 1
         )
 
     def why(self, step, op):
         z = f"z{step.layer + 1}"
-        return (
-            f"f' is applied element-wise: {op.symbol} = upstream ⊙ f'({z}) multiplies entry by entry (⊙, not a "
-            f"matrix product), so {op.symbol} has {z}'s shape {dims(op.shape)}."
-        )
+        return _(
+            "f' is applied element-wise: {result} = upstream ⊙ f'({z}) multiplies entry by entry (⊙, not a "
+            "matrix product), so {result} has {z}'s shape {shape}."
+        ).format(result=op.symbol, z=z, shape=dims(op.shape))
 
     def note(self, step, op, decimals):
         z_name = f"z{step.layer + 1}"
@@ -467,7 +489,9 @@ class FPrime(GateKind):
         if op.function == "tanh":
             return f"tanh'({z_name}[1,1]) = 1 − tanh²(z) = 1 − {signed_number(a, d)}² = {signed_number(fz, d)}"
         if op.function == "relu":
-            return f"{z_name}[1,1] = {signed_number(z, d)} {'>' if z > 0 else '≤'} 0, so relu' = {fz:g}"
+            return _("{z}[1,1] = {value} {sign} 0, so relu' = {fz}").format(
+                z=z_name, value=signed_number(z, d), sign=">" if z > 0 else "≤", fz=f"{fz:g}"
+            )
         return "identity' = 1"
 
 
@@ -487,7 +511,7 @@ class BiasGradient(GateKind):
         return (op,), {}
 
     def title(self, step):
-        return f"addGate: {step.operations[0].equation()}"
+        return _("addGate: {equation}").format(equation=step.operations[0].equation())
 
     def equation(self, step):
         delta = step.operations[0].operands[1].symbol
@@ -497,24 +521,33 @@ class BiasGradient(GateKind):
     def explanation(self, step):
         delta = step.operations[0].operands[1].symbol
         m, l = step.facts.m, step.layer
-        return (
-            f"The addGate is a distributor: its local derivative is 1, so {delta} passes unchanged "
-            f"to both inputs. b{l} was one row broadcast to all {count(m, 'row')}, so its gradient adds up the "
-            f"{count(m, 'row')} of {delta}: that is what the row of ones 1ᵀ does — it sums the batch."
-        )
+        return ngettext(
+            "The addGate is a distributor: its local derivative is 1, so {delta} passes unchanged "
+            "to both inputs. b{l} was one row broadcast to all {m} row, so its gradient adds up the "
+            "{m} row of {delta}: that is what the row of ones 1ᵀ does — it sums the batch.",
+            "The addGate is a distributor: its local derivative is 1, so {delta} passes unchanged "
+            "to both inputs. b{l} was one row broadcast to all {m} rows, so its gradient adds up the "
+            "{m} rows of {delta}: that is what the row of ones 1ᵀ does — it sums the batch.",
+            m,
+        ).format(delta=delta, l=l, m=m)
 
     def why(self, step, op):
         d = op.operands[1]
         m, l = d.shape[0], step.layer
-        return (
-            f"1ᵀ·{d.symbol} sums the {m} rows of {d.symbol} into one row — the sum over the batch, "
-            f"because b{l} was one row broadcast to all {m} observations — so ∂J/∂b{l} has "
-            f"b{l}'s shape 1×{d.shape[1]}."
-        )
+        return _(
+            "1ᵀ·{delta} sums the {m} rows of {delta} into one row — the sum over the batch, "
+            "because b{l} was one row broadcast to all {m} observations — so ∂J/∂b{l} has "
+            "b{l}'s shape 1×{n}."
+        ).format(delta=d.symbol, m=m, l=l, n=d.shape[1])
 
     def note(self, step, op, decimals):
         d = op.operands[1]
-        return f"column 1 of {d.symbol} summed over the {count(d.shape[0], 'observation')}"
+        m = d.shape[0]
+        return ngettext(
+            "column 1 of {delta} summed over the {m} observation",
+            "column 1 of {delta} summed over the {m} observations",
+            m,
+        ).format(delta=d.symbol, m=m)
 
 
 class ProductGradients(GateKind):
@@ -539,42 +572,69 @@ class ProductGradients(GateKind):
         return tuple(ops), context
 
     def title(self, step):
-        return f"mulGate: {step.operations[0].equation()}"
+        return _("mulGate: {equation}").format(equation=step.operations[0].equation())
 
     def explanation(self, step):
         l, m = step.layer, step.facts.m
         a, delta = step.operations[0].operands
         a_sym = display_name(a.name)
-        text = (
-            f"The mulGate is a switcher: the gradient for one factor is the upstream gradient times the "
-            f"other factor. {a_sym} is transposed so that the shapes fit — ∂J/∂W{l} must have W{l}'s "
-            f"shape — and the product over the {count(m, 'observation')} adds up each one's contribution."
-        )
+        text = ngettext(
+            "The mulGate is a switcher: the gradient for one factor is the upstream gradient times the "
+            "other factor. {a} is transposed so that the shapes fit — ∂J/∂W{l} must have W{l}'s "
+            "shape — and the product over the {m} observation adds up each one's contribution.",
+            "The mulGate is a switcher: the gradient for one factor is the upstream gradient times the "
+            "other factor. {a} is transposed so that the shapes fit — ∂J/∂W{l} must have W{l}'s "
+            "shape — and the product over the {m} observations adds up each one's contribution.",
+            m,
+        ).format(a=a_sym, l=l, m=m)
         if len(step.operations) > 1:
             units = step.operations[1].shape[1]
-            return text + (
-                f" For {a_sym} it is {delta.symbol} times W{l}ᵀ, which splits each observation's error among "
-                f"{'the single unit' if units == 1 else f'the {units} units'} of layer {l}."
-            )
-        return text + (
-            f" W{l} is not needed here: ∂J/∂X would be {delta.symbol} · W{l}ᵀ, but X is data, not a "
+            return text + ngettext(
+                " For {a} it is {delta} times W{l}ᵀ, which splits each observation's error among "
+                "the single unit of layer {l}.",
+                " For {a} it is {delta} times W{l}ᵀ, which splits each observation's error among "
+                "the {n} units of layer {l}.",
+                units,
+            ).format(a=a_sym, delta=delta.symbol, l=l, n=units)
+        return text + _(
+            " W{l} is not needed here: ∂J/∂X would be {delta} · W{l}ᵀ, but X is data, not a "
             "parameter, so the backward walk ends at ∂J/∂W1."
-        )
+        ).format(l=l, delta=delta.symbol)
 
     def why(self, step, op):
         first, second = op.operands
         if first.transposed:  # ∂J/∂W = aᵀ·δ
             a = display_name(first.name)
-            return (
-                f"{op.symbol} has W{step.layer}'s shape {dims(op.shape)}, which is why {a} is transposed and put on "
-                f"the left: {a}ᵀ·{second.symbol} is ({dims(first.shape)})·({dims(second.shape)}) → {dims(op.shape)} — "
-                f"the inner dimensions ({first.shape[1]}, the observations) cancel, so the product sums over the batch."
+            return _(
+                "{result} has W{l}'s shape {shape}, which is why {a} is transposed and put on "
+                "the left: {a}ᵀ·{second} is ({first_shape})·({second_shape}) → {shape} — "
+                "the inner dimensions ({inner}, the observations) cancel, so the product sums over the batch."
+            ).format(
+                result=op.symbol,
+                l=step.layer,
+                shape=dims(op.shape),
+                a=a,
+                second=second.symbol,
+                first_shape=dims(first.shape),
+                second_shape=dims(second.shape),
+                inner=first.shape[1],
             )
         a = display_name(op.result)[4:]  # ∂J/∂a2 → a2
-        return (
-            f"{op.symbol} has {a}'s shape {dims(op.shape)}, so W{step.layer} is transposed and goes on the right: "
-            f"{first.symbol}·{second.symbol} is ({dims(first.shape)})·({dims(second.shape)}) → {dims(op.shape)} — "
-            f"the inner dimensions ({first.shape[1]}, the units of layer {step.layer + 1}) cancel."
+        return _(
+            "{result} has {a}'s shape {shape}, so W{l} is transposed and goes on the right: "
+            "{first}·{second} is ({first_shape})·({second_shape}) → {shape} — "
+            "the inner dimensions ({inner}, the units of layer {next}) cancel."
+        ).format(
+            result=op.symbol,
+            a=a,
+            shape=dims(op.shape),
+            l=step.layer,
+            first=first.symbol,
+            second=second.symbol,
+            first_shape=dims(first.shape),
+            second_shape=dims(second.shape),
+            inner=first.shape[1],
+            next=step.layer + 1,
         )
 
     def arrangements(self, step, op):
@@ -592,7 +652,7 @@ class ProductGradients(GateKind):
         first, second = op.operands
         if first.transposed:
             a = display_name(first.name)
-            return f"{a}ᵀ[1,i] = {a}[i,1]: one term per observation"
+            return _("{a}ᵀ[1,i] = {a}[i,1]: one term per observation").format(a=a)
         w = display_name(second.name)
         return f"{w}ᵀ[j,1] = {w}[1,j]"
 
@@ -623,22 +683,21 @@ class Update(GateKind):
         return ops, {}
 
     def title(self, step):
-        return f"update: W{step.layer} and b{step.layer}"
+        return _("update: W{l} and b{l}").format(l=step.layer)
 
     def equation(self, step):
         return super().equation(step) + f"   (η = {step.facts.eta:g})"
 
     def explanation(self, step):
-        return (
+        return _(
             "Gradient descent: each weight moves a step of size η against its gradient, downhill on J. "
             "All gradients were computed with the weights as they were at the start of this epoch."
         )
 
     def why(self, step, op):
-        return (
-            f"W ← W − η·∂J/∂W subtracts a gradient of the same shape, so the {op.symbol} has the "
-            f"parameter's shape {dims(op.shape)}."
-        )
+        return _(
+            "W ← W − η·∂J/∂W subtracts a gradient of the same shape, so the {result} has the parameter's shape {shape}."
+        ).format(result=op.symbol, shape=dims(op.shape))
 
     def note(self, step, op, decimals):
         return f"η = {step.facts.eta:g}"
@@ -664,22 +723,30 @@ class LogCost(Cost):
     def explanation(self, step):
         m = step.facts.m
         if step.facts.cost == "cross_entropy":
-            return (
+            return ngettext(
                 "Cross-entropy: for each observation, minus the log of the probability the network gave the "
-                f"right class (weighted by y), averaged over the {count(m, 'observation')}. It is computed from z "
-                "as log ŷ = z − log Σ eᶻ, so a probability that rounds to 0 never reaches the log."
-            )
-        return (
+                "right class (weighted by y), averaged over the {m} observation. It is computed from z "
+                "as log ŷ = z − log Σ eᶻ, so a probability that rounds to 0 never reaches the log.",
+                "Cross-entropy: for each observation, minus the log of the probability the network gave the "
+                "right class (weighted by y), averaged over the {m} observations. It is computed from z "
+                "as log ŷ = z − log Σ eᶻ, so a probability that rounds to 0 never reaches the log.",
+                m,
+            ).format(m=m)
+        return ngettext(
             "Binary cross-entropy: minus the log of the probability given to what happened (ŷ for a 1, "
-            f"1 − ŷ for a 0), averaged over the {count(m, 'observation')}. It is computed from z as "
-            "log(1 + eᶻ) − y·z, so a ŷ that rounds to 0 or 1 never reaches the log."
-        )
+            "1 − ŷ for a 0), averaged over the {m} observation. It is computed from z as "
+            "log(1 + eᶻ) − y·z, so a ŷ that rounds to 0 or 1 never reaches the log.",
+            "Binary cross-entropy: minus the log of the probability given to what happened (ŷ for a 1, "
+            "1 − ŷ for a 0), averaged over the {m} observations. It is computed from z as "
+            "log(1 + eᶻ) − y·z, so a ŷ that rounds to 0 or 1 never reaches the log.",
+            m,
+        ).format(m=m)
 
     def why(self, step, op):
-        return "The cost is a single number, 1×1: the log terms of every observation are averaged into one J."
+        return _("The cost is a single number, 1×1: the log terms of every observation are averaged into one J.")
 
     def note(self, step, op, decimals):
-        return f"m = {step.facts.m}; entries with y = 0 add nothing"
+        return _("m = {m}; entries with y = 0 add nothing").format(m=step.facts.m)
 
 
 class FusedDelta(GateKind):
@@ -701,7 +768,7 @@ class FusedDelta(GateKind):
         return (op,), {}
 
     def title(self, step):
-        return f"fused: {step.operations[0].symbol} = (ŷ − y) / m"
+        return _("fused: {result} = (ŷ − y) / m").format(result=step.operations[0].symbol)
 
     def equation(self, step):
         return f"{step.operations[0].symbol} = ∂J/∂z{step.layer + 1} = (ŷ − y) / m"
@@ -709,26 +776,26 @@ class FusedDelta(GateKind):
     def explanation(self, step):
         sym = step.operations[0].symbol
         if step.facts.cost == "cross_entropy":
-            why = (
+            why = _(
                 "softmax's derivative is a Jacobian per observation, ∂ŷᵢ/∂zⱼ = ŷᵢ(1[i = j] − ŷⱼ); multiplied by "
                 "∂J/∂ŷᵢ = −yᵢ/(m ŷᵢ) and summed over i it gives (ŷⱼ Σᵢ yᵢ − yⱼ)/m, and Σᵢ yᵢ = 1"
             )
         else:
-            why = "σ'(z) = ŷ(1 − ŷ) cancels the denominator of ∂J/∂ŷ = (ŷ − y)/(m ŷ(1 − ŷ))"
-        return (
-            f"The output activation and the cost are differentiated together: {why}. So {sym} is the "
+            why = _("σ'(z) = ŷ(1 − ŷ) cancels the denominator of ∂J/∂ŷ = (ŷ − y)/(m ŷ(1 − ŷ))")
+        return _(
+            "The output activation and the cost are differentiated together: {why}. So {result} is the "
             "prediction minus the target, divided by m because the cost is an average — no product with "
             "f', and nothing that can overflow where ŷ is 0 or 1."
-        )
+        ).format(why=why, result=sym)
 
     def why(self, step, op):
-        return (
-            f"{op.symbol} = ∂J/∂z{step.layer + 1} has z{step.layer + 1}'s shape, which is ŷ's: one entry per "
-            f"observation and output, {dims(op.shape)}; (ŷ − y)/m is taken entry by entry."
-        )
+        return _(
+            "{result} = ∂J/∂z{next} has z{next}'s shape, which is ŷ's: one entry per "
+            "observation and output, {shape}; (ŷ − y)/m is taken entry by entry."
+        ).format(result=op.symbol, next=step.layer + 1, shape=dims(op.shape))
 
     def note(self, step, op, decimals):
-        return f"−(y − ŷ)/m is (ŷ − y)/m, m = {step.facts.m}"
+        return _("−(y − ŷ)/m is (ŷ − y)/m, m = {m}").format(m=step.facts.m)
 
 
 class OptimizerUpdate(GateKind):
@@ -821,34 +888,38 @@ class OptimizerUpdate(GateKind):
         return out
 
     def title(self, step):
-        return f"update ({step.facts.optimizer.name}): W{step.layer} and b{step.layer}"
+        return _("update ({optimizer}): W{l} and b{l}").format(optimizer=step.facts.optimizer.name, l=step.layer)
 
     def equation(self, step):
         opt, l, eta = step.facts.optimizer, step.layer, step.facts.eta
         if opt.name == "momentum":
-            return f"v ← μ v + ∂J/∂θ,  θ ← θ − η v   for θ = W{l}, b{l}  (μ = {opt.momentum:g}, η = {eta:g})"
+            return _("v ← μ v + ∂J/∂θ,  θ ← θ − η v   for θ = W{l}, b{l}  (μ = {mu}, η = {eta})").format(
+                l=l, mu=f"{opt.momentum:g}", eta=f"{eta:g}"
+            )
         t = next(op.adam for op in step.operations if op.adam)
-        return (
-            f"m ← β1 m + (1 − β1) ∂J/∂θ,  s ← β2 s + (1 − β2) (∂J/∂θ)²,  "
-            f"θ ← θ − η (m / (1 − β1ᵗ)) / (√(s / (1 − β2ᵗ)) + ε)   for θ = W{l}, b{l}  "
-            f"(t = {t[3]}, β1 = {opt.beta1:g}, β2 = {opt.beta2:g}, ε = {opt.eps:g}, η = {eta:g})"
-        )
+        return _(
+            "m ← β1 m + (1 − β1) ∂J/∂θ,  s ← β2 s + (1 − β2) (∂J/∂θ)²,  "
+            "θ ← θ − η (m / (1 − β1ᵗ)) / (√(s / (1 − β2ᵗ)) + ε)   for θ = W{l}, b{l}  "
+            "(t = {t}, β1 = {beta1}, β2 = {beta2}, ε = {eps}, η = {eta})"
+        ).format(l=l, t=t[3], beta1=f"{opt.beta1:g}", beta2=f"{opt.beta2:g}", eps=f"{opt.eps:g}", eta=f"{eta:g}")
 
     def explanation(self, step):
         if step.facts.optimizer.name == "momentum":
-            return (
+            return _(
                 "Momentum: v is a running sum of past gradients, each older one weighted by a further μ. "
                 "Steps grow while the gradients agree and cancel where they zig-zag. v started at 0. "
                 "All gradients were computed with the weights as they were at the start of this epoch."
             )
-        return (
+        return _(
             "Adam: m is a running mean of the gradient, s of its square; dividing by 1 − βᵗ undoes their "
             "start at 0. Each entry moves about η against the sign of its mean gradient, however large or "
             "small the gradient itself."
         )
 
     def why(self, step, op):
-        return f"Every term has the shape of the parameter it belongs to, so {op.symbol} is {dims(op.shape)}."
+        return _("Every term has the shape of the parameter it belongs to, so {result} is {shape}.").format(
+            result=op.symbol, shape=dims(op.shape)
+        )
 
     def note(self, step, op, decimals):
         return f"η = {step.facts.eta:g}"
@@ -883,9 +954,10 @@ def _dead_units(act: str, context: dict[str, Array], layer: int) -> str:
     if not dead:
         return ""
     units = ", ".join(str(j) for j in dead)
-    plural = len(dead) > 1
-    return (
-        f" Unit{'s' if plural else ''} {units} of layer {layer} {'are' if plural else 'is'} dead: z ≤ 0 for "
-        f"every observation, so relu' = 0 and {'their' if plural else 'its'} column of δ{layer} is exactly "
-        "zero — no gradient reaches the weights feeding it, and they will not change."
-    )
+    return ngettext(
+        " Unit {units} of layer {layer} is dead: z ≤ 0 for every observation, so relu' = 0 and its column of "
+        "δ{layer} is exactly zero — no gradient reaches the weights feeding it, and they will not change.",
+        " Units {units} of layer {layer} are dead: z ≤ 0 for every observation, so relu' = 0 and their column of "
+        "δ{layer} is exactly zero — no gradient reaches the weights feeding it, and they will not change.",
+        len(dead),
+    ).format(units=units, layer=layer)

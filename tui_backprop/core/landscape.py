@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from .activations import ACTIVATIONS
 from .errors import BackpropError
 from .network import Network, Params, quiet_overflow, update
@@ -63,16 +64,26 @@ def parse_entry(text: str, params: Params) -> Entry:
     names = ", ".join(f"{k}[1..{v.shape[0]},1..{v.shape[1]}]" for k, v in named.items())
     m = _ENTRY.match(text)
     if m is None:
-        raise BackpropError(f"--weight {text!r}: expected NAME[i,j] such as W1[1,2] (one of {names}), got {text!r}")
+        raise BackpropError(
+            _("--weight {text}: expected NAME[i,j] such as W1[1,2] (one of {names}), got {text}").format(
+                text=repr(text), names=names
+            )
+        )
     kind, layer, row, col = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
     name = f"{kind}{layer}"
     if name not in named:
-        raise BackpropError(f"--weight {text!r}: no parameter {name}; this network has {', '.join(named)}")
+        raise BackpropError(
+            _("--weight {text}: no parameter {name}; this network has {names}").format(
+                text=repr(text), name=name, names=", ".join(named)
+            )
+        )
     rows, cols = named[name].shape
     if not (1 <= row <= rows and 1 <= col <= cols):
         raise BackpropError(
-            f"--weight {text!r}: {name} is {rows}×{cols}, so [i,j] needs 1 ≤ i ≤ {rows} and 1 ≤ j ≤ {cols}, "
-            f"got [{row},{col}]"
+            _(
+                "--weight {text}: {name} is {rows}×{cols}, so [i,j] needs 1 ≤ i ≤ {rows} and 1 ≤ j ≤ {cols}, "
+                "got [{row},{col}]"
+            ).format(text=repr(text), name=name, rows=rows, cols=cols, row=row, col=col)
         )
     return Entry(kind, layer, row, col)
 
@@ -201,7 +212,7 @@ def landscape(
     """J over a size×size grid (or (columns, rows)) centred on the two entries' values in `params`,
     ±span each way (default: wide enough for the path)."""
     if first == second:
-        raise BackpropError(f"the two weights must differ, got {first.label} twice")
+        raise BackpropError(_("the two weights must differ, got {entry} twice").format(entry=first.label))
     centre = (first.get(params), second.get(params))
     half = default_span(centre, path) if span is None else float(span)
     cols, rows = (size, size) if isinstance(size, int) else size

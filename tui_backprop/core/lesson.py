@@ -10,6 +10,7 @@
                                            # last decimal shown)
     fade = true                            # each later epoch leaves one more worked example to the student
     bug = "no-fprime@2"                    # plant a mistake to find (a name from `backprop-tui bugs`, or "random")
+    language = "zh"                        # the class's language, en or zh (--lang still wins)
 
 Validated here as data (stdlib only); the app honours it. Every problem is a
 ScenarioError naming the field, what was expected and what was found.
@@ -22,13 +23,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import LANGUAGES, _
 from .describe import closest
 from .describe import describe as _describe
 from .errors import ScenarioError
 
 PANELS = ("graph", "parameters", "cost", "explanation")
 LOCKABLE = ("train", "gradcheck", "open", "play", "reset", "decimals", "quiz")
-LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys", "values", "tolerance", "fade", "bug")
+LESSON_KEYS = ("quiz", "message", "hide_panels", "lock_keys", "values", "tolerance", "fade", "bug", "language")
 _ENTRY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*(\d{1,6})\s*,\s*(\d{1,6})\s*\])?\s*$")
 MAX_MESSAGE = 500
 
@@ -43,6 +45,7 @@ class Lesson:
     tolerance: float | None = None
     fade: bool = False
     bug: str = ""  # a mistake to plant; its name is checked against the network in scenario.py
+    language: str = ""  # "en" or "zh"; "" leaves it to --lang and the locale
 
     def hides(self, panel: str) -> bool:
         return panel in self.hide_panels
@@ -53,24 +56,39 @@ class Lesson:
 
 def _hint(word: str, valid: tuple[str, ...]) -> str:
     close = closest(word, valid)
-    return f" (did you mean '{close}'?)" if close else ""
+    return _(" (did you mean '{name}'?)").format(name=close) if close else ""
+
+
+def item_field(field: str, i: int) -> str:
+    """`lesson.values item 2`: the field of one item of a list."""
+    return _("{field} item {i}").format(field=field, i=i)
 
 
 def _names(src: str, key: str, value: Any, valid: tuple[str, ...], what: str) -> tuple[str, ...]:
     field = f"lesson.{key}"
+    panels = what == "panel"
     if not isinstance(value, list):
-        raise ScenarioError(src, field, f'expected a list of {what} names like ["{valid[0]}"], got {_describe(value)}')
+        text = (
+            _('expected a list of panel names like ["{example}"], got {found}')
+            if panels
+            else _('expected a list of action names like ["{example}"], got {found}')
+        )
+        raise ScenarioError(src, field, text.format(example=valid[0], found=_describe(value)))
     seen: list[str] = []
     for i, item in enumerate(value, start=1):
         if not isinstance(item, str):
-            raise ScenarioError(
-                src, f"{field} item {i}", f"expected a {what} name ({', '.join(valid)}), got {_describe(item)}"
+            text = (
+                _("expected a panel name ({names}), got {found}")
+                if panels
+                else _("expected an action name ({names}), got {found}")
             )
+            raise ScenarioError(src, item_field(field, i), text.format(names=", ".join(valid), found=_describe(item)))
         if item not in valid:
             raise ScenarioError(
                 src,
-                f"{field} item {i}",
-                f"expected one of {', '.join(valid)}, got {_describe(item)}{_hint(item, valid)}",
+                item_field(field, i),
+                _("expected one of {names}, got {found}").format(names=", ".join(valid), found=_describe(item))
+                + _hint(item, valid),
             )
         if item not in seen:
             seen.append(item)
@@ -82,22 +100,35 @@ def _values(src: str, value: Any, results: dict[str, tuple[int, int]]) -> tuple[
     field = "lesson.values"
     example = '["J", "dJ_db2", "dJ_dW2[2,1]"]'
     if not isinstance(value, list):
-        raise ScenarioError(src, field, f"expected a list of result names like {example}, got {_describe(value)}")
+        raise ScenarioError(
+            src,
+            field,
+            _("expected a list of result names like {example}, got {found}").format(
+                example=example, found=_describe(value)
+            ),
+        )
     out: list[tuple[str, int, int]] = []
     names = tuple(results)
     for k, item in enumerate(value, start=1):
-        where = f"{field} item {k}"
+        where = item_field(field, k)
         m = _ENTRY.match(item) if isinstance(item, str) else None
         if m is None:
             raise ScenarioError(
-                src, where, f"expected a result name with an optional entry like 'dJ_dW2[2,1]', got {_describe(item)}"
+                src,
+                where,
+                _("expected a result name with an optional entry like 'dJ_dW2[2,1]', got {found}").format(
+                    found=_describe(item)
+                ),
             )
         name = m.group(1)
         if name not in results:
             raise ScenarioError(
                 src,
                 where,
-                f"expected the name of a result of the walk (as in the JSON trace), got {_describe(name)}{_hint(name, names)}",
+                _("expected the name of a result of the walk (as in the JSON trace), got {found}").format(
+                    found=_describe(name)
+                )
+                + _hint(name, names),
             )
         rows, cols = results[name]
         i, j = (int(m.group(2)), int(m.group(3))) if m.group(2) else (1, 1)
@@ -105,7 +136,9 @@ def _values(src: str, value: Any, results: dict[str, tuple[int, int]]) -> tuple[
             raise ScenarioError(
                 src,
                 where,
-                f"expected an entry of {name} ({rows}×{cols}), rows 1–{rows} and columns 1–{cols}, got [{i},{j}]",
+                _(
+                    "expected an entry of {name} ({rows}×{cols}), rows 1–{rows} and columns 1–{cols}, got [{i},{j}]"
+                ).format(name=name, rows=rows, cols=cols, i=i, j=j),
             )
         if (name, i - 1, j - 1) not in out:
             out.append((name, i - 1, j - 1))
@@ -120,25 +153,30 @@ def parse_lesson(src: str, table: Any, results: dict[str, tuple[int, int]] | Non
     if table is None:
         return Lesson()
     if not isinstance(table, dict):
-        raise ScenarioError(src, "lesson", f"expected a table [lesson], got {_describe(table)}")
+        raise ScenarioError(src, "lesson", _("expected a table [lesson], got {found}").format(found=_describe(table)))
     for key in table:
         if key not in LESSON_KEYS:
             raise ScenarioError(
                 src,
                 f"lesson.{key}",
-                f"expected one of the keys {', '.join(LESSON_KEYS)}, got an unknown key{_hint(str(key), LESSON_KEYS)}",
+                _("expected one of the keys {keys}, got an unknown key").format(keys=", ".join(LESSON_KEYS))
+                + _hint(str(key), LESSON_KEYS),
             )
 
     quiz = table.get("quiz", False)
     if not isinstance(quiz, bool):
-        raise ScenarioError(src, "lesson.quiz", f"expected true or false, got {_describe(quiz)}")
+        raise ScenarioError(src, "lesson.quiz", _("expected true or false, got {found}").format(found=_describe(quiz)))
 
     message = table.get("message", "")
     if not isinstance(message, str):
-        raise ScenarioError(src, "lesson.message", f"expected a string, got {_describe(message)}")
+        raise ScenarioError(src, "lesson.message", _("expected a string, got {found}").format(found=_describe(message)))
     message = message.strip()
     if len(message) > MAX_MESSAGE:
-        raise ScenarioError(src, "lesson.message", f"expected at most {MAX_MESSAGE} characters, got {len(message):,}")
+        raise ScenarioError(
+            src,
+            "lesson.message",
+            _("expected at most {limit} characters, got {n}").format(limit=MAX_MESSAGE, n=f"{len(message):,}"),
+        )
 
     hide = _names(src, "hide_panels", table.get("hide_panels", []), PANELS, "panel")
     lock = _names(src, "lock_keys", table.get("lock_keys", []), LOCKABLE, "action")
@@ -150,14 +188,26 @@ def parse_lesson(src: str, table: Any, results: dict[str, tuple[int, int]] | Non
         or not math.isfinite(tolerance)
         or tolerance <= 0
     ):
-        raise ScenarioError(src, "lesson.tolerance", f"expected a number > 0, got {_describe(tolerance)}")
+        raise ScenarioError(
+            src, "lesson.tolerance", _("expected a number > 0, got {found}").format(found=_describe(tolerance))
+        )
     fade = table.get("fade", False)
     if not isinstance(fade, bool):
-        raise ScenarioError(src, "lesson.fade", f"expected true or false, got {_describe(fade)}")
+        raise ScenarioError(src, "lesson.fade", _("expected true or false, got {found}").format(found=_describe(fade)))
     bug = table.get("bug", "")
     if "bug" in table and (not isinstance(bug, str) or not bug.strip()):
         raise ScenarioError(
-            src, "lesson.bug", f'expected a mistake\'s name like "no-fprime" or "random", got {_describe(bug)}'
+            src,
+            "lesson.bug",
+            _('expected a mistake\'s name like "no-fprime" or "random", got {found}').format(found=_describe(bug)),
+        )
+    language = table.get("language", "")
+    if "language" in table and language not in LANGUAGES:
+        raise ScenarioError(
+            src,
+            "lesson.language",
+            # no "did you mean": a close spelling of two-letter codes misleads ("cn" is nearest "en")
+            _("expected one of {names}, got {found}").format(names=", ".join(LANGUAGES), found=_describe(language)),
         )
     # quiz = true with "quiz" locked is allowed: the class stays in quiz mode.
     return Lesson(
@@ -169,4 +219,5 @@ def parse_lesson(src: str, table: Any, results: dict[str, tuple[int, int]] | Non
         tolerance=None if tolerance is None else float(tolerance),
         fade=fade,
         bug=bug.strip(),
+        language=language,
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from ..i18n import _
 from .activations import _EXP_CAP, ACTIVATIONS, OUTPUT_ONLY, log_softmax, softplus
 from .errors import DivergenceError
 
@@ -246,11 +247,11 @@ def _replace(items: tuple[Array, ...], k: int, value: Array) -> tuple[Array, ...
 def divergence_reason(cost: float, first_cost: float) -> str | None:
     """Why a cost means training has blown up, or None while it is sane."""
     if math.isnan(cost):
-        return "the cost is NaN"
+        return _("the cost is NaN")
     if math.isinf(cost):
-        return "the cost is infinite"
+        return _("the cost is infinite")
     if first_cost > 0 and cost > GROWTH_LIMIT * first_cost:
-        return f"the cost grew more than {GROWTH_LIMIT:.0e} times since the first epoch"
+        return _("the cost grew more than {limit} times since the first epoch").format(limit=f"{GROWTH_LIMIT:.0e}")
     return None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _, language, ngettext
 from ..notation import dims
 from .activations import ACTIVATIONS, OUTPUT_ONLY
 from .describe import closest as _closest
@@ -42,7 +43,7 @@ MAX_ABS_VALUE = 1e6  # every number in X, y, W_l, b_l
 MAX_NAME_CHARS = 200
 MAX_DESCRIPTION_CHARS = 20_000
 
-TOP_KEYS = ("name", "description", "data", "weights", "network", "training", "lesson")
+TOP_KEYS = ("name", "description", "data", "weights", "network", "training", "lesson", "name_zh", "description_zh")
 DATA_KEYS = ("X", "y")
 NETWORK_KEYS = ("layers", "seed")
 TRAINING_KEYS = (
@@ -78,6 +79,18 @@ class Scenario:
     description: str = ""
     lesson: Lesson = field(default_factory=Lesson)
     optimizer: Optimizer = field(default_factory=Optimizer)
+    name_zh: str = ""  # the name and description a Chinese class reads, when given
+    description_zh: str = ""
+
+    @property
+    def title(self) -> str:
+        """The name in the active language (`name_zh` in Chinese, when the scenario gives one)."""
+        return self.name_zh if language() == "zh" and self.name_zh else self.name
+
+    @property
+    def about(self) -> str:
+        """The description in the active language."""
+        return self.description_zh if language() == "zh" and self.description_zh else self.description
 
     @property
     def layers(self) -> list[int]:
@@ -100,20 +113,24 @@ def _unknown_keys(src: str, where: str, table: dict, valid: tuple[str, ...]) -> 
         if key not in valid:
             key = str(key)
             close = _closest(key, valid)
-            hint = f"; did you mean '{close}'?" if close else ""
+            hint = _("; did you mean '{name}'?").format(name=close) if close else ""
             shown = _short(key)
             field_name = f"{where}.{shown}" if where else shown
-            raise ScenarioError(src, field_name, f"unknown key: expected one of {', '.join(valid)}{hint}")
+            raise ScenarioError(
+                src, field_name, _("unknown key: expected one of {keys}").format(keys=", ".join(valid)) + hint
+            )
 
 
 def _table(src: str, doc: dict, key: str, required: bool) -> dict | None:
     if key not in doc:
         if required:
-            raise ScenarioError(src, f"[{key}]", "expected a table, found none (the table is missing)")
+            raise ScenarioError(src, f"[{key}]", _("expected a table, found none (the table is missing)"))
         return None
     value = doc[key]
     if not isinstance(value, dict):
-        raise ScenarioError(src, key, f"expected a table [{key}], got {_describe(value)}")
+        raise ScenarioError(
+            src, key, _("expected a table [{key}], got {found}").format(key=key, found=_describe(value))
+        )
     return value
 
 
@@ -134,46 +151,71 @@ def _is_finite(v: int | float) -> bool:
     return isinstance(v, int) or math.isfinite(v)
 
 
+def row_field(name: str, i: int) -> str:
+    """`y row 2`: the field of one row of a matrix (1-based)."""
+    return _("{name} row {i}").format(name=name, i=i)
+
+
+def cell_field(name: str, i: int, j: int) -> str:
+    """`y row 2, column 1`: the field of one entry of a matrix (1-based)."""
+    return _("{name} row {i}, column {j}").format(name=name, i=i, j=j)
+
+
 def parse_matrix(src: str, name: str, value: Any, example: str = "[[0.1, 0.2], [0.3, 0.4]]") -> np.ndarray:
     """A non-empty, rectangular list of rows of finite numbers, as float64."""
     if not isinstance(value, list):
-        raise ScenarioError(src, name, f"expected a matrix (a list of rows, e.g. {example}), got {_describe(value)}")
+        raise ScenarioError(
+            src,
+            name,
+            _("expected a matrix (a list of rows, e.g. {example}), got {found}").format(
+                example=example, found=_describe(value)
+            ),
+        )
     if not value:
-        raise ScenarioError(src, name, "expected a matrix with at least one row, got an empty list")
+        raise ScenarioError(src, name, _("expected a matrix with at least one row, got an empty list"))
     if all(_is_number(v) for v in value):
         raise ScenarioError(
             src,
             name,
-            f"expected a matrix (a list of rows, e.g. [{value[0]!r}, ...] written as [[...]]), "
-            f"got a flat list of {len(value)} numbers",
+            _(
+                "expected a matrix (a list of rows, e.g. [{first}, ...] written as [[...]]), "
+                "got a flat list of {n} numbers"
+            ).format(first=repr(value[0]), n=len(value)),
         )
     width = None
     for i, row in enumerate(value):
-        where = f"{name} row {i + 1}"
+        where = row_field(name, i + 1)
         if not isinstance(row, list):
-            raise ScenarioError(src, where, f"expected a row (a list of numbers), got {_describe(row)}")
+            raise ScenarioError(
+                src, where, _("expected a row (a list of numbers), got {found}").format(found=_describe(row))
+            )
         if not row:
-            raise ScenarioError(src, where, "expected at least one number, got an empty row")
+            raise ScenarioError(src, where, _("expected at least one number, got an empty row"))
         if width is None:
             width = len(row)
         elif len(row) != width:
-            raise ScenarioError(src, where, f"expected {width} numbers like row 1 (ragged rows), got {len(row)}")
+            raise ScenarioError(
+                src,
+                where,
+                _("expected {width} numbers like row 1 (ragged rows), got {n}").format(width=width, n=len(row)),
+            )
         for j, cell in enumerate(row):
+            at = cell_field(name, i + 1, j + 1)
             if isinstance(cell, list):
                 raise ScenarioError(
-                    src,
-                    f"{where}, column {j + 1}",
-                    "expected a number, got a nested list (nesting too deep: a matrix is a list of rows)",
+                    src, at, _("expected a number, got a nested list (nesting too deep: a matrix is a list of rows)")
                 )
             if not _is_number(cell):
-                raise ScenarioError(src, f"{where}, column {j + 1}", f"expected a number, got {_describe(cell)}")
+                raise ScenarioError(src, at, _("expected a number, got {found}").format(found=_describe(cell)))
             if not _is_finite(cell):
-                raise ScenarioError(src, f"{where}, column {j + 1}", f"expected a finite number, got {cell!r}")
+                raise ScenarioError(src, at, _("expected a finite number, got {found}").format(found=repr(cell)))
             if abs(cell) > MAX_ABS_VALUE:
                 raise ScenarioError(
                     src,
-                    f"{where}, column {j + 1}",
-                    f"expected a number between -{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}, got {_num_text(cell)}",
+                    at,
+                    _("expected a number between -{limit} and {limit}, got {found}").format(
+                        limit=f"{MAX_ABS_VALUE:,.0f}", found=_num_text(cell)
+                    ),
                 )
     return np.array(value, dtype=np.float64)
 
@@ -181,21 +223,22 @@ def parse_matrix(src: str, name: str, value: Any, example: str = "[[0.1, 0.2], [
 def _choice(src: str, name: str, value: Any, valid: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in valid:
         close = _closest(value, valid, cutoff=0.6) if isinstance(value, str) else None
-        hint = f" (did you mean '{close}'?)" if close else ""
-        raise ScenarioError(src, name, f"expected one of {', '.join(valid)}, got {_describe(value)}{hint}")
+        hint = _(" (did you mean '{name}'?)").format(name=close) if close else ""
+        raise ScenarioError(
+            src,
+            name,
+            _("expected one of {names}, got {found}").format(names=", ".join(valid), found=_describe(value)) + hint,
+        )
     return value
 
 
 def _positive_int(src: str, name: str, value: Any, limit: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ScenarioError(src, name, f"expected a positive integer, got {_describe(value)}")
+        raise ScenarioError(src, name, _("expected a positive integer, got {found}").format(found=_describe(value)))
     if value > limit:
+        found = f"{value:,}" if value < 10**15 else _num_text(value)
         raise ScenarioError(
-            src,
-            name,
-            f"expected at most {limit:,}, got {value:,}"
-            if value < 10**15
-            else f"expected at most {limit:,}, got {_num_text(value)}",
+            src, name, _("expected at most {limit}, got {found}").format(limit=f"{limit:,}", found=found)
         )
     return value
 
@@ -206,25 +249,35 @@ def _initial_params(src: str, network: dict) -> Params:
         raise ScenarioError(
             src,
             "network.layers",
-            "expected a list of at least two positive integers like [2, 3, 1], found none (the key is missing)",
+            _("expected a list of at least two positive integers like [2, 3, 1], found none (the key is missing)"),
         )
     layers = network["layers"]
     if not isinstance(layers, list) or len(layers) < 2:
         raise ScenarioError(
             src,
             "network.layers",
-            f"expected a list of at least two positive integers like [2, 3, 1], got {_describe(layers)}",
+            _("expected a list of at least two positive integers like [2, 3, 1], got {found}").format(
+                found=_describe(layers)
+            ),
         )
     for i, n in enumerate(layers):
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ScenarioError(
-                src, f"network.layers[{i}]", f"expected a positive integer (units in layer {i + 1}), got {_describe(n)}"
+                src,
+                f"network.layers[{i}]",
+                _("expected a positive integer (units in layer {layer}), got {found}").format(
+                    layer=i + 1, found=_describe(n)
+                ),
             )
     seed = network.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ScenarioError(src, "network.seed", f"expected a non-negative integer, got {_describe(seed)}")
+        raise ScenarioError(
+            src, "network.seed", _("expected a non-negative integer, got {found}").format(found=_describe(seed))
+        )
     if seed >= 2**64:
-        raise ScenarioError(src, "network.seed", f"expected an integer below 2**64, got {_num_text(seed)}")
+        raise ScenarioError(
+            src, "network.seed", _("expected an integer below 2**64, got {found}").format(found=_num_text(seed))
+        )
     _check_sizes(src, layers, "network.layers")
     return lecun_normal(layers, seed)
 
@@ -244,22 +297,37 @@ def lecun_normal(layers: list[int], seed: int) -> Params:
 
 def variant(scenario: Scenario, k: int) -> Scenario:
     """The same network and data with initial weights drawn reproducibly from `k` (one sheet per student)."""
-    return replace(scenario, params=lecun_normal(scenario.layers, k), name=f"{scenario.name} (variant {k})")
+    return replace(
+        scenario,
+        params=lecun_normal(scenario.layers, k),
+        name=_("{name} (variant {k})").format(name=scenario.name, k=k),
+        name_zh=_("{name} (variant {k})").format(name=scenario.name_zh, k=k) if scenario.name_zh else "",
+    )
 
 
 def _check_sizes(src: str, layers: list[int], field_name: str) -> None:
     if len(layers) - 1 > MAX_WEIGHT_LAYERS:
         raise ScenarioError(
-            src, field_name, f"expected at most {MAX_WEIGHT_LAYERS} weight layers, got {len(layers) - 1}"
+            src,
+            field_name,
+            _("expected at most {limit} weight layers, got {n}").format(limit=MAX_WEIGHT_LAYERS, n=len(layers) - 1),
         )
     for i, n in enumerate(layers, start=1):
         if n > MAX_UNITS:
             raise ScenarioError(
-                src, field_name, f"expected at most {MAX_UNITS:,} units in layer {i}, got {_num_text(n)}"
+                src,
+                field_name,
+                _("expected at most {limit} units in layer {layer}, got {n}").format(
+                    limit=f"{MAX_UNITS:,}", layer=i, n=_num_text(n)
+                ),
             )
     total = sum(a * b + b for a, b in zip(layers, layers[1:]))
     if total > MAX_PARAMETERS:
-        raise ScenarioError(src, field_name, f"expected at most {MAX_PARAMETERS:,} parameters, got {total:,}")
+        raise ScenarioError(
+            src,
+            field_name,
+            _("expected at most {limit} parameters, got {n}").format(limit=f"{MAX_PARAMETERS:,}", n=f"{total:,}"),
+        )
 
 
 _LAYER_KEY = re.compile(r"^([Wb])([1-9][0-9]*)$")
@@ -274,7 +342,9 @@ def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
             raise ScenarioError(
                 src,
                 f"weights.{_short(key)}",
-                f"expected at most {MAX_WEIGHT_LAYERS} weight layers (W1..W{MAX_WEIGHT_LAYERS}, b1..b{MAX_WEIGHT_LAYERS}), got {_short(key)}",
+                _("expected at most {limit} weight layers (W1..W{limit}, b1..b{limit}), got {found}").format(
+                    limit=MAX_WEIGHT_LAYERS, found=_short(key)
+                ),
             )
         if not match:
             wanted = [f"W{i}" for i in range(1, MAX_WEIGHT_LAYERS + 1)] + [
@@ -282,46 +352,62 @@ def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
             ]
             close = _closest(key, wanted)
             if key in ("W0", "b0"):
-                hint = f"; layers are numbered from 1: did you mean '{key[0]}1'?"
+                hint = _("; layers are numbered from 1: did you mean '{name}'?").format(name=f"{key[0]}1")
             else:
-                hint = f"; did you mean '{close}'?" if close else ""
-            raise ScenarioError(src, f"weights.{_short(key)}", f"unknown key: expected W1, b1, W2, b2, ...{hint}")
+                hint = _("; did you mean '{name}'?").format(name=close) if close else ""
+            raise ScenarioError(src, f"weights.{_short(key)}", _("unknown key: expected W1, b1, W2, b2, ...") + hint)
         found[match.group(1)][int(match.group(2))] = value
     if not found["W"]:
-        raise ScenarioError(src, "weights.W1", "expected at least one weight matrix (W1, b1, ...), found none")
+        raise ScenarioError(src, "weights.W1", _("expected at least one weight matrix (W1, b1, ...), found none"))
     count = max(found["W"])
     for i in range(1, count + 1):
         if i not in found["W"]:
             present = ", ".join(f"W{j}" for j in sorted(found["W"]))
             raise ScenarioError(
-                src, f"weights.W{i}", f"expected W1..W{count} numbered with no gaps, got {present} (W{i} is missing)"
+                src,
+                f"weights.W{i}",
+                _("expected W1..W{count} numbered with no gaps, got {present} (W{i} is missing)").format(
+                    count=count, present=present, i=i
+                ),
             )
     for i in sorted(found["b"]):
         if i not in found["W"]:
             raise ScenarioError(
                 src,
                 f"weights.b{i}",
-                f"expected a W{i} for b{i} (biases go with weight matrices W1..W{count}), found no W{i}",
+                _("expected a W{i} for b{i} (biases go with weight matrices W1..W{count}), found no W{i}").format(
+                    i=i, count=count
+                ),
             )
     for i in range(1, count + 1):
         if i not in found["b"]:
-            raise ScenarioError(src, f"weights.b{i}", f"expected a bias b{i} (1×n) for W{i}, found none")
+            raise ScenarioError(src, f"weights.b{i}", _("expected a bias b{i} (1×n) for W{i}, found none").format(i=i))
     ws, bs = [], []
     rows_expected = n_inputs
     for i in range(1, count + 1):
         w = parse_matrix(src, f"W{i}", found["W"][i])
         if w.shape[0] != rows_expected:
-            source = "X has" if i == 1 else f"W{i - 1} has"
+            before = "X" if i == 1 else f"W{i - 1}"
             raise ScenarioError(
                 src,
                 f"W{i}",
-                f"expected {rows_expected}×{w.shape[1]} ({source} {rows_expected} column{'s' if rows_expected != 1 else ''}, one row of W{i} per unit of layer {i}), got {dims(w.shape)}",
+                ngettext(
+                    "expected {rows}×{cols} ({before} has {rows} column, one row of W{i} per unit of layer {i}), "
+                    "got {found}",
+                    "expected {rows}×{cols} ({before} has {rows} columns, one row of W{i} per unit of layer {i}), "
+                    "got {found}",
+                    rows_expected,
+                ).format(rows=rows_expected, cols=w.shape[1], before=before, i=i, found=dims(w.shape)),
             )
         _check_sizes(src, [n_inputs] + [v.shape[1] for v in ws] + [w.shape[1]], f"W{i}")
         b = parse_matrix(src, f"b{i}", found["b"][i], example="[[0.0, 0.0]]")
         if b.shape != (1, w.shape[1]):
             raise ScenarioError(
-                src, f"b{i}", f"expected 1×{w.shape[1]} (one bias per unit of layer {i + 1}), got {dims(b.shape)}"
+                src,
+                f"b{i}",
+                _("expected 1×{cols} (one bias per unit of layer {layer}), got {found}").format(
+                    cols=w.shape[1], layer=i + 1, found=dims(b.shape)
+                ),
             )
         ws.append(w)
         bs.append(b)
@@ -332,62 +418,62 @@ def _explicit_params(src: str, weights: dict, n_inputs: int) -> Params:
 def scenario_from_document(doc: Any, src: str) -> Scenario:
     """Validate a parsed document (dicts, lists, numbers, strings) into a Scenario."""
     if not isinstance(doc, dict):
-        raise ScenarioError(src, None, f"expected a table of keys at the top level, got {_describe(doc)}")
+        raise ScenarioError(
+            src, None, _("expected a table of keys at the top level, got {found}").format(found=_describe(doc))
+        )
     if not doc:
         raise ScenarioError(
-            src, None, "expected a scenario, got an empty document (add name, [data], [weights], [training])"
+            src, None, _("expected a scenario, got an empty document (add name, [data], [weights], [training])")
         )
     _unknown_keys(src, "", doc, TOP_KEYS)
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ScenarioError(
-            src,
-            "name",
-            f"expected a non-empty string, got {_describe(name) if 'name' in doc else 'nothing (the key is missing)'}",
-        )
-    if len(name) > MAX_NAME_CHARS:
-        raise ScenarioError(src, "name", f"expected at most {MAX_NAME_CHARS} characters, got {len(name):,}")
-    if _control_characters(name):
-        raise ScenarioError(src, "name", f"expected one line of printable text, got {_describe(name)}")
-    description = doc.get("description", "")
-    if not isinstance(description, str):
-        raise ScenarioError(src, "description", f"expected a string, got {_describe(description)}")
-    if len(description) > MAX_DESCRIPTION_CHARS:
-        raise ScenarioError(
-            src, "description", f"expected at most {MAX_DESCRIPTION_CHARS:,} characters, got {len(description):,}"
-        )
-    if _control_characters(description, allowed="\n\t"):
-        raise ScenarioError(
-            src, "description", "expected printable text (tabs and newlines allowed), got control characters"
-        )
+        found = _describe(name) if "name" in doc else _("nothing (the key is missing)")
+        raise ScenarioError(src, "name", _("expected a non-empty string, got {found}").format(found=found))
+    _text(src, doc, "name", MAX_NAME_CHARS, "")
+    name_zh = _text(src, doc, "name_zh", MAX_NAME_CHARS, "")
+    description = _text(src, doc, "description", MAX_DESCRIPTION_CHARS, "\n\t")
+    description_zh = _text(src, doc, "description_zh", MAX_DESCRIPTION_CHARS, "\n\t")
 
     data = _table(src, doc, "data", required=True)
     _unknown_keys(src, "data", data, DATA_KEYS)
     for key in DATA_KEYS:
         if key not in data:
-            raise ScenarioError(src, f"data.{key}", "expected a matrix, found none (the key is missing)")
+            raise ScenarioError(src, f"data.{key}", _("expected a matrix, found none (the key is missing)"))
     X = parse_matrix(src, "X", data["X"])
     y = parse_matrix(src, "y", data["y"], example="[[0.5], [0.7]]")
     if X.shape[0] > MAX_OBSERVATIONS:
-        raise ScenarioError(src, "X", f"expected at most {MAX_OBSERVATIONS:,} observations (rows), got {X.shape[0]:,}")
+        raise ScenarioError(
+            src,
+            "X",
+            _("expected at most {limit} observations (rows), got {n}").format(
+                limit=f"{MAX_OBSERVATIONS:,}", n=f"{X.shape[0]:,}"
+            ),
+        )
     if X.shape[1] > MAX_UNITS:
-        raise ScenarioError(src, "X", f"expected at most {MAX_UNITS} columns (input units), got {X.shape[1]:,}")
+        raise ScenarioError(
+            src,
+            "X",
+            _("expected at most {limit} columns (input units), got {n}").format(limit=MAX_UNITS, n=f"{X.shape[1]:,}"),
+        )
     if y.shape[0] != X.shape[0]:
         raise ScenarioError(
             src,
             "y",
-            f"expected {X.shape[0]}×{y.shape[1]} ({X.shape[0]} rows, one target row per observation of X), got {dims(y.shape)}",
+            _("expected {rows}×{cols} ({rows} rows, one target row per observation of X), got {found}").format(
+                rows=X.shape[0], cols=y.shape[1], found=dims(y.shape)
+            ),
         )
 
     weights = _table(src, doc, "weights", required=False)
     network = _table(src, doc, "network", required=False)
     if weights is not None and network is not None:
-        raise ScenarioError(src, "[network]", "expected either [weights] or [network], got both")
+        raise ScenarioError(src, "[network]", _("expected either [weights] or [network], got both"))
     if weights is None and network is None:
         raise ScenarioError(
             src,
             "[weights]",
-            "expected a [weights] table (W1, b1, ...) or a [network] table (layers, seed), found neither",
+            _("expected a [weights] table (W1, b1, ...) or a [network] table (layers, seed), found neither"),
         )
     if weights is not None:
         params = _explicit_params(src, weights, X.shape[1])
@@ -397,31 +483,49 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
             raise ScenarioError(
                 src,
                 "network.layers",
-                f"expected {X.shape[1]} input units first (X has {X.shape[1]} columns), got {network['layers'][0]}",
+                _("expected {n} input units first (X has {n} columns), got {found}").format(
+                    n=X.shape[1], found=network["layers"][0]
+                ),
             )
     n_out = params.weights[-1].shape[1]
     if y.shape[1] != n_out:
         raise ScenarioError(
-            src, "y", f"expected {X.shape[0]}×{n_out} (one column per unit of the last layer), got {dims(y.shape)}"
+            src,
+            "y",
+            _("expected {rows}×{cols} (one column per unit of the last layer), got {found}").format(
+                rows=X.shape[0], cols=n_out, found=dims(y.shape)
+            ),
         )
     cells = X.shape[0] * max(w.shape[1] for w in params.weights)
     if cells > 50 * MAX_OBSERVATIONS:
         raise ScenarioError(
             src,
             "X",
-            f"expected a batch small enough to step through (rows × widest layer ≤ {50 * MAX_OBSERVATIONS:,}), got {X.shape[0]:,} × {cells // X.shape[0]:,} = {cells:,}",
+            _(
+                "expected a batch small enough to step through (rows × widest layer ≤ {limit}), "
+                "got {rows} × {width} = {cells}"
+            ).format(
+                limit=f"{50 * MAX_OBSERVATIONS:,}",
+                rows=f"{X.shape[0]:,}",
+                width=f"{cells // X.shape[0]:,}",
+                cells=f"{cells:,}",
+            ),
         )
 
     training = _table(src, doc, "training", required=True)
     _unknown_keys(src, "training", training, TRAINING_KEYS)
     if "learning_rate" not in training:
-        raise ScenarioError(src, "training.learning_rate", "expected a number > 0, found none (the key is missing)")
+        raise ScenarioError(src, "training.learning_rate", _("expected a number > 0, found none (the key is missing)"))
     lr = training["learning_rate"]
     if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
-        raise ScenarioError(src, "training.learning_rate", f"expected a finite number > 0, got {_describe(lr)}")
+        raise ScenarioError(
+            src, "training.learning_rate", _("expected a finite number > 0, got {found}").format(found=_describe(lr))
+        )
     if lr > MAX_LEARNING_RATE:
         raise ScenarioError(
-            src, "training.learning_rate", f"expected at most {MAX_LEARNING_RATE:,.0f}, got {_num_text(lr)}"
+            src,
+            "training.learning_rate",
+            _("expected at most {limit}, got {found}").format(limit=f"{MAX_LEARNING_RATE:,.0f}", found=_num_text(lr)),
         )
     cost = _choice(src, "training.cost", training.get("cost", "sse"), COSTS)
     valid_acts = tuple(ACTIVATIONS)
@@ -430,8 +534,10 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         raise ScenarioError(
             src,
             "training.activation",
-            f"expected one of {', '.join(valid_acts)} ({activation} only as output_activation, "
-            f'with cost = "cross_entropy"), got the string {activation!r}',
+            _(
+                'expected one of {names} ({activation} only as output_activation, with cost = "cross_entropy"), '
+                "got {found}"
+            ).format(names=", ".join(valid_acts), activation=activation, found=_describe(activation)),
         )
     activation = _choice(src, "training.activation", activation, valid_acts)
     output_activation = _choice(
@@ -462,6 +568,8 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
         description=description.strip(),
         lesson=lesson,
         optimizer=optimizer,
+        name_zh=name_zh.strip(),
+        description_zh=description_zh.strip(),
     )
     if lesson.bug:
         from .bugs import plant
@@ -471,32 +579,60 @@ def scenario_from_document(doc: Any, src: str) -> Scenario:
     return scenario
 
 
+def _text(src: str, doc: dict, key: str, limit: int, allowed: str) -> str:
+    """An optional text of the scenario (a description, a name in Chinese): a string, within `limit`."""
+    value = doc.get(key, "")
+    if not isinstance(value, str):
+        raise ScenarioError(src, key, _("expected a string, got {found}").format(found=_describe(value)))
+    if len(value) > limit:
+        raise ScenarioError(
+            src, key, _("expected at most {limit} characters, got {n}").format(limit=f"{limit:,}", n=f"{len(value):,}")
+        )
+    if _control_characters(value, allowed=allowed):
+        if "\n" in allowed:
+            raise ScenarioError(
+                src, key, _("expected printable text (tabs and newlines allowed), got control characters")
+            )
+        raise ScenarioError(
+            src, key, _("expected one line of printable text, got {found}").format(found=_describe(value))
+        )
+    return value
+
+
 def _check_output_pairing(src: str, cost: str, output_activation: str, n_out: int) -> None:
     """softmax only before cross-entropy, and each classification cost only after its own output."""
     if output_activation in OUTPUT_ONLY and cost != "cross_entropy":
         raise ScenarioError(
             src,
             "training.output_activation",
-            f'expected {output_activation} only with cost = "cross_entropy" (the pair whose gradient is '
-            f'(ŷ − y)/m), got cost = "{cost}"',
+            _(
+                'expected {activation} only with cost = "cross_entropy" (the pair whose gradient is (ŷ − y)/m), '
+                'got cost = "{cost}"'
+            ).format(activation=output_activation, cost=cost),
         )
     wanted = FUSED_OUTPUT.get(cost)
     if wanted is not None and output_activation != wanted:
-        hint = {
-            "cross_entropy": '; for one sigmoid output use cost = "binary_cross_entropy"',
-            "binary_cross_entropy": '; for a softmax output use cost = "cross_entropy"',
-        }[cost]
+        hint = (
+            _('; for one sigmoid output use cost = "binary_cross_entropy"')
+            if cost == "cross_entropy"
+            else _('; for a softmax output use cost = "cross_entropy"')
+        )
         raise ScenarioError(
             src,
             "training.output_activation",
-            f'expected "{wanted}" with cost = "{cost}", got "{output_activation}"{hint}',
+            _('expected "{wanted}" with cost = "{cost}", got "{found}"').format(
+                wanted=wanted, cost=cost, found=output_activation
+            )
+            + hint,
         )
     if output_activation == "softmax" and n_out < 2:
         raise ScenarioError(
             src,
             "training.output_activation",
-            "expected at least 2 output units for softmax (one per class), got 1 "
-            '(for two classes with one output use sigmoid with cost = "binary_cross_entropy")',
+            _(
+                "expected at least 2 output units for softmax (one per class), got 1 "
+                '(for two classes with one output use sigmoid with cost = "binary_cross_entropy")'
+            ),
         )
 
 
@@ -504,23 +640,25 @@ def _check_targets(src: str, cost: str, y: np.ndarray) -> None:
     """Cross-entropy needs each row of y to be a distribution; binary cross-entropy, entries in [0, 1]."""
     if cost not in FUSED_OUTPUT:
         return
-    what = "a probability" if cost == "cross_entropy" else "a target"
     for (i, j), v in np.ndenumerate(y):
         if not 0.0 <= v <= 1.0:
-            raise ScenarioError(
-                src,
-                f"y row {i + 1}, column {j + 1}",
-                f"expected {what} between 0 and 1 for {cost}, got {_num_text(float(v))}",
+            text = (
+                _("expected a probability between 0 and 1 for {cost}, got {found}")
+                if cost == "cross_entropy"
+                else _("expected a target between 0 and 1 for {cost}, got {found}")
             )
+            raise ScenarioError(src, cell_field("y", i + 1, j + 1), text.format(cost=cost, found=_num_text(float(v))))
     if cost == "cross_entropy":
         for i, row in enumerate(y):
             total = math.fsum(row)
             if abs(total - 1.0) > DISTRIBUTION_TOLERANCE:
                 raise ScenarioError(
                     src,
-                    f"y row {i + 1}",
-                    f"expected a distribution over the classes for cross_entropy (one-hot, or probabilities "
-                    f"summing to 1), got a sum of {total:.10g}",
+                    row_field("y", i + 1),
+                    _(
+                        "expected a distribution over the classes for cross_entropy (one-hot, or probabilities "
+                        "summing to 1), got a sum of {total}"
+                    ).format(total=f"{total:.10g}"),
                 )
 
 
@@ -533,14 +671,18 @@ def _optimizer(src: str, training: dict) -> Optimizer:
         value = training[key]
         if owner != name:
             raise ScenarioError(
-                src, f"training.{key}", f'expected only with optimizer = "{owner}", got optimizer = "{name}"'
+                src,
+                f"training.{key}",
+                _('expected only with optimizer = "{owner}", got optimizer = "{name}"').format(owner=owner, name=name),
             )
         if key == "eps":
-            ok, expected = _is_number(value) and _is_finite(value) and 0 < value <= 1, "a number > 0 and at most 1"
+            ok = _is_number(value) and _is_finite(value) and 0 < value <= 1
+            expected = _("expected a number > 0 and at most 1, got {found}")
         else:
-            ok, expected = _is_number(value) and _is_finite(value) and 0 <= value < 1, "a number ≥ 0 and < 1"
+            ok = _is_number(value) and _is_finite(value) and 0 <= value < 1
+            expected = _("expected a number ≥ 0 and < 1, got {found}")
         if not ok:
-            raise ScenarioError(src, f"training.{key}", f"expected {expected}, got {_describe(value)}")
+            raise ScenarioError(src, f"training.{key}", expected.format(found=_describe(value)))
         settings[key] = float(value)
     return Optimizer(name, **settings)
 
@@ -555,16 +697,16 @@ def _toml_error(text: str, exc: Exception) -> str:
     raw = str(exc)
     match = _TOML_WHERE.match(raw)
     if not match:
-        return f"expected valid TOML, got a syntax error: {_short(raw, 200)}"
+        return _("expected valid TOML, got a syntax error: {error}").format(error=_short(raw, 200))
     msg = match.group("msg")
-    msg = msg[:1].lower() + msg[1:]
+    msg = msg[:1].lower() + msg[1:]  # tomllib's own words, in English
     if match.group("end"):
         line = text.count("\n") + 1
         col = len(text) - (text.rfind("\n") + 1) + 1
-        where = f"line {line}, column {col} (the end of the file)"
+        where = _("line {line}, column {col} (the end of the file)").format(line=line, col=col)
     else:
-        where = f"line {match.group('line')}, column {match.group('col')}"
-    return f"expected valid TOML, got a syntax error at {where}: {_short(msg, 200)}"
+        where = _("line {line}, column {col}").format(line=match.group("line"), col=match.group("col"))
+    return _("expected valid TOML, got a syntax error at {where}: {error}").format(where=where, error=_short(msg, 200))
 
 
 def parse_text(text: str, src: str, suffix: str) -> Scenario:
@@ -572,7 +714,7 @@ def parse_text(text: str, src: str, suffix: str) -> Scenario:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise ScenarioError(src, None, "expected a scenario, got an empty file")
+        raise ScenarioError(src, None, _("expected a scenario, got an empty file"))
     kind = "JSON" if suffix == ".json" else "TOML"
     try:
         doc = json.loads(text) if suffix == ".json" else tomllib.loads(text)
@@ -580,13 +722,18 @@ def parse_text(text: str, src: str, suffix: str) -> Scenario:
         raise ScenarioError(
             src,
             None,
-            f"expected valid JSON, got a syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg[:1].lower() + exc.msg[1:]}",
+            _("expected valid JSON, got a syntax error at {where}: {error}").format(
+                where=_("line {line}, column {col}").format(line=exc.lineno, col=exc.colno),
+                error=exc.msg[:1].lower() + exc.msg[1:],
+            ),
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(src, None, _toml_error(text, exc)) from None
     except RecursionError:
         raise ScenarioError(
-            src, None, f"expected valid {kind} nested at most a few levels deep, got nesting too deep to read"
+            src,
+            None,
+            _("expected valid {kind} nested at most a few levels deep, got nesting too deep to read").format(kind=kind),
         ) from None
     except ValueError as exc:
         # Integers of more than 4,300 digits: Python refuses to convert them.
@@ -594,9 +741,13 @@ def parse_text(text: str, src: str, suffix: str) -> Scenario:
             raise ScenarioError(
                 src,
                 None,
-                f"expected valid {kind} with numbers of sensible size, got an integer of more than 4,300 digits",
+                _(
+                    "expected valid {kind} with numbers of sensible size, got an integer of more than 4,300 digits"
+                ).format(kind=kind),
             ) from None
-        raise ScenarioError(src, None, f"expected valid {kind}, got an error: {_short(str(exc), 200)}") from None
+        raise ScenarioError(
+            src, None, _("expected valid {kind}, got an error: {error}").format(kind=kind, error=_short(str(exc), 200))
+        ) from None
     return scenario_from_document(doc, src)
 
 
@@ -610,32 +761,46 @@ def load_file(path: str | Path) -> Scenario:
     src = _short(str(path), 500)
     try:
         if p.is_dir():
-            raise ScenarioError(src, None, "expected a scenario file, got a directory")
+            raise ScenarioError(src, None, _("expected a scenario file, got a directory"))
         if not p.exists():
             raise FileNotFoundError(str(p))
         if not p.is_file():
-            raise ScenarioError(src, None, "expected a regular scenario file, got a device, socket or pipe")
+            raise ScenarioError(src, None, _("expected a regular scenario file, got a device, socket or pipe"))
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError(src, None, f"expected a file of at most {MAX_FILE_BYTES:,} bytes, got {size:,}")
+            raise ScenarioError(
+                src,
+                None,
+                _("expected a file of at most {limit} bytes, got {size}").format(
+                    limit=f"{MAX_FILE_BYTES:,}", size=f"{size:,}"
+                ),
+            )
         with p.open("rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ScenarioError(src, None, "expected a scenario file, but no such file exists") from None
+        raise ScenarioError(src, None, _("expected a scenario file, but no such file exists")) from None
     except PermissionError:
-        raise ScenarioError(src, None, "expected a readable file, but permission was denied") from None
+        raise ScenarioError(src, None, _("expected a readable file, but permission was denied")) from None
     except OSError as exc:
         raise ScenarioError(
-            src, None, f"expected a readable file, got an error: {_short(exc.strerror or str(exc), 200)}"
+            src,
+            None,
+            _("expected a readable file, got an error: {error}").format(error=_short(exc.strerror or str(exc), 200)),
         ) from None
     except ValueError as exc:  # e.g. a path with a NUL character in it
-        raise ScenarioError(src, None, f"expected a usable file path, got {_short(str(exc), 100)}") from None
+        raise ScenarioError(
+            src, None, _("expected a usable file path, got {error}").format(error=_short(str(exc), 100))
+        ) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(src, None, f"expected a file of at most {MAX_FILE_BYTES:,} bytes, got more")
+        raise ScenarioError(
+            src, None, _("expected a file of at most {limit} bytes, got more").format(limit=f"{MAX_FILE_BYTES:,}")
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ScenarioError(src, None, "expected UTF-8 text, got UTF-16 (save the file as UTF-8)")
+        raise ScenarioError(src, None, _("expected UTF-8 text, got UTF-16 (save the file as UTF-8)"))
     if b"\x00" in raw:
-        raise ScenarioError(src, None, "expected a text file (TOML or JSON), got binary data (it contains NUL bytes)")
+        raise ScenarioError(
+            src, None, _("expected a text file (TOML or JSON), got binary data (it contains NUL bytes)")
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -645,7 +810,8 @@ def load_file(path: str | Path) -> Scenario:
         raise ScenarioError(
             src,
             None,
-            f"expected UTF-8 text, got the byte 0x{body[start]:02x} at line {line}, column {column} "
-            "(save the file as UTF-8)",
+            _("expected UTF-8 text, got the byte {byte} at {where} (save the file as UTF-8)").format(
+                byte=f"0x{body[start]:02x}", where=_("line {line}, column {col}").format(line=line, col=column)
+            ),
         ) from None
     return parse_text(text, src, p.suffix.lower())

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import _
 from .errors import DivergenceError
 from .network import Params, Pass, divergence_reason, train, update
 from .optimizers import OptState
@@ -91,7 +92,7 @@ class Session:
             return self._cached[1], self._cached[2]
         start = max(e for e in self._checkpoints if e <= epoch)
         params, state = self._checkpoints[start]
-        for _ in range(epoch - start):
+        for _step in range(epoch - start):
             p = self.net.full_pass(params, self.planted)
             params, state = self._update(params, state, p, self.planted)
         return params, state
@@ -146,7 +147,7 @@ class Session:
         cost = self.net.cost(new)
         reason = divergence_reason(cost, self.costs[0])
         if reason is None and not all(map(_finite, new.weights + new.biases)):
-            reason = "the update produced non-finite weights"
+            reason = _("the update produced non-finite weights")
         if reason is not None:
             self.diverged = DivergenceError(epoch, cost, reason)
             return False

@@ -64,11 +64,12 @@ class Step:
     def node(self) -> str:  # the graph node this step lights, e.g. "mul1", "act2", "cost"
         return self.kind.node(self.layer)
 
-    @cached_property
+    # Words are made when asked (not cached): they follow the language in force (tui_backprop/i18n.py).
+    @property
     def title(self) -> str:
         return self.kind.title(self)
 
-    @cached_property
+    @property
     def equation(self) -> str:
         return self.kind.equation(self)
 
@@ -76,7 +77,7 @@ class Step:
     def shapes(self) -> str:
         return ";  ".join(op.shapes_text() for op in self.operations)
 
-    @cached_property
+    @property
     def explanation(self) -> str:
         return self.kind.explanation(self)
 
