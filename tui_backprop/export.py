@@ -9,7 +9,7 @@ import numpy as np
 
 from .core import Scenario, Session, Step
 from .i18n import N_, _
-from .notation import count, dims, display_name, matrix_cells
+from .notation import count, dims, display_name, matrix_cells, phase_word
 
 
 def matrix_rows(a: np.ndarray) -> list[list[float]]:
@@ -90,13 +90,6 @@ FIND_THE_ERROR = N_(
     "Find the error: one step of this walk makes a classic backpropagation mistake, and every step after it "
     "computes from its wrong result. Check each step's result against its equation and inputs."
 )  # shown through _()
-
-# A step's phase as a person reads it (the JSON trace keeps the key).
-PHASE_WORDS = {"forward": N_("forward"), "backward": N_("backward"), "update": N_("update")}
-
-
-def phase_word(phase: str) -> str:
-    return _(PHASE_WORDS.get(phase, phase))
 
 
 def answer(session: Session) -> str:

@@ -101,7 +101,31 @@ def _check_file(spec: str) -> Path:
 
 
 def peek_name(location: Location) -> str | None:
-    """The scenario's `name`, read cheaply for the first screen (no validation); None when not readable."""
+    """The scenario's `name` (`name_zh` in Chinese, when given), read cheaply for the first screen (no
+    validation); None when not readable."""
+    from .i18n import language
+
+    doc = _peek(location)
+    name = doc.get("name_zh") if language() == "zh" else None
+    name = name if isinstance(name, str) and name.strip() else doc.get("name")
+    if not isinstance(name, str):
+        return None
+    name = "".join(c for c in name if c.isprintable()).strip()
+    return name[:80] or None
+
+
+def peek_language(location: Location) -> str | None:
+    """The scenario's `[lesson] language`, read cheaply before the first screen; None when not given or not
+    readable (the loader validates it)."""
+    from .i18n import LANGUAGES
+
+    lesson = _peek(location).get("lesson")
+    code = lesson.get("language") if isinstance(lesson, dict) else None
+    return code if code in LANGUAGES else None
+
+
+def _peek(location: Location) -> dict:
+    """The scenario's document, unvalidated; {} when not readable."""
     try:
         if not location.bundled and location.entry.stat().st_size > PEEK_BYTES:
             return None
@@ -115,9 +139,5 @@ def peek_name(location: Location) -> str | None:
 
             doc = tomllib.loads(text)
     except Exception:  # anything wrong is the loader's to report, after the first screen
-        return None
-    name = doc.get("name") if isinstance(doc, dict) else None
-    if not isinstance(name, str):
-        return None
-    name = "".join(c for c in name if c.isprintable()).strip()
-    return name[:80] or None
+        return {}
+    return doc if isinstance(doc, dict) else {}

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .i18n import N_
+from .i18n import N_, _
 
 _SPECIAL = {"yhat": "ŷ", "J": "J", "dJ_dyhat": "∂J/∂ŷ"}
 
@@ -112,6 +112,14 @@ def count(n: int) -> str:
 # --- matrices: one rule for the app and the handout --------------------------------------------
 
 SMALL = 0.1  # a matrix whose entries are all below this in size is written with a power of ten
+# A step's phase as a person reads it (the JSON trace keeps the key).
+PHASE_WORDS = {"forward": N_("forward"), "backward": N_("backward"), "update": N_("update")}
+
+
+def phase_word(phase: str) -> str:
+    return _(PHASE_WORDS.get(phase, phase))
+
+
 EXACT_ZERO = N_("0 = exactly 0")  # the legend of a matrix holding an exact zero; shown through _()
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 

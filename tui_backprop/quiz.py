@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .i18n import N_, _
 from .notation import dims, display_name
 
 if TYPE_CHECKING:
@@ -25,9 +26,10 @@ if TYPE_CHECKING:
 
 Shape = tuple[int, int]
 
-SHAPE_EXAMPLE = "rows×cols, e.g. 3x1"
-SHAPE_HINT = "Type the shape as rows×cols: 3x1, 3×1, 3 x 1, 3,1 or (3, 1)."
-VALUE_HINT = "Type a number, e.g. 0.25 or -1.5e-3 (Enter alone skips)."
+# Shown through _() (they are looked up in the language in force when shown).
+SHAPE_EXAMPLE = N_("rows×cols, e.g. 3x1")
+SHAPE_HINT = N_("Type the shape as rows×cols: 3x1, 3×1, 3 x 1, 3,1 or (3, 1).")
+VALUE_HINT = N_("Type a number, e.g. 0.25 or -1.5e-3 (Enter alone skips).")
 
 _SHAPE = re.compile(r"^\(?\s*(\d{1,6})\s*(?:[x×X*,]|\s)\s*(\d{1,6})\s*\)?$")
 
@@ -82,7 +84,7 @@ def asks(
 
 
 def shape_question(step: Step, ask: Ask) -> str:
-    return f"Shape of {step.operations[ask.op].symbol}? ({SHAPE_EXAMPLE})"
+    return _("Shape of {name}? ({example})").format(name=step.operations[ask.op].symbol, example=_(SHAPE_EXAMPLE))
 
 
 def expected_shape(step: Step, ask: Ask) -> Shape:
@@ -93,7 +95,7 @@ def arrangement_question(step: Step, ask: Ask) -> tuple[str, tuple[str, ...], in
     """The prompt, the choices (keys 1–4) and the index of the right one."""
     op = step.operations[ask.op]
     choices, right = step.kind.arrangements(step, op)
-    return f"How is {op.symbol} formed? Press 1–{len(choices)}.", choices, right
+    return _("How is {name} formed? Press 1–{n}.").format(name=op.symbol, n=len(choices)), choices, right
 
 
 def why(step: Step, ask: Ask) -> str:
@@ -128,7 +130,7 @@ def value_target(step: Step, ask: Ask) -> ValueTarget:
 
 
 def value_question(target: ValueTarget) -> str:
-    return f"Value of {target.label}? — Enter to skip"
+    return _("Value of {name}? — Enter to skip").format(name=target.label)
 
 
 def parse_value(text: str) -> float | None:

@@ -16,7 +16,8 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from ..core.errors import BackpropError
-from ..locate import Location, load, locate, peek_name
+from ..i18n import _, prefer
+from ..locate import Location, load, locate, peek_language, peek_name
 from ..say import PROG
 from .keys import KEYS
 from .screens.main import MainScreen
@@ -57,9 +58,13 @@ class BackpropApp(App[None]):
         self.initial_decimals = decimals  # the main screen's, until `d` changes them
         self.main: MainScreen | None = None
         self._bug, self._seed = bug, seed  # for the first scenario; one opened later plants its lesson's
+        # The first scenario's lesson may choose the language (unless --lang did): before the first frame,
+        # which already shows words. A scenario opened later keeps the app in its language.
         if scenario is None or isinstance(scenario, (str, Path)):
             self._location = locate(scenario)
+            prefer(peek_language(self._location))
         else:
+            prefer(scenario.lesson.language)
             self.use(scenario)
 
     @on(events.AppBlur)
@@ -100,7 +105,7 @@ class BackpropApp(App[None]):
     @property
     def session(self) -> Session:
         if self._session is None:
-            _ = self.scenario
+            self.scenario  # noqa: B018 (loads it)
         return self._session
 
     def use(self, scenario: Scenario) -> None:
@@ -126,13 +131,13 @@ class BackpropApp(App[None]):
             return False
         self._loading = True
         try:
-            _ = self.scenario  # loads it
+            self.scenario  # noqa: B018 (loads it)
         except BackpropError as exc:
             self.startup_error = str(exc)
             self.exit(return_code=1)
             return False
         except Exception as exc:  # a bug, still one line: the CLI prints it after the terminal is restored
-            self.startup_error = f"internal error: {type(exc).__name__}: {exc}"
+            self.startup_error = _("internal error: {kind}: {error}").format(kind=type(exc).__name__, error=exc)
             self.exit(return_code=1)
             return False
         finally:
@@ -165,7 +170,7 @@ class BackpropApp(App[None]):
             if spec.action == "quit" or main.check_action(spec.action, ()) is False:
                 continue
             yield SystemCommand(
-                f"{spec.palette_title} ({spec.display})", spec.help, lambda a=spec.action: main.run_action(a)
+                f"{_(spec.palette_title)} ({spec.display})", _(spec.help), lambda a=spec.action: main.run_action(a)
             )
 
     # --- notifications ---------------------------------------------------------------------------

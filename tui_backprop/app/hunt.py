@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from ..i18n import _, ngettext
 from .state import HuntView
 
 if TYPE_CHECKING:
@@ -58,17 +59,21 @@ class Hunt:
         self.points = 0
 
     def score(self) -> str:
-        return f"bug {self.points}/{POINTS}"
+        return _("bug {points}/{total}").format(points=self.points, total=POINTS)
 
     def feedback(self, right: bool) -> str:
         if right:
             tries = len(self.wrong)
-            after = "first try" if not tries else f"{tries} wrong mark{'s' if tries != 1 else ''}"
-            return f"✓ Found it ({after}): {self.description}. Score {self.points}/{POINTS}."
-        return (
+            after = (
+                _("first try") if not tries else ngettext("{n} wrong mark", "{n} wrong marks", tries).format(n=tries)
+            )
+            return _("✓ Found it ({after}): {mistake}. Score {points}/{total}.").format(
+                after=after, mistake=self.description, points=self.points, total=POINTS
+            )
+        return _(
             "✗ Not this step: its result follows from its inputs by its equation. "
-            f"−1 point ({self.points}/{POINTS} left); the hunt goes on."
-        )
+            "−1 point ({points}/{total} left); the hunt goes on."
+        ).format(points=self.points, total=POINTS)
 
 
 class HuntMarked(Message):
@@ -106,7 +111,8 @@ class HuntMode:
     def give_up(self) -> None:
         self.hunt.give_up()
         self.screen.session.go(self.hunt.step)
-        self.screen.post_message(HuntMarked(None, f"The mistake is at step {self.hunt.step}: {self.hunt.description}."))
+        said = _("The mistake is at step {k}: {mistake}.").format(k=self.hunt.step, mistake=self.hunt.description)
+        self.screen.post_message(HuntMarked(None, said))
 
     def publish(self, hidden: bool) -> None:
         """After the find (or on giving up) the planted step shows its results mistaken and correct."""
@@ -116,5 +122,10 @@ class HuntMode:
             self.screen.hunt = None
             return
         correct = session.correct_steps(step.epoch)[step.index - 1]
-        headline = f"{'Found' if hunt.outcome == FOUND else 'Given up'}: the mistake is here, {hunt.name}"
+        found = (
+            _("Found: the mistake is here, {name}")
+            if hunt.outcome == FOUND
+            else _("Given up: the mistake is here, {name}")
+        )
+        headline = found.format(name=hunt.name)
         self.screen.hunt = HuntView(headline, hunt.description, step, correct, self.screen.decimals)

@@ -8,21 +8,24 @@ mode is one more line here plus its ``action_<name>`` method on the main screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
 from ..core.lesson import Lesson
+from ..i18n import N_, _
 
 
 @dataclass(frozen=True)
 class KeySpec:
+    # The words (label, help, group, title) are marked N_ and shown through _(): the footer, the help screen
+    # and the palette read them in the language in force.
     keys: str  # Textual key names, comma separated: "right,l,n"
     action: str  # the main screen's action_<action>
     label: str  # short footer label
     help: str  # the longer text of the help screen and the command palette
     display: str  # how the help screen and the footer spell the keys
-    group: str = "Step"
+    group: str = N_("Step")
     show: bool = True  # shown in the footer
     lockable: bool = True  # a lesson may switch it off
     title: str = ""  # command palette title (defaults to the label)
@@ -36,259 +39,289 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec(
         "right,l,n",
         "next",
-        "Next",
-        "Next step: the next gate, forward, then backward, then the update; past the last step, into the next epoch.",
+        N_("Next"),
+        N_(
+            "Next step: the next gate, forward, then backward, then the update; past the last step, into the next epoch."
+        ),
         "→ l n",
-        title="Next step",
+        title=N_("Next step"),
     ),
     KeySpec(
         "left,h,p",
         "previous",
-        "Prev",
-        "Previous step; from step 1, back across the update into the epoch before.",
+        N_("Prev"),
+        N_("Previous step; from step 1, back across the update into the epoch before."),
         "← h p",
-        title="Previous step",
+        title=N_("Previous step"),
     ),
-    KeySpec("home", "first", "First", "First step of this epoch.", "Home", show=False, title="First step of the epoch"),
+    KeySpec(
+        "home",
+        "first",
+        N_("First"),
+        N_("First step of this epoch."),
+        "Home",
+        show=False,
+        title=N_("First step of the epoch"),
+    ),
     KeySpec(
         "end",
         "last",
-        "Last",
-        "Last step of this epoch (the last update).",
+        N_("Last"),
+        N_("Last step of this epoch (the last update)."),
         "End",
         show=False,
-        title="Last step of the epoch",
+        title=N_("Last step of the epoch"),
     ),
     KeySpec(
         "e",
         "run_epoch",
-        "Run",
-        "Run to the end of the epoch, lighting each gate in turn; at the end of an epoch, run through the next one.",
+        N_("Run"),
+        N_(
+            "Run to the end of the epoch, lighting each gate in turn; at the end of an epoch, run through the next one."
+        ),
         "e",
         show=False,
-        title="Run to the end of the epoch",
+        title=N_("Run to the end of the epoch"),
     ),
     KeySpec(
         "space",
         "play",
-        "Play",
-        "Play / pause: step on a timer until the last available step.",
+        N_("Play"),
+        N_("Play / pause: step on a timer until the last available step."),
         "space",
-        group="Play",
-        title="Play / pause",
+        group=N_("Play"),
+        title=N_("Play / pause"),
     ),
     KeySpec(
         "plus,equals_sign",
         "faster",
-        "Faster",
-        "Play faster (shorter interval between steps).",
+        N_("Faster"),
+        N_("Play faster (shorter interval between steps)."),
         "+",
-        group="Play",
+        group=N_("Play"),
         show=False,
-        title="Play faster",
+        title=N_("Play faster"),
     ),
     KeySpec(
         "minus",
         "slower",
-        "Slower",
-        "Play slower (longer interval between steps).",
+        N_("Slower"),
+        N_("Play slower (longer interval between steps)."),
         "-",
-        group="Play",
+        group=N_("Play"),
         show=False,
-        title="Play slower",
+        title=N_("Play slower"),
     ),
     KeySpec(
         "t",
         "train",
-        "Train",
-        "Train more epochs without stepping (asks how many, 100 by default), "
-        "then show the new weights and the cost curve.",
+        N_("Train"),
+        N_(
+            "Train more epochs without stepping (asks how many, 100 by default), "
+            "then show the new weights and the cost curve."
+        ),
         "t",
-        group="Train",
-        title="Train epochs",
+        group=N_("Train"),
+        title=N_("Train epochs"),
     ),
     KeySpec(
         "x,escape",
         "stop_training",
-        "Stop",
-        "While training: stop at the last completed epoch (the epochs trained so far are kept).",
+        N_("Stop"),
+        N_("While training: stop at the last completed epoch (the epochs trained so far are kept)."),
         "x esc",
-        group="Train",
+        group=N_("Train"),
         lockable=False,
-        title="Stop training",
+        title=N_("Stop training"),
     ),
     KeySpec(
         "r",
         "reset",
-        "Reset",
-        "Back to the scenario's initial weights, epoch 1, step 1.",
+        N_("Reset"),
+        N_("Back to the scenario's initial weights, epoch 1, step 1."),
         "r",
         show=False,
-        group="Train",
-        title="Reset to the initial weights",
+        group=N_("Train"),
+        title=N_("Reset to the initial weights"),
     ),
     KeySpec(
         "k",
         "quiz",
-        "Quiz",
-        "Quiz mode on / off: before each step's result is shown, type its shape "
-        "(e.g. 3x1; at a cost or bias step optionally one value), Enter to check; Esc gives up. "
-        "A score per epoch.",
+        N_("Quiz"),
+        N_(
+            "Quiz mode on / off: before each step's result is shown, type its shape "
+            "(e.g. 3x1; at a cost or bias step optionally one value), Enter to check; Esc gives up. "
+            "A score per epoch."
+        ),
         "k",
-        group="Classroom",
-        title="Quiz mode",
+        group=N_("Classroom"),
+        title=N_("Quiz mode"),
     ),
     KeySpec(
         "m",
         "mark",
-        "Mark bug",
-        "Spot the bug (with --bug or a lesson's bug): mark the step on screen as the one that computes its "
-        "result wrongly. "
-        "A wrong mark costs a point; the hunt goes on.",
+        N_("Mark bug"),
+        N_(
+            "Spot the bug (with --bug or a lesson's bug): mark the step on screen as the one that computes its "
+            "result wrongly. "
+            "A wrong mark costs a point; the hunt goes on."
+        ),
         "m",
-        group="Classroom",
+        group=N_("Classroom"),
         lockable=False,
-        title="Mark this step as the mistaken one",
+        title=N_("Mark this step as the mistaken one"),
     ),
     KeySpec(
         "u",
         "give_up",
-        "Give up",
-        "Spot the bug: give up, go to the mistaken step and see its results as computed and as they should be.",
+        N_("Give up"),
+        N_("Spot the bug: give up, go to the mistaken step and see its results as computed and as they should be."),
         "u",
-        group="Classroom",
+        group=N_("Classroom"),
         show=False,
         lockable=False,
-        title="Give up the hunt for the bug",
+        title=N_("Give up the hunt for the bug"),
     ),
     KeySpec(
         "o",
         "open",
-        "Open",
-        "Open another scenario: a bundled one, or a file by its path.",
+        N_("Open"),
+        N_("Open another scenario: a bundled one, or a file by its path."),
         "o",
-        group="Scenario",
-        title="Open a scenario",
+        group=N_("Scenario"),
+        title=N_("Open a scenario"),
     ),
     KeySpec(
         "g",
         "gradcheck",
-        "Check",
-        "Gradient check: analytic against numerical gradients for every parameter at this epoch's weights.",
+        N_("Check"),
+        N_("Gradient check: analytic against numerical gradients for every parameter at this epoch's weights."),
         "g",
-        group="Scenario",
-        title="Gradient check",
+        group=N_("Scenario"),
+        title=N_("Gradient check"),
     ),
     KeySpec(
         "d",
         "decimals",
-        "Decimals",
-        "Cycle the decimals shown for values: 2, 3, 4, 6.",
+        N_("Decimals"),
+        N_("Cycle the decimals shown for values: 2, 3, 4, 6."),
         "d",
         show=False,
-        group="View",
-        title="Cycle decimals",
+        group=N_("View"),
+        title=N_("Cycle decimals"),
     ),
     KeySpec(
         "z",
         "zoom",
-        "Zoom",
-        "Zoom into an entry: a cursor on this step's result (or click an entry); ← → ↑ ↓ move it, Esc leaves. "
-        "Under the matrices, the entry as a sum of products with the numbers, its feeding entries reversed.",
+        N_("Zoom"),
+        N_(
+            "Zoom into an entry: a cursor on this step's result (or click an entry); ← → ↑ ↓ move it, Esc leaves. "
+            "Under the matrices, the entry as a sum of products with the numbers, its feeding entries reversed."
+        ),
         "z",
-        group="Zoom",
+        group=N_("Zoom"),
         lockable=False,
-        title="Zoom into an entry",
+        title=N_("Zoom into an entry"),
     ),
     KeySpec(
         "c",
         "chain",
-        "Chain",
-        "With the cursor on a gradient's entry: the chain of local derivatives from J down to it, "
-        "observation by observation, and which matrix of the walk holds each factor.",
+        N_("Chain"),
+        N_(
+            "With the cursor on a gradient's entry: the chain of local derivatives from J down to it, "
+            "observation by observation, and which matrix of the walk holds each factor."
+        ),
         "c",
-        group="Zoom",
+        group=N_("Zoom"),
         show=False,
         lockable=False,
-        title="Chain from J to the entry",
+        title=N_("Chain from J to the entry"),
     ),
     KeySpec(
         "b",
         "observations",
-        "Per obs",
-        "Per observation on / off: at the backward addGate and mulGate, each observation's own ∂J/∂b and ∂J/∂W; "
-        "the batch gradient is their sum (sse) or mean (mse).",
+        N_("Per obs"),
+        N_(
+            "Per observation on / off: at the backward addGate and mulGate, each observation's own ∂J/∂b and ∂J/∂W; "
+            "the batch gradient is their sum (sse) or mean (mse)."
+        ),
         "b",
-        group="Zoom",
+        group=N_("Zoom"),
         show=False,
         lockable=False,
-        title="The batch as a sum of observations",
+        title=N_("The batch as a sum of observations"),
     ),
     KeySpec(
         "j",
         "jacobian",
-        "Jacobian",
-        "At the fused output step δ = (ŷ − y)/m (softmax or sigmoid with cross-entropy): the long way for one "
-        "observation, ∂J/∂ŷ_r times the output's Jacobian S_r, which is row r of δ; ↑ ↓ or a number picks r.",
+        N_("Jacobian"),
+        N_(
+            "At the fused output step δ = (ŷ − y)/m (softmax or sigmoid with cross-entropy): the long way for one "
+            "observation, ∂J/∂ŷ_r times the output's Jacobian S_r, which is row r of δ; ↑ ↓ or a number picks r."
+        ),
         "j",
-        group="Zoom",
+        group=N_("Zoom"),
         show=False,
         lockable=False,
-        title="The fused step's Jacobian",
+        title=N_("The fused step's Jacobian"),
     ),
     KeySpec(
         "v",
         "panels",
-        "Panels",
-        "Show / hide the graph, parameters and cost panels (narrow terminals).",
+        N_("Panels"),
+        N_("Show / hide the graph, parameters and cost panels (narrow terminals)."),
         "v",
-        group="View",
-        title="Toggle side panels",
+        group=N_("View"),
+        title=N_("Toggle side panels"),
     ),
     KeySpec(
         "s",
         "cost_scale",
-        "Log J",
-        "Cost plot: switch the J axis between a linear and a log scale.",
+        N_("Log J"),
+        N_("Cost plot: switch the J axis between a linear and a log scale."),
         "s",
-        group="Pictures",
+        group=N_("Pictures"),
         show=False,
         lockable=False,
-        title="Cost plot: log / linear scale",
+        title=N_("Cost plot: log / linear scale"),
     ),
     KeySpec(
         "w",
         "landscape",
-        "Surface",
-        "Loss surface: J over a grid of two chosen weights around their current values, every other parameter "
-        "held, with the path of gradient descent so far and the negative gradient here.",
+        N_("Surface"),
+        N_(
+            "Loss surface: J over a grid of two chosen weights around their current values, every other parameter "
+            "held, with the path of gradient descent so far and the negative gradient here."
+        ),
         "w",
-        group="Pictures",
+        group=N_("Pictures"),
         lockable=False,
-        title="Loss surface of two weights",
+        title=N_("Loss surface of two weights"),
     ),
     KeySpec(
         "f",
         "learned",
-        "Learned",
-        "What the network has learned: ŷ over the input plane (2 inputs, 1 output) with the observations "
-        "and their targets; ← → move through the epochs.",
+        N_("Learned"),
+        N_(
+            "What the network has learned: ŷ over the input plane (2 inputs, 1 output) with the observations "
+            "and their targets; ← → move through the epochs."
+        ),
         "f",
-        group="Pictures",
+        group=N_("Pictures"),
         lockable=False,
-        title="What the network has learned",
+        title=N_("What the network has learned"),
     ),
     KeySpec(
         "question_mark,f1",
         "help",
-        "Help",
-        "This help: every key and what it does.",
+        N_("Help"),
+        N_("This help: every key and what it does."),
         "? F1",
-        group="App",
+        group=N_("App"),
         lockable=False,
-        title="Help",
+        title=N_("Help"),
     ),
-    KeySpec("q", "quit", "Quit", "Quit backprop-tui.", "q", group="App", lockable=False, title="Quit"),
+    KeySpec("q", "quit", N_("Quit"), N_("Quit backprop-tui."), "q", group=N_("App"), lockable=False, title=N_("Quit")),
 )
 
 ACTIONS = {spec.action: spec for spec in KEYS}
@@ -302,6 +335,11 @@ def bindings() -> list[Binding]:
         )
         for spec in KEYS
     ]
+
+
+def shown(binding: Binding) -> Binding:
+    """`binding` in the language in force: its description and tooltip are marked N_ where declared."""
+    return replace(binding, description=_(binding.description), tooltip=_(binding.tooltip))
 
 
 def locked_actions(lesson: Lesson) -> frozenset[str]:

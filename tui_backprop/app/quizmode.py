@@ -19,6 +19,7 @@ from rich.text import Text
 from textual.message import Message
 
 from .. import quiz
+from ..i18n import N_, _
 from ..notation import count, dims
 from .state import QuizView
 from .view import fmt, style
@@ -29,8 +30,20 @@ if TYPE_CHECKING:
     from ..core.lesson import Lesson
     from .screens.main import MainScreen
 
-NOT_IN_QUIZ = {"play": "Play", "run_epoch": "Run to the end", "last": "End"}  # they would skip the questions
+NOT_IN_QUIZ = {
+    "play": N_("Play"),
+    "run_epoch": N_("Run to the end"),
+    "last": N_("End"),
+}  # they would skip the questions
 WORKED_WIDTH = 70  # where a worked example's Σ written out term by term still fits on one line
+
+
+def _gave_up() -> str:  # the two endings of a wrong answer's verdict
+    return _(" (you gave up)")
+
+
+def _not(answer: str) -> str:
+    return _(", not {answer}").format(answer=answer)
 
 
 class QuizAnswered(Message):
@@ -102,14 +115,16 @@ class QuizMode:
         return index <= cost and self.answers.get((epoch, cost)) is None
 
     def header_score(self) -> str:
-        return f"quiz {self.score(self.session.position.epoch)}" if self.on else ""
+        return _("quiz {score}").format(score=self.score(self.session.position.epoch)) if self.on else ""
 
     def blocks(self, action: str) -> bool:
         """Play, run and End are off in quiz mode: say so."""
         if not self.on or action not in NOT_IN_QUIZ:
             return False
         self.screen.app.say(
-            f"{NOT_IN_QUIZ[action]} is off in quiz mode: answer each step, then →.", timeout=3, alone=True
+            _("{key} is off in quiz mode: answer each step, then →.").format(key=_(NOT_IN_QUIZ[action])),
+            timeout=3,
+            alone=True,
         )
         return True
 
@@ -164,7 +179,7 @@ class QuizMode:
         self.on = not self.on
         if self.on:
             self.answers.setdefault(self.here(), "seen")  # the step on screen is already revealed
-            idle = Text("Press → : each next result is hidden until you answer its questions.", style="italic")
+            idle = Text(_("Press → : each next result is hidden until you answer its questions."), style="italic")
             self._show(prompt=None, feedback=idle, hint=None, choices=())
         else:
             self.question = None
@@ -196,9 +211,9 @@ class QuizMode:
         if q is None or not self.hidden() or q.ask.kind != quiz.ARRANGEMENT:
             return
         step = self.session.step()
-        _, choices, _ = quiz.arrangement_question(step, q.ask)
+        choices = quiz.arrangement_question(step, q.ask)[1]
         if not 1 <= number <= len(choices):
-            self._retry(f"Press a number from 1 to {len(choices)}.")
+            self._retry(_("Press a number from 1 to {n}.").format(n=len(choices)))
             return
         self._arrangement_verdict(q, step, number - 1)
         self._next(q)
@@ -212,19 +227,20 @@ class QuizMode:
         if q.ask.kind == quiz.SHAPE:
             shape = quiz.parse_shape(text)
             if shape is None:  # malformed: a hint, no penalty
-                self._retry(f"'{text}' is not a shape. {quiz.SHAPE_HINT}" if text else quiz.SHAPE_HINT)
+                hint = _(quiz.SHAPE_HINT)
+                self._retry(_("'{text}' is not a shape. {hint}").format(text=text, hint=hint) if text else hint)
                 return
             self._shape_verdict(q, step, shape)
         elif q.ask.kind == quiz.ARRANGEMENT:
             number = int(text) if text.isdigit() else 0
-            self.choose(number) if number else self._retry("Press 1, 2, 3 or 4: the number of the product.")
+            self.choose(number) if number else self._retry(_("Press 1, 2, 3 or 4: the number of the product."))
             return
         elif not text:  # Enter alone skips a value: not scored, the worked example still shown
             self._value_verdict(q, step, None, "", skipped=True)
         else:
             value = quiz.parse_value(text)
             if value is None:
-                self._retry(f"'{text}' is not a number. {quiz.VALUE_HINT}")
+                self._retry(_("'{text}' is not a number. {hint}").format(text=text, hint=_(quiz.VALUE_HINT)))
                 return
             self._value_verdict(q, step, value, text)
         self._next(q)
@@ -251,9 +267,10 @@ class QuizMode:
         self._scored(q, right)
         name = step.operations[q.ask.op].symbol
         q.marks.append(self._mark(right, f"{name} {dims(expected)}"))
-        t = self._mark(right, f"{name} is {dims(expected)}")
+        t = self._mark(right, _("{name} is {shape}").format(name=name, shape=dims(expected)))
         if not right:
-            t.append(f" ({'you gave up' if shape is None else f'not {dims(shape)}'})", style="bold")
+            wrong = _gave_up() if shape is None else _(" (not {shape})").format(shape=dims(shape))
+            t.append(wrong, style="bold")
         t.append(".")
         # The why of a product's shape says how it is formed: it waits for the arrangement question.
         arranged_next = q.at + 1 < len(q.asks) and q.asks[q.at + 1].kind == quiz.ARRANGEMENT
@@ -263,13 +280,13 @@ class QuizMode:
         q.feedback = t
 
     def _arrangement_verdict(self, q: Question, step: Step, chosen: int | None) -> None:
-        _, choices, answer = quiz.arrangement_question(step, q.ask)
+        choices, answer = quiz.arrangement_question(step, q.ask)[1:]
         right = chosen == answer
         self._scored(q, right)
         q.marks.append(self._mark(right, choices[answer]))
         t = self._mark(right, f"{step.operations[q.ask.op].symbol} = {choices[answer]}")
         if not right:
-            t.append(" (you gave up)" if chosen is None else f", not {choices[chosen]}", style="bold")
+            t.append(_gave_up() if chosen is None else _not(choices[chosen]), style="bold")
         t.append(". ")
         t.append(quiz.why(step, q.ask), style="italic")
         q.feedback = t
@@ -280,13 +297,13 @@ class QuizMode:
         shown = fmt(target.value, decimals)
         if skipped:
             right = None
-            t = self._mark(None, f"{target.label} = {shown} (skipped)")
+            t = self._mark(None, _("{name} = {value} (skipped)").format(name=target.label, value=shown))
         else:
             right = value is not None and quiz.check_value(value, target.value, decimals, self.lesson.tolerance)
             self._scored(q, right)
             t = self._mark(right, f"{target.label} = {shown}")
             if not right:
-                t.append(" (you gave up)" if value is None else f", not {typed}", style="bold")
+                t.append(_gave_up() if value is None else _not(typed), style="bold")
         q.marks.append(self._mark(right, f"{target.label} = {shown}"))
         t.append("\n")
         t.append_text(self._expansion(step, q.ask))
@@ -300,7 +317,7 @@ class QuizMode:
 
     def _worked(self, step: Step) -> Text:
         """A worked step (fading): entry [1,1] of each result written out."""
-        t = Text("Worked example — study it: later epochs leave this step to you.\n", style="italic")
+        t = Text(_("Worked example — study it: later epochs leave this step to you.") + "\n", style="italic")
         parts = [self._expansion(step, quiz.Ask(quiz.VALUE, k)) for k in range(len(step.operations))]
         return t + Text("\n").join(parts)
 
@@ -335,12 +352,12 @@ class QuizMode:
         ask = q.ask
         choices: tuple[str, ...] = ()
         if ask.kind == quiz.SHAPE:
-            prompt, placeholder = quiz.shape_question(step, ask), "rows x cols"
+            prompt, placeholder = quiz.shape_question(step, ask), _("rows x cols")
         elif ask.kind == quiz.ARRANGEMENT:
-            prompt, choices, _ = quiz.arrangement_question(step, ask)
+            prompt, choices = quiz.arrangement_question(step, ask)[:2]
             placeholder = f"1–{len(choices)}"
         else:
-            prompt, placeholder = quiz.value_question(quiz.value_target(step, ask)), "a number"
+            prompt, placeholder = quiz.value_question(quiz.value_target(step, ask)), _("a number")
         v = self._view
         self._show(
             prompt=prompt,
@@ -361,7 +378,11 @@ class QuizMode:
     def publish(self) -> None:
         """The panel's view for the position on screen (its title carries the epoch's score)."""
         epoch = self.session.position.epoch if self.screen.loaded else 1
-        title = f"Quiz · epoch {count(epoch)} · {self.score(epoch)}" if self.on else "Quiz"
+        title = (
+            _("Quiz · epoch {epoch} · {score}").format(epoch=count(epoch), score=self.score(epoch))
+            if self.on
+            else _("Quiz")
+        )
         v = self._view
         if v.on != self.on or v.title != title:
             v = self._view = replace(v, on=self.on, title=title)

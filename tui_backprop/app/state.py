@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from ..i18n import N_
 from .view import Palette
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
@@ -40,9 +41,9 @@ class QuizView:
     """Quiz mode's panel: shown while quiz mode is on; `prompt` while a question is open."""
 
     on: bool = False
-    title: str = "Quiz"
+    title: str = N_("Quiz")  # (the panel shows titles and placeholders through _())
     prompt: str | None = None
-    placeholder: str = "rows x cols"
+    placeholder: str = N_("rows x cols")
     choices: tuple[str, ...] = ()  # an arrangement question's, chosen with keys 1–4
     feedback: Text | str | None = None
     hint: str | None = None

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.visual import Visual
 
+from ..i18n import ngettext
 from ..notation import DEFAULT_DECIMALS as DEFAULT_DECIMALS  # the app's start, shared with `trace`
 from ..notation import format_number, matrix_cells
 
@@ -182,9 +183,9 @@ def matrix_view(
         lines.append(line)
     more = []
     if r < rows:
-        more.append(f"… {rows - r} more row{'s' if rows - r != 1 else ''}")
+        more.append(ngettext("… {n} more row", "… {n} more rows", rows - r).format(n=rows - r))
     if c < cols:
-        more.append(f"… {cols - c} more col{'s' if cols - c != 1 else ''}")
+        more.append(ngettext("… {n} more col", "… {n} more cols", cols - c).format(n=cols - c))
     if more:
         lines.append([(" · ".join(more), "italic " + DIM)])
     return MatrixView(lines, cells.scale_text, cells.exact_zero)
@@ -239,7 +240,7 @@ class ParamView:
 def param_views(session: Session) -> list[ParamView]:
     """The parameters as they stand at the session's position, from the epoch's update steps."""
     pos = session.position
-    params, _, steps = session.epoch_pass(pos.epoch)
+    params, steps = session.epoch_pass(pos.epoch)[::2]
     updates = {s.layer: s for s in steps if s.phase == "update"}
     out: list[ParamView] = []
     for name, value in params.named().items():
@@ -256,7 +257,7 @@ def gradient_norms_reached(session: Session, hidden: bool = False) -> list[tuple
     from ..core.diagnostics import gradient_norms
 
     pos = session.position
-    _, p, steps = session.epoch_pass(pos.epoch)
+    p, steps = session.epoch_pass(pos.epoch)[1:]
     at: dict[str, int] = {}
     for s in steps:
         for name in s.outputs:

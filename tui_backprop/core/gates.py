@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..notation import dims, display_name, signed_number
 from .activations import ACTIVATIONS, FORMULAS
 from .diagnostics import dead_units
@@ -155,7 +155,7 @@ class GateKind:
     gate = ""  # the JSON trace's gate: mul | add | activation | cost | update
     node_prefix = ""  # the graph node it lights: mul1, add1, act1, cost, update1
     asks_value = False  # the quiz may also ask one value of its result
-    label = ""  # the gate's name without its equation: "mulGate (switcher)" (what a quiz question shows)
+    label = ""  # the gate's name without its equation, "mulGate (switcher)" (a quiz question shows it through _())
     fprime_at: int | None = None  # which operand of its operation is f'(z), if any (the views mark saturation)
 
     def node(self, layer: int) -> str:
@@ -205,7 +205,7 @@ class GateKind:
 
 class Product(GateKind):
     key, phase, gate, node_prefix = "product", "forward", "mul", "mul"
-    label = "mulGate"
+    label = N_("mulGate")
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -252,7 +252,7 @@ class Product(GateKind):
 
 class BiasAdd(GateKind):
     key, phase, gate, node_prefix = "bias_add", "forward", "add", "add"
-    label = "addGate"
+    label = N_("addGate")
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -289,7 +289,7 @@ class BiasAdd(GateKind):
 
 class Activation(GateKind):
     key, phase, gate, node_prefix = "activation", "forward", "activation", "act"
-    label = "activation"
+    label = N_("activation")
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -336,7 +336,7 @@ class Activation(GateKind):
 
 class Cost(GateKind):
     key, phase, gate, node_prefix = "cost", "forward", "cost", "cost"
-    label = "cost"
+    label = N_("cost")
     asks_value = True
 
     def build(self, walk, layer):
@@ -384,7 +384,7 @@ class Cost(GateKind):
 
 class CostPrime(GateKind):
     key, phase, gate, node_prefix = "cost_prime", "backward", "cost", "cost"
-    label = "cost′"
+    label = N_("cost′")
     asks_value = True
 
     def build(self, walk, layer):
@@ -428,7 +428,7 @@ class CostPrime(GateKind):
 
 class FPrime(GateKind):
     key, phase, gate, node_prefix = "f_prime", "backward", "activation", "act"
-    label = "f′"
+    label = N_("f′")
     fprime_at = 1  # (upstream, f'(z))
 
     def build(self, walk, layer):
@@ -497,7 +497,7 @@ class FPrime(GateKind):
 
 class BiasGradient(GateKind):
     key, phase, gate, node_prefix = "bias_gradient", "backward", "add", "add"
-    label = "addGate (distributor)"
+    label = N_("addGate (distributor)")
     asks_value = True
 
     def build(self, walk, layer):
@@ -552,7 +552,7 @@ class BiasGradient(GateKind):
 
 class ProductGradients(GateKind):
     key, phase, gate, node_prefix = "product_gradients", "backward", "mul", "mul"
-    label = "mulGate (switcher)"
+    label = N_("mulGate (switcher)")
 
     def build(self, walk, layer):
         k, last = layer - 1, walk.facts.last
@@ -662,7 +662,7 @@ class ProductGradients(GateKind):
 
 class Update(GateKind):
     key, phase, gate, node_prefix = "update", "update", "update", "update"
-    label = "update"
+    label = N_("update")
 
     def build(self, walk, layer):
         k, eta = layer - 1, walk.facts.eta
@@ -753,7 +753,7 @@ class FusedDelta(GateKind):
     """δ at the output of softmax + cross-entropy (or sigmoid + binary cross-entropy) in one step."""
 
     key, phase, gate, node_prefix = "fused_delta", "backward", "fused", "act"
-    label = "fused softmax/sigmoid and cost"
+    label = N_("fused softmax/sigmoid and cost")
 
     def build(self, walk, layer):
         f = walk.facts
@@ -802,7 +802,7 @@ class OptimizerUpdate(GateKind):
     """The update by momentum or Adam: the optimizer's memory first, then each parameter."""
 
     key, phase, gate, node_prefix = "optimizer_update", "update", "update", "update"
-    label = "update"
+    label = N_("update")
 
     def build(self, walk, layer):
         k, opt, eta = layer - 1, walk.facts.optimizer, walk.facts.eta

@@ -13,20 +13,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..notation import factor_number, signed_number
 from .activations import softmax_jacobian
 from .gates import FusedDelta
 
 Array = np.ndarray
 
-# Why the chain product is ŷ − y, by cost (the scenario's `cost`).
+# Why the chain product is ŷ − y, by cost (the scenario's `cost`); shown through _().
 CANCELS = {
-    "cross_entropy": (
+    "cross_entropy": N_(
         "Row c of S_r is ŷ_c(1[c = j] − ŷ_j); times ∂J/∂ŷ_c = −y_c/(m·ŷ_c) the ŷ_c cancels, leaving "
         "−y_c(1[c = j] − ŷ_j)/m, and summed over the classes c, where Σ y_c = 1, that is (ŷ_j − y_j)/m: "
         "no division by ŷ is left."
     ),
-    "binary_cross_entropy": (
+    "binary_cross_entropy": N_(
         "∂J/∂ŷ = (ŷ − y)/(m·ŷ(1 − ŷ)) and σ′ = ŷ(1 − ŷ) is exactly its denominator: the product is (ŷ − y)/m."
     ),
 }
@@ -54,7 +55,7 @@ class FusedRow:
 
     @property
     def because(self) -> str:
-        return CANCELS[self.cost]
+        return _(CANCELS[self.cost])
 
     @property
     def formulas(self) -> tuple[str, str]:
@@ -117,15 +118,15 @@ def plugged(row: FusedRow, decimals: int) -> list[str]:
         else:
             form = f"−({_n(y[j], decimals)}/{_n(yhat[j], decimals)} − {_n(1 - y[j], decimals)}/{_n(1 - yhat[j], decimals)})/{m}"
         value = (
-            "cannot be computed: ŷ rounded to exactly " + ("0" if yhat[j] == 0 else "1")
+            _("cannot be computed: ŷ rounded to exactly {value}").format(value="0" if yhat[j] == 0 else "1")
             if j in row.underflow
             else signed_number(float(row.dJ_dyhat[0, j]), decimals)
             if row.dJ_dyhat is not None
-            else "not computed (another entry cannot be)"
+            else _("not computed (another entry cannot be)")
         )
         lines.append(f"{at} = {form} = {value}")
     if row.cost == "cross_entropy" and (y == 0).any():
-        lines.append("∂J/∂ŷ is 0 wherever y = 0: those classes add nothing to J")
+        lines.append(_("∂J/∂ŷ is 0 wherever y = 0: those classes add nothing to J"))
     terms = ", ".join(
         f"({_n(yhat[j], decimals)} − {_n(y[j], decimals)})/{m} = {signed_number(float(row.delta[0, j]), decimals)}"
         for j in range(y.size)
@@ -139,7 +140,7 @@ def underflow_note(row: FusedRow) -> str:
     if not row.underflow:
         return ""
     where = ", ".join(f"ŷ[{row.r + 1},{j + 1}]" for j in row.underflow)
-    return (
-        f"{where} rounded to exactly 0 or 1, so ∂J/∂ŷ_r would divide by zero: the long way cannot be taken "
+    return _(
+        "{where} rounded to exactly 0 or 1, so ∂J/∂ŷ_r would divide by zero: the long way cannot be taken "
         "here. The fused step (ŷ − y)/m never divides by ŷ, which is why the walk takes it."
-    )
+    ).format(where=where)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from ...core import Session, gradient_check
 from ...core.network import TOLERANCE  # the CLI's default too: one verdict for the same numbers
+from ...i18n import _
 from ...notation import count, dims
 from ..view import app_palette, style
 
@@ -28,18 +29,22 @@ class GradCheckScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="grad-box"):
             yield Static(
-                f"Weights at the start of epoch {count(self.epoch)}; analytic gradients against central "
-                "differences (ε = 1e-5), at each parameter's worst entry.",
+                _(
+                    "Weights at the start of epoch {epoch}; analytic gradients against central "
+                    "differences (ε = 1e-5), at each parameter's worst entry."
+                ).format(epoch=count(self.epoch)),
                 id="grad-intro",
             )
             yield DataTable(id="grad-table", cursor_type="row", zebra_stripes=True)
-            yield Static("computing…", id="grad-summary")
-            yield Static("esc or g to close", id="grad-close")
+            yield Static(_("computing…"), id="grad-summary")
+            yield Static(_("esc or g to close"), id="grad-close")
 
     def on_mount(self) -> None:
-        self.query_one("#grad-box").border_title = "Gradient check"
+        self.query_one("#grad-box").border_title = _("Gradient check")
         table = self.query_one(DataTable)
-        table.add_columns("param", "shape", "worst", "analytic", "numerical", "rel. error", f"≤ {TOLERANCE:g}")
+        table.add_columns(
+            _("param"), _("shape"), _("worst"), _("analytic"), _("numerical"), _("rel. error"), f"≤ {TOLERANCE:g}"
+        )
         self.run_check()
 
     @work(thread=True, exclusive=True)
@@ -69,12 +74,14 @@ class GradCheckScreen(ModalScreen[None]):
                 Text(analytic, justify="right"),
                 Text(numerical, justify="right"),
                 Text(f"{e.max_error:.2e}", justify="right"),
-                "ok" if ok else Text("FAIL", style=style("bold", colours.wrong)),
+                _("ok") if ok else Text(_("FAIL"), style=style("bold", colours.wrong)),
             )
         failing = [e.name for e in entries if e.max_error > TOLERANCE]
-        verdict = "all ok" if not failing else f"FAIL: {', '.join(failing)} disagree"
+        verdict = _("all ok") if not failing else _("FAIL: {names} disagree").format(names=", ".join(failing))
         self.query_one("#grad-summary", Static).update(
-            f"max relative error {worst:.2e} — {verdict} (tolerance {TOLERANCE:g})"
+            _("max relative error {error} — {verdict} (tolerance {tolerance})").format(
+                error=f"{worst:.2e}", verdict=verdict, tolerance=f"{TOLERANCE:g}"
+            )
         )
         self.add_class("-done")
 

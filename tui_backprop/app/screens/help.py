@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...i18n import _
 from ..keys import KEYS
 from ..view import app_palette, style
 
@@ -36,35 +37,37 @@ class HelpScreen(ModalScreen[None]):
                 if group is not None:
                     table.add_row("", "")
                 group = spec.group
-                table.add_row(Text(group, style="bold underline"), "")
-            text = Text(spec.help)
+                table.add_row(Text(_(group), style="bold underline"), "")
+            text = Text(_(spec.help))
             if spec.action in self.locked:
-                text.append("  (locked by this lesson)", style="italic dim")
+                text.append("  " + _("(locked by this lesson)"), style="italic dim")
             table.add_row(spec.display, text)
         table.add_row("", "")
         table.add_row(
             "↑ ↓ PgUp PgDn",
             Text(
-                "Scroll the panel that has the keyboard (the matrices at first); shift+← / shift+→ scroll it "
-                "sideways. A cut panel's bottom border says what is below."
+                _(
+                    "Scroll the panel that has the keyboard (the matrices at first); shift+← / shift+→ scroll it "
+                    "sideways. A cut panel's bottom border says what is below."
+                )
             ),
         )
-        table.add_row("Tab", Text("Give the keyboard to the next panel: matrices, explanation, parameters, graph."))
-        table.add_row("ctrl+p", Text("Command palette: every key above as a command, searchable."))
+        table.add_row("Tab", Text(_("Give the keyboard to the next panel: matrices, explanation, parameters, graph.")))
+        table.add_row("ctrl+p", Text(_("Command palette: every key above as a command, searchable.")))
         with Vertical(id="help-box"):
             with VerticalScroll(id="help-scroll"):
                 if self.scenario_name or self.description:
                     about = Text()
-                    about.append("About this scenario: ", style="bold underline")
+                    about.append(_("About this scenario:") + " ", style="bold underline")
                     about.append(self.scenario_name, style="bold")
                     if self.description:
                         about.append("\n" + " ".join(self.description.split()))
                     yield Static(about, id="help-about")
                 yield Static(table, id="help-table")
-            yield Static("esc, ? or q to close", id="help-close")
+            yield Static(_("esc, ? or q to close"), id="help-close")
 
     def on_mount(self) -> None:
-        self.query_one("#help-box").border_title = "Keys"
+        self.query_one("#help-box").border_title = _("Keys")
 
     def action_dismiss_help(self) -> None:
         if self.is_active:  # (a second key before the first one's dismissal took effect)

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...core.jacobian import fused_row, plugged, underflow_note
+from ...i18n import _
 from ...notation import dims
 from ..view import app_palette, matrix_view, style
 from ..widgets.matrices import Box, Drawing, _wrap, matrix_box
@@ -48,11 +49,11 @@ class JacobianScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         last = min(self.m, 9)
-        pick = f"↑ ↓ 1–{last}: observation  ·  " if self.m > 1 else ""
+        pick = _("↑ ↓ 1–{last}: observation").format(last=last) + "  ·  " if self.m > 1 else ""
         with Vertical(id="jacobian-box"):
             with VerticalScroll(id="jacobian-scroll", can_focus=False):
                 yield Static(id="jacobian-body")
-            yield Static(f"{pick}PgUp PgDn: scroll  ·  esc or j: close", id="jacobian-close")
+            yield Static(pick + _("PgUp PgDn: scroll  ·  esc or j: close"), id="jacobian-close")
 
     def on_resize(self) -> None:
         self.show()  # the boxes wrap to the box's width
@@ -68,7 +69,9 @@ class JacobianScreen(ModalScreen[None]):
         c = app_palette(self.app)
         colour = c.phase(step.phase)
         delta = step.operations[0].symbol
-        self.query_one("#jacobian-box").border_title = f"{delta} the long way: observation r = {r + 1} of {self.m}"
+        self.query_one("#jacobian-box").border_title = _("{delta} the long way: observation r = {r} of {m}").format(
+            delta=delta, r=r + 1, m=self.m
+        )
         width = max(self.query_one("#jacobian-scroll").size.width - 1, 40)
 
         def box(label: str, a: np.ndarray, written: bool = False) -> Box:
@@ -81,7 +84,14 @@ class JacobianScreen(ModalScreen[None]):
 
         grad_form, jac_form = row.formulas
         lines: list[list] = [
-            [(f"The fused step computes {delta} = (ŷ − y)/m at once. The long way, for row r = {r + 1}:", "")],
+            [
+                (
+                    _("The fused step computes {delta} = (ŷ − y)/m at once. The long way, for row r = {r}:").format(
+                        delta=delta, r=r + 1
+                    ),
+                    "",
+                )
+            ],
             [],
             *_wrap([box("ŷ_r", row.yhat), box("y_r", row.y)], width),
             [],
@@ -96,17 +106,22 @@ class JacobianScreen(ModalScreen[None]):
                     glyph("="),
                     box("∂J/∂ŷ_r · S_r", row.product),
                     glyph("="),
-                    box(f"row {r + 1} of {delta}", row.delta, written=True),
+                    box(_("row {r} of {delta}").format(r=r + 1, delta=delta), row.delta, written=True),
                 ],
                 width,
             )
         else:
             lines += _wrap(
-                [box("S_r", row.jacobian), glyph("   "), box(f"row {r + 1} of {delta}", row.delta, True)], width
+                [
+                    box("S_r", row.jacobian),
+                    glyph("   "),
+                    box(_("row {r} of {delta}").format(r=r + 1, delta=delta), row.delta, True),
+                ],
+                width,
             )
             lines += [[(underflow_note(row), style("bold", c.wrong))]]
         lines += [[]] + [[(line, "")] for line in plugged(row, d)]
-        lines += [[], [("Why they cancel: ", "bold"), (row.because, "")]]
+        lines += [[], [(_("Why they cancel:") + " ", "bold"), (row.because, "")]]
         self._text = Drawing(lines).text
         self._text.no_wrap = False
         self.query_one("#jacobian-body", Static).update(self._text)

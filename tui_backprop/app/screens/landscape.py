@@ -14,6 +14,7 @@ from textual.widgets import Label, Select, Static
 
 from ...core import Session
 from ...core.landscape import Entry, Landscape, entries, landscape, session_path
+from ...i18n import _
 from ..view import DIM, fmt
 from ..widgets.canvas import SHADES, Chart, blend, ticks_text
 from .picture import PictureScreen
@@ -142,13 +143,13 @@ class LandscapeScreen(PictureScreen):
         options = [(e.label, i) for i, e in enumerate(self.entries)]
         with Vertical(id="land-box"):
             with Horizontal(id="land-pick"):
-                yield Label("across ")
+                yield Label(_("across") + " ")
                 yield Select(options, value=self.first, allow_blank=False, id="land-x", compact=True)
-                yield Label(" up ")
+                yield Label(" " + _("up") + " ")
                 yield Select(options, value=self.second, allow_blank=False, id="land-y", compact=True)
             yield SurfaceChart(id="land-chart")
             yield Static(id="land-legend")
-            yield Static("esc: close · ← → PgUp PgDn: epochs · tab: the weight pickers", id="land-close")
+            yield Static(_("esc: close · ← → PgUp PgDn: epochs · tab: the weight pickers"), id="land-close")
 
     def on_mount(self) -> None:
         self.query_one(SurfaceChart).compute = self.compute
@@ -186,7 +187,9 @@ class LandscapeScreen(PictureScreen):
     def redraw(self) -> None:
         box = self.query_one("#land-box")
         first, second = self.pair()
-        box.border_title = f"Loss surface: J over {first.label} and {second.label} at epoch {self.epoch}"
+        box.border_title = _("Loss surface: J over {first} and {second} at epoch {epoch}").format(
+            first=first.label, second=second.label, epoch=self.epoch
+        )
         chart = self.query_one(SurfaceChart)
         chart.refresh()
         self.call_after_refresh(self._legend)
@@ -208,12 +211,12 @@ class LandscapeScreen(PictureScreen):
             t.append(f"[{ch}]")
             t.append(f" {fmt(bounds[i], 3)}–{fmt(bounds[i + 1], 3)}  ", style=DIM)
         t.append("\n")
-        t.append("○ epoch 1  · path  ● ", style="")
-        here = f"epoch {self.epoch}"
+        t.append(_("○ epoch 1  · path  ●") + " ", style="")
+        here = _("epoch {epoch}").format(epoch=self.epoch)
         if not self.hide_current:
             here += f" (J = {fmt(land.path[-1][2], 4)})" if len(land.path) else ""
         t.append(here + "  ")
         gx, gy = land.descent
         t.append(f"→ −∇J = ({gx:.3g}, {gy:.3g})")
-        t.append(f"; every other parameter held at epoch {self.epoch}'s values", style=DIM)
+        t.append(_("; every other parameter held at epoch {epoch}'s values").format(epoch=self.epoch), style=DIM)
         self.query_one("#land-legend", Static).update(t)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from ...core import Session
 from ...core.landscape import Plane, plane_note, prediction_plane
+from ...i18n import _
 from ..view import DIM, fmt
 from ..widgets.canvas import SHADES, Chart, blend, ticks_text
 from .picture import PictureScreen
@@ -93,7 +94,7 @@ class LearnedScreen(PictureScreen):
             if note is None:
                 yield PlaneChart(id="learned-chart")
             yield Static(note or "", id="learned-legend")
-            yield Static("esc: close · ← → PgUp PgDn: epochs", id="learned-close")
+            yield Static(_("esc: close · ← → PgUp PgDn: epochs"), id="learned-close")
 
     def on_mount(self) -> None:
         for chart in self.query(PlaneChart):
@@ -102,7 +103,9 @@ class LearnedScreen(PictureScreen):
 
     def redraw(self) -> None:
         box = self.query_one("#learned-box")
-        box.border_title = f"What the network has learned: ŷ over the inputs at epoch {self.epoch}"
+        box.border_title = _("What the network has learned: ŷ over the inputs at epoch {epoch}").format(
+            epoch=self.epoch
+        )
         charts = self.query(PlaneChart)
         if not charts:
             return
@@ -123,10 +126,10 @@ class LearnedScreen(PictureScreen):
             t.append(f"[{ch}]")
             t.append(f" {fmt(a, 2)}–{fmt(b, 2)}  ", style=DIM)
         t.append("\n")
-        _, p, _ = s.epoch_pass(self.epoch)
+        p = s.epoch_pass(self.epoch)[1]
         glyphs = observation_glyphs(s.net.y)
         if glyphs[0] in "●○" and np.isin(s.net.y, (0.0, 1.0)).all():
-            t.append("● target 1  ○ target 0", style="")
+            t.append(_("● target 1  ○ target 0"), style="")
         elif glyphs[0] in DIGITS:
             parts = [
                 f"{g}: y {fmt(y, 2)}, ŷ {fmt(yh, 2)}"
@@ -134,5 +137,5 @@ class LearnedScreen(PictureScreen):
             ]
             t.append("  ".join(parts))
         else:
-            t.append("● target in the upper half of the targets' range  ○ lower half")
+            t.append(_("● target in the upper half of the targets' range  ○ lower half"))
         self.query_one("#learned-legend", Static).update(t)

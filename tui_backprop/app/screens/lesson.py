@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...i18n import _
+
 
 class LessonScreen(ModalScreen[None]):
     def __init__(self, title: str, message: str, notes: list[str] | None = None) -> None:
@@ -23,11 +25,12 @@ class LessonScreen(ModalScreen[None]):
             yield Static(Text(self.message, style="bold"), id="lesson-message")
             if self.notes:
                 yield Static(Text("\n".join(self.notes), style="italic"), id="lesson-notes")
-            yield Static("Press Enter (or any key) to start.", id="lesson-start")
+            yield Static(_("Press Enter (or any key) to start."), id="lesson-start")
 
     def on_mount(self) -> None:
         title = self.lesson_title
-        title = title if title.lower().startswith("lesson") else f"Lesson · {title}"
+        said = title.lower().startswith("lesson") or title.startswith(_("Lesson"))  # (a title that says it already)
+        title = title if said else _("Lesson · {title}").format(title=title)
         self.query_one("#lesson-box").border_title = Content(title)  # the scenario's name, never markup
 
     def on_key(self, event: events.Key) -> None:

@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from ...core.lesson import PANELS
+from ...i18n import _
 from ...notation import count
 from ..hunt import HuntMarked, HuntMode
-from ..keys import ACTIONS, KEYS, bindings, locked_actions
+from ..keys import ACTIONS, KEYS, bindings, locked_actions, shown
 from ..quizmode import QuizAnswered, QuizMode
 from ..state import HuntView, Progress, QuizView, View
 from ..training import Trainer, TrainingDone, TrainingProgress
@@ -101,6 +103,14 @@ class MainScreen(Screen[None]):
         return self.app.session
 
     @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, in the language in force: the footer reads its words here (they are declared N_)."""
+        return {
+            key: active._replace(binding=shown(active.binding), tooltip=_(active.tooltip))
+            for key, active in super().active_bindings.items()
+        }
+
+    @property
     def playing(self) -> str | None:
         """ "play" or "run" (`e`) while stepping on a timer."""
         return self._play_mode
@@ -125,7 +135,7 @@ class MainScreen(Screen[None]):
                 yield CostPanel(id="cost", classes="panel").data_bind(MainScreen.view)
             with Vertical(id="main"):
                 yield Notice(id="notice").data_bind(MainScreen.view)
-                yield StepPanel(Text("loading…", style="dim italic"), id="step", classes="panel").data_bind(
+                yield StepPanel(Text(_("loading…"), style="dim italic"), id="step", classes="panel").data_bind(
                     MainScreen.view
                 )
                 if not late:
@@ -175,7 +185,7 @@ class MainScreen(Screen[None]):
         q = self.quiz_mode
         hidden = q.hidden()
         self.view = View(
-            name=self.app.scenario.name,
+            name=self.app.scenario.title,
             session=s,
             step=s.step(),
             decimals=self.decimals,
@@ -220,7 +230,11 @@ class MainScreen(Screen[None]):
             if event.key not in spec.keys.split(","):
                 continue
             if spec.action in self.locked:
-                self.app.say(f"{spec.label} ({spec.display}) is locked by this lesson.", timeout=2, alone=True)
+                self.app.say(
+                    _("{key} ({keys}) is locked by this lesson.").format(key=_(spec.label), keys=spec.display),
+                    timeout=2,
+                    alone=True,
+                )
                 return
             if self.quiz_mode.blocks(spec.action):
                 return
@@ -236,14 +250,14 @@ class MainScreen(Screen[None]):
             self.refresh_view()
         elif self.session.diverged is not None and delta > 0:
             self.refresh_view()  # the banner stays; one toast however often → is pressed
-            self.app.say(str(self.session.diverged), title="Diverged", severity="error", timeout=8, alone=True)
+            self.app.say(str(self.session.diverged), title=_("Diverged"), severity="error", timeout=8, alone=True)
         return moved
 
     def action_next(self) -> None:
         self.stop_playing()
         if self.quiz_mode.question is not None:  # the answer is required to move on
             self.quiz_mode.focus()
-            self.app.say("Answer first: type your answer and press Enter (Esc gives up).", timeout=3, alone=True)
+            self.app.say(_("Answer first: type your answer and press Enter (Esc gives up)."), timeout=3, alone=True)
             return
         if not self._move(+1) and self.session.diverged is None:
             self.app.bell()
@@ -251,7 +265,7 @@ class MainScreen(Screen[None]):
     def action_previous(self) -> None:
         self.stop_playing()
         if not self._move(-1):
-            self.app.say("This is the first step of epoch 1.", timeout=2)
+            self.app.say(_("This is the first step of epoch 1."), timeout=2)
 
     def action_first(self) -> None:
         self.stop_playing()
@@ -298,7 +312,7 @@ class MainScreen(Screen[None]):
         if not self._move(+1):
             self.stop_playing()
             if self.session.diverged is None:
-                self.app.say("End of the available steps.", timeout=3)
+                self.app.say(_("End of the available steps."), timeout=3)
             return
         if self._play_mode == "run" and self._at_end():
             self.stop_playing()
@@ -310,7 +324,10 @@ class MainScreen(Screen[None]):
         if self.quiz_mode.blocks("play"):
             return
         self._start_timer("play", SPEEDS[self.speed])
-        self.status = f"▶ playing, {SPEEDS[self.speed]:g} s/step"
+        self.status = self._playing()
+
+    def _playing(self) -> str:
+        return _("▶ playing, {seconds} s/step").format(seconds=f"{SPEEDS[self.speed]:g}")
 
     def action_run_epoch(self) -> None:
         if self.quiz_mode.blocks("run_epoch"):
@@ -318,15 +335,16 @@ class MainScreen(Screen[None]):
         if self._at_end() and not self._move(+1):
             return
         self._start_timer("run", RUN_INTERVAL)
-        self.status = "▶ running to the end of the epoch"
+        self.status = _("▶ running to the end of the epoch")
 
     def _change_speed(self, delta: int) -> None:
         self.speed = max(0, min(len(SPEEDS) - 1, self.speed + delta))
         if self._play_mode == "play":
             self._start_timer("play", SPEEDS[self.speed])
-            self.status = f"▶ playing, {SPEEDS[self.speed]:g} s/step"
+            self.status = self._playing()
         else:
-            self.app.say(f"Play speed: {SPEEDS[self.speed]:g} s per step", timeout=2, alone=True)
+            speed = _("Play speed: {seconds} s per step").format(seconds=f"{SPEEDS[self.speed]:g}")
+            self.app.say(speed, timeout=2, alone=True)
 
     def action_faster(self) -> None:
         self._change_speed(+1)
@@ -339,7 +357,7 @@ class MainScreen(Screen[None]):
     def action_train(self) -> None:
         self.stop_playing()
         if self.session.diverged is not None:
-            self.app.say(str(self.session.diverged), title="Cannot train further", severity="error")
+            self.app.say(str(self.session.diverged), title=_("Cannot train further"), severity="error")
             return
         from .train import TrainScreen
 
@@ -353,7 +371,7 @@ class MainScreen(Screen[None]):
         self.progress = Progress(epochs, self.session.frontier)
         self.trainer.start(self.session, epochs)
         self.refresh_bindings()
-        self.status = f"training {count(epochs)} epochs…"
+        self.status = _("training {n} epochs…").format(n=count(epochs))
 
     @on(TrainingProgress)
     def _training_progress(self, event: TrainingProgress) -> None:
@@ -362,7 +380,7 @@ class MainScreen(Screen[None]):
 
     def action_stop_training(self) -> None:
         if self.trainer.stop():
-            self.status = "stopping…"
+            self.status = _("stopping…")
 
     @on(TrainingDone)
     def _training_done(self, event: TrainingDone) -> None:
@@ -376,18 +394,21 @@ class MainScreen(Screen[None]):
         s = self.session
         cost = s.costs[s.frontier - 1]
         if event.error is not None:
-            self.app.say(str(event.error), title="Diverged", severity="error", timeout=10)
+            self.app.say(str(event.error), title=_("Diverged"), severity="error", timeout=10)
         elif event.trained < event.epochs:
             self.app.say(
-                f"Stopped after {count(event.trained)} of {count(event.epochs)} epochs: now at epoch {count(s.frontier)}, "
-                f"J = {cost:.6g}.",
-                title="Training stopped",
+                _("Stopped after {n} of {total} epochs: now at epoch {epoch}, J = {cost}.").format(
+                    n=count(event.trained), total=count(event.epochs), epoch=count(s.frontier), cost=f"{cost:.6g}"
+                ),
+                title=_("Training stopped"),
                 timeout=5,
             )
         else:
             self.app.say(
-                f"Trained {count(event.trained)} epochs: now at epoch {count(s.frontier)}, J = {cost:.6g}.",
-                title="Training done",
+                _("Trained {n} epochs: now at epoch {epoch}, J = {cost}.").format(
+                    n=count(event.trained), epoch=count(s.frontier), cost=f"{cost:.6g}"
+                ),
+                title=_("Training done"),
                 timeout=5,
             )
 
@@ -399,7 +420,7 @@ class MainScreen(Screen[None]):
         self.quiz_mode.clear()
         self.quiz_mode.start()
         self.refresh_view()
-        self.app.say("Back to the initial weights: epoch 1, step 1.", timeout=2)
+        self.app.say(_("Back to the initial weights: epoch 1, step 1."), timeout=2)
 
     def action_open(self) -> None:
         self.stop_playing()
@@ -424,12 +445,12 @@ class MainScreen(Screen[None]):
         self.hunt_mode.start(self.session)
         self.refresh_bindings()
         self.refresh_view()
-        shape = "" if scenario.shape_text in scenario.name else f" {scenario.shape_text}"  # said once
-        opened = f"{scenario.name}{shape}, m = {scenario.m}."
-        if scenario.description:  # the format's "shown in the app" (also atop the help and in the picker)
-            self.app.say(" ".join(scenario.description.split()), title=f"Opened {opened}", timeout=10)
+        shape = "" if scenario.shape_text in scenario.title else f" {scenario.shape_text}"  # said once
+        opened = _("Opened {name}, m = {m}.").format(name=scenario.title + shape, m=scenario.m)
+        if scenario.about:  # the format's "shown in the app" (also atop the help and in the picker)
+            self.app.say(" ".join(scenario.about.split()), title=opened, timeout=10)
         else:
-            self.app.say(f"Opened {opened}", timeout=3)
+            self.app.say(opened, timeout=3)
         self._show_message()
 
     # --- the lesson ------------------------------------------------------------------------------
@@ -450,16 +471,16 @@ class MainScreen(Screen[None]):
         notes = []
         if self.quiz_mode.on:
             notes.append(
-                "Quiz mode: answer each result's questions (its shape, e.g. 3x1, and Enter) before it is revealed."
+                _("Quiz mode: answer each result's questions (its shape, e.g. 3x1, and Enter) before it is revealed.")
             )
         if self.locked:
-            labels = ", ".join(f"{ACTIONS[a].label} ({ACTIONS[a].display})" for a in sorted(self.locked))
-            notes.append(f"Locked for this lesson: {labels}.")
+            labels = ", ".join(f"{_(ACTIONS[a].label)} ({ACTIONS[a].display})" for a in sorted(self.locked))
+            notes.append(_("Locked for this lesson: {keys}.").format(keys=labels))
         if lesson.hide_panels:
-            notes.append(f"Hidden for this lesson: {', '.join(lesson.hide_panels)}.")
+            notes.append(_("Hidden for this lesson: {panels}.").format(panels=", ".join(lesson.hide_panels)))
         from .lesson import LessonScreen
 
-        self.app.push_screen(LessonScreen(self.app.scenario.name, lesson.message, notes))
+        self.app.push_screen(LessonScreen(self.app.scenario.title, lesson.message, notes))
 
     # --- quiz mode -------------------------------------------------------------------------------
 
@@ -468,10 +489,12 @@ class MainScreen(Screen[None]):
         on = self.quiz_mode.toggle()
         self.refresh_bindings()
         if on:
-            self.app.say("Quiz mode on: answer each result's questions before it is revealed.", timeout=3, alone=True)
+            self.app.say(
+                _("Quiz mode on: answer each result's questions before it is revealed."), timeout=3, alone=True
+            )
         else:
             self._focus_matrices()
-            self.app.say("Quiz mode off.", timeout=2, alone=True)
+            self.app.say(_("Quiz mode off."), timeout=2, alone=True)
         self.refresh_view()
 
     @on(QuizInput.GiveUp)
@@ -495,7 +518,11 @@ class MainScreen(Screen[None]):
         self.refresh_view()
         self._focus_matrices()
         if event.last_step:
-            self.app.say(f"Epoch {count(event.epoch)} quiz: {event.score}", title="Quiz score", timeout=8)
+            self.app.say(
+                _("Epoch {epoch} quiz: {score}").format(epoch=count(event.epoch), score=event.score),
+                title=_("Quiz score"),
+                timeout=8,
+            )
 
     # --- spot the bug ----------------------------------------------------------------------------
 
@@ -516,7 +543,7 @@ class MainScreen(Screen[None]):
     @on(HuntMarked)
     def _hunt_marked(self, event: HuntMarked) -> None:
         severity = "warning" if event.right is False else "information"
-        self.app.say(event.message, title="Spot the bug", severity=severity, timeout=8, alone=True)
+        self.app.say(event.message, title=_("Spot the bug"), severity=severity, timeout=8, alone=True)
         self.refresh_bindings()
         self.refresh_view()
 
@@ -525,11 +552,11 @@ class MainScreen(Screen[None]):
     def action_decimals(self) -> None:
         self.decimals = next_decimals(self.decimals)
         self.refresh_view()
-        self.app.say(f"{self.decimals} decimals", timeout=1.5, alone=True)
+        self.app.say(_("{n} decimals").format(n=self.decimals), timeout=1.5, alone=True)
 
     def action_panels(self) -> None:
         if self.has_class("-hide-side"):
-            self.app.say("The graph, parameters and cost panels are hidden by this lesson.", timeout=2)
+            self.app.say(_("The graph, parameters and cost panels are hidden by this lesson."), timeout=2)
             return
         self._side_shown = not self._side_shown
         self.set_class(self._side_shown, "-side-toggled")
@@ -550,7 +577,7 @@ class MainScreen(Screen[None]):
 
     def _zoom_allowed(self) -> bool:
         if self.quiz_mode.hidden():
-            self.app.say("Answer the quiz question first; then the entries can be zoomed into.", timeout=2)
+            self.app.say(_("Answer the quiz question first; then the entries can be zoomed into."), timeout=2)
             return False
         return True
 
@@ -567,7 +594,8 @@ class MainScreen(Screen[None]):
     def action_observations(self) -> None:
         panel = self.query_one(MatricesPanel)
         panel.toggle_observations()
-        self.app.say(f"Per observation {'on' if panel.observations_on else 'off'}.", timeout=1.5, alone=True)
+        said = _("Per observation on.") if panel.observations_on else _("Per observation off.")
+        self.app.say(said, timeout=1.5, alone=True)
 
     def action_jacobian(self) -> None:
         from ...core.jacobian import expands
@@ -577,12 +605,17 @@ class MainScreen(Screen[None]):
             steps = self.session.epoch_pass(step.epoch)[2]
             fused = next((s.index for s in steps if expands(s)), None)
             where = (
-                f"step {fused} of each epoch here" if fused else f"this scenario's cost ({step.facts.cost}) has none"
+                _("step {k} of each epoch here").format(k=fused)
+                if fused
+                else _("this scenario's cost ({cost}) has none").format(cost=step.facts.cost)
             )
-            self.app.say(f"The Jacobian (j) is only at the fused softmax/cross-entropy step: {where}.", timeout=3)
+            self.app.say(
+                _("The Jacobian (j) is only at the fused softmax/cross-entropy step: {where}.").format(where=where),
+                timeout=3,
+            )
             return
         if self.quiz_mode.hidden():
-            self.app.say("Answer the quiz question first; then the Jacobian can be opened.", timeout=2)
+            self.app.say(_("Answer the quiz question first; then the Jacobian can be opened."), timeout=2)
             return
         self.stop_playing()
         from .jacobian import JacobianScreen
@@ -600,7 +633,7 @@ class MainScreen(Screen[None]):
         from .help import HelpScreen
 
         scenario = self.app.scenario
-        self.app.push_screen(HelpScreen(self.locked, scenario.name, scenario.description))
+        self.app.push_screen(HelpScreen(self.locked, scenario.title, scenario.about))
 
     def action_quit(self) -> None:
         self.app.exit()
@@ -609,7 +642,7 @@ class MainScreen(Screen[None]):
 
     def action_cost_scale(self) -> None:
         log = self.query_one(CostPanel).toggle_log()
-        self.app.say(f"Cost axis: {'log' if log else 'linear'} scale", timeout=1.5, alone=True)
+        self.app.say(_("Cost axis: log scale") if log else _("Cost axis: linear scale"), timeout=1.5, alone=True)
 
     def action_landscape(self) -> None:
         self.stop_playing()

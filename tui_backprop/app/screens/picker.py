@@ -11,7 +11,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core import Scenario, ScenarioError, load_bundled
+from ...i18n import _
 from ...locate import load, locate, names
+from ...notation import cell_len, wrap
 from ..view import app_palette
 
 DESCRIPTION_CHARS = 72  # the picker's second line per scenario: one row of the box at 100 columns
@@ -19,10 +21,10 @@ DESCRIPTION_CHARS = 72  # the picker's second line per scenario: one row of the 
 
 def _cut(text: str, limit: int) -> str:
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if cell_len(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.—") + "…"
+    cut = wrap(text, limit - 1).split("\n")[0]  # at a space, or between two CJK characters
+    return cut.rstrip(" ,;:.—，；：。") + "…"
 
 
 class PickerScreen(ModalScreen[Scenario | None]):
@@ -50,19 +52,19 @@ class PickerScreen(ModalScreen[Scenario | None]):
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append(name.ljust(pad), style="bold")
             label.append(f" {s.shape_text:<{shapes}} m={s.m:<4}", style=shape_colour)
-            label.append(s.name)
-            if s.description:  # the format's "shown in the app": a second, dim line (all of it in the help)
-                label.append("\n" + " " * (pad + 1) + _cut(s.description, DESCRIPTION_CHARS), style="dim")
+            label.append(s.title)
+            if s.about:  # the format's "shown in the app": a second, dim line (all of it in the help)
+                label.append("\n" + " " * (pad + 1) + _cut(s.about, DESCRIPTION_CHARS), style="dim")
             options.append(Option(label, id=name))
         with Vertical(id="picker-box"):
-            yield Label("Bundled scenarios (↑↓, Enter):")
+            yield Label(_("Bundled scenarios (↑↓, Enter):"))
             yield OptionList(*options, id="picker-list")
-            yield Label("…or a scenario file (.toml / .json), Enter to open:")
-            yield Input(placeholder="path/to/scenario.toml", id="picker-path")
+            yield Label(_("…or a scenario file (.toml / .json), Enter to open:"))
+            yield Input(placeholder=_("path/to/scenario.toml"), id="picker-path")
             yield Static("", id="picker-error", classes="error")
 
     def on_mount(self) -> None:
-        self.query_one("#picker-box").border_title = "Open a scenario"
+        self.query_one("#picker-box").border_title = _("Open a scenario")
         options = self.query_one(OptionList)
         options.focus()
         for i in range(options.option_count):
@@ -90,7 +92,7 @@ class PickerScreen(ModalScreen[Scenario | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         if not path:
-            self.query_one("#picker-error", Static).update("✗ type a file path, or pick a bundled scenario above")
+            self.query_one("#picker-error", Static).update(_("✗ type a file path, or pick a bundled scenario above"))
             return
         self._open(path, file=True)
 

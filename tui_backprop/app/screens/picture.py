@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from ...i18n import _
+
 if TYPE_CHECKING:
     from ...core import Session
 
@@ -34,7 +36,7 @@ class PictureScreen(ModalScreen[bool]):
 
     def action_epoch(self, delta: int) -> None:
         if not self.can_move:
-            self.app.notify("Off in quiz mode: answer each step, then →.", timeout=2, markup=False)
+            self.app.notify(_("Off in quiz mode: answer each step, then →."), timeout=2, markup=False)
             return
         from ...core import Position
 

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from ... import counts
 from ...core.scenario import MAX_EPOCHS
+from ...i18n import _
 
 DEFAULT_TRAIN = 100
 
@@ -21,13 +22,16 @@ class TrainScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="train-box"):
             yield Static(
-                f"How many epochs to train (1 to {MAX_EPOCHS:,})? Enter to start, Esc to cancel.", id="train-prompt"
+                _("How many epochs to train (1 to {most})? Enter to start, Esc to cancel.").format(
+                    most=f"{MAX_EPOCHS:,}"
+                ),
+                id="train-prompt",
             )
             yield Input(str(DEFAULT_TRAIN), id="train-input")
             yield Static("", id="train-error", classes="error")
 
     def on_mount(self) -> None:
-        self.query_one("#train-box").border_title = "Train"
+        self.query_one("#train-box").border_title = _("Train")
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.reactive import var
 
+from ...i18n import _
 from ..state import View
 from ..view import fmt
 from .canvas import Chart, line_chart
@@ -92,15 +93,21 @@ class ActivationPanel(Vertical):
         chart.curve = curve
         chart.refresh()
         zname = f"z{step.layer + 1}"
-        self.border_title = f"{name}: f ── and f′ ┄┄ at the {z.size} values of {zname} (▲)"
+        self.border_title = _("{name}: f ── and f′ ┄┄ at the {n} values of {z} (▲)").format(
+            name=name, n=z.size, z=zname
+        )
         primes = curve.marks_prime
         # Under the plot, in its border: so a short terminal keeps every row for the curves.
-        notes = [f"f′({zname}) from {fmt(primes.min(), 3)} to {fmt(primes.max(), 3)}"]
+        notes = [_("f′({z}) from {low} to {high}").format(z=zname, low=fmt(primes.min(), 3), high=fmt(primes.max(), 3))]
         dead = int((primes == 0).sum())
         # diagnostics' rule, as for the matrices' marks (exact zeros apart; `primes` are in z's order)
         weak = int((saturated(name, p.activations[step.layer]).ravel() & (primes != 0)).sum())
         if dead:
-            notes.append(f"{dead} exactly 0: nothing passes back")
+            notes.append(_("{n} exactly 0: nothing passes back").format(n=dead))
         if weak:
-            notes.append(f"{weak} below {SATURATED_BELOW * 100:g} % of f′'s max: saturated, almost nothing passes back")
+            notes.append(
+                _("{n} below {percent} of f′'s max: saturated, almost nothing passes back").format(
+                    n=weak, percent=f"{SATURATED_BELOW * 100:g} %"
+                )
+            )
         self.border_subtitle = " · ".join(notes)

@@ -13,7 +13,8 @@ from rich.text import Text
 from textual.reactive import var
 from textual.widgets import Static
 
-from ...notation import dims, display_name, matrix_cells
+from ...i18n import _
+from ...notation import dims, display_name, ljust, matrix_cells
 from ..state import HuntView
 
 if TYPE_CHECKING:
@@ -51,13 +52,17 @@ def comparison(mistaken: Step, correct: Step, decimals: int) -> Text:
         # One scale for both, so that the entries compare digit by digit.
         both = np.abs(np.concatenate([wrong.ravel(), right.ravel()]))
         peak = float(both[np.isfinite(both)].max()) if np.isfinite(both).any() else 0.0
-        (left, scale), (right_cells, _) = _cells(wrong, differs, decimals, peak), _cells(right, differs, decimals, peak)
+        (left, scale), (right_cells, _scale) = (
+            _cells(wrong, differs, decimals, peak),
+            _cells(right, differs, decimals, peak),
+        )
         width = max(len(s) for row in left + right_cells for s, _ in row)
         col = len(left[0]) * (width + 1) - 1
         scale = f" {scale}" if scale else ""
-        head_l, head_r = f"{shown} as computed ({dims(wrong.shape)}){scale}", f"{shown} as it should be{scale}"
+        head_l = _("{name} as computed ({shape})").format(name=shown, shape=dims(wrong.shape)) + scale
+        head_r = _("{name} as it should be").format(name=shown) + scale
         span = max(col, cell_len(head_l))
-        t.append(head_l.ljust(span), style="bold")
+        t.append(ljust(head_l, span), style="bold")
         t.append("   ")
         t.append(head_r, style="bold")
         for row_l, row_r in zip(left, right_cells):
@@ -74,7 +79,10 @@ def comparison(mistaken: Step, correct: Step, decimals: int) -> Text:
                 t.append(s.rjust(width), style="bold" if d else "")
         more = wrong.shape[0] - len(left), wrong.shape[1] - len(left[0])
         if any(more):
-            t.append(f"\n… {int(differs.sum())} of {differs.size} entries differ", style="italic dim")
+            t.append(
+                "\n" + _("… {n} of {total} entries differ").format(n=int(differs.sum()), total=differs.size),
+                style="italic dim",
+            )
     return t
 
 
@@ -84,7 +92,7 @@ class BugPanel(Static):
     hunt: var[HuntView | None] = var(None)
 
     def on_mount(self) -> None:
-        self.border_title = "The mistake"
+        self.border_title = _("The mistake")
 
     def watch_hunt(self, hunt: HuntView | None) -> None:
         self.display = hunt is not None

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.reactive import var
 from textual.widgets import Static
 
+from ...i18n import _
 from ...notation import count
 from ..state import View
 from ..view import DIM, fmt
@@ -86,7 +87,7 @@ class CostPanel(Vertical):
         yield Static(id="cost-text")
 
     def on_mount(self) -> None:
-        self.border_title = "Cost J per epoch"
+        self.border_title = _("Cost J per epoch")
 
     def watch_view(self, view: View | None) -> None:
         if view is not None:
@@ -127,22 +128,27 @@ class CostPanel(Vertical):
         data.sort()
         current = None if hidden or epoch > len(costs) else costs[epoch - 1]
         chart = self.query_one(CostChart)
-        chart.plot([e for e, _ in data], [c for _, c in data], epoch, current, self.log_scale, decimals)
+        chart.plot([e for e, _c in data], [c for _e, c in data], epoch, current, self.log_scale, decimals)
         chart.display = bool(data)
         digits = max(decimals, 4)
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append("J = ", style="bold")
         t.append(fmt(current, digits) if current is not None else "?" if hide_current else "—", style="bold")
-        t.append(f"  at epoch {count(epoch)} ▲", style=DIM)
+        t.append("  " + _("at epoch {epoch}").format(epoch=count(epoch)) + " ▲", style=DIM)
         if current is None and not hide_current:
-            t.append(f" (from step {cost_step(session)})", style=DIM)
+            t.append(_(" (from step {k})").format(k=cost_step(session)), style=DIM)
         t.append("\n")
         if hide_current and len(known) == 0:
-            t.append("quiz: J is shown once you have predicted it", style=DIM)
+            t.append(_("quiz: J is shown once you have predicted it"), style=DIM)
         elif len(known) <= 1:
-            t.append("one epoch so far; t trains more" if can_train else "one epoch so far", style=DIM)
+            t.append(_("one epoch so far; t trains more") if can_train else _("one epoch so far"), style=DIM)
         else:
             (e0, c0), (e1, c1) = known[0], known[-1]
-            t.append(f"epoch {count(e0)}: {fmt(c0, digits)} → {count(e1)}: {fmt(c1, digits)}", style=DIM)
+            t.append(
+                _("epoch {first}: {cost} → {last}: {last_cost}").format(
+                    first=count(e0), cost=fmt(c0, digits), last=count(e1), last_cost=fmt(c1, digits)
+                ),
+                style=DIM,
+            )
         self.query_one("#cost-text", Static).update(t)
-        self.border_subtitle = "log scale · s: linear" if self.log_scale else "s: log scale"
+        self.border_subtitle = _("log scale · s: linear") if self.log_scale else _("s: log scale")

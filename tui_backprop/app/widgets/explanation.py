@@ -16,13 +16,14 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
+from ...i18n import N_, _
 from ..state import View
 from .scrolling import SCROLL_BINDINGS, ScrollCue
 
 if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for the engine (numpy)
     from ...core import Step
 
-HIDDEN = "Answer the quiz question first; the explanation follows."
+HIDDEN = N_("Answer the quiz question first; the explanation follows.")  # shown through _()
 
 
 class ExplanationPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=False):
@@ -42,7 +43,7 @@ class ExplanationPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindin
         yield Static(id="explanation-text")
 
     def on_mount(self) -> None:
-        self.border_title = "Why"
+        self.border_title = _("Why")
 
     def watch_view(self, view: View | None) -> None:
         if view is not None:
@@ -53,10 +54,10 @@ class ExplanationPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindin
         """`steps`: the epoch's steps, whose longest explanation sets the panel's height."""
         if steps and steps is not self._steps:
             self._steps = steps
-            texts = tuple(dict.fromkeys([s.explanation for s in steps] + [HIDDEN]))
+            texts = tuple(dict.fromkeys([s.explanation for s in steps] + [_(HIDDEN)]))
             if texts != self._texts:
                 self._texts, self._fitted = texts, None
-        text = HIDDEN if hidden else step.explanation
+        text = _(HIDDEN) if hidden else step.explanation
         if text not in self._texts:  # (not one of the epoch's: fitted for it too, never cut)
             self._texts, self._fitted = self._texts + (text,), None
         fixed = self._fit()

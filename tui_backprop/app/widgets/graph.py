@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
+from ...i18n import _
 from ..state import View
 from ..view import DIM, PLAIN, LinesVisual, NodeState, Palette, node_state, step_index, style
 from .scrolling import SCROLL_BINDINGS, ScrollCue
@@ -39,7 +40,7 @@ class GraphPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fal
         yield Static(id="graph-body")
 
     def on_mount(self) -> None:
-        self.border_title = "Graph"
+        self.border_title = _("Graph")
 
     @property
     def content(self):
@@ -83,7 +84,7 @@ def _style(tag: tuple[str, ...] | None, state, current_node: str, c: Palette) ->
             return style("bold", c.backward)
         return style("bold", c.forward) if s.value else DIM
     if role == "param":
-        _, _, gate, update = tag
+        gate, update = tag[2:]
         if current_node == update:
             return "bold reverse"
         if state(update).updated:
@@ -102,7 +103,7 @@ def render_graph(session: Session, c: Palette = PLAIN, width: int = DEFAULT_WIDT
 
     scenario = session.scenario
     pos = session.position
-    _, _, steps = session.epoch_pass(pos.epoch)
+    steps = session.epoch_pass(pos.epoch)[2]
     index = step_index(steps)
     current_node = steps[pos.index - 1].node
 
@@ -119,10 +120,10 @@ def render_graph(session: Session, c: Palette = PLAIN, width: int = DEFAULT_WIDT
         for text, tag in line:
             t.append(text, style=_style(tag, state, current_node, c) or None)
     t.append("\n")
-    t.append("─▶ values", style=c.forward or None)
-    t.append(", named above each edge\n", style=DIM)
-    t.append("◀ gradients", style=c.backward or None)
-    t.append(", below it · ", style=DIM)
+    t.append(_("─▶ values"), style=c.forward or None)
+    t.append(_(", named above each edge") + "\n", style=DIM)
+    t.append(_("◀ gradients"), style=c.backward or None)
+    t.append(_(", below it · "), style=DIM)
     t.append("(·)", style="reverse")
-    t.append(" this step", style=DIM)
+    t.append(_(" this step"), style=DIM)
     return t

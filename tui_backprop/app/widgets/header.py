@@ -6,7 +6,8 @@ from rich.text import Text
 from textual.reactive import var
 from textual.widgets import Static
 
-from ...notation import count
+from ...i18n import _
+from ...notation import count, phase_word
 from ..state import View
 from ..view import LinesVisual, style
 
@@ -45,12 +46,12 @@ class StepHeader(Static):
         if view.score:
             right.append(view.score, style=style("bold", colours.score))
             right.append("  ·  ", style="dim")
-        right.append(f"epoch {count(pos.epoch)}")
+        right.append(_("epoch {epoch}").format(epoch=count(pos.epoch)))
         right.append("  ·  ", style="dim")
-        right.append(f"step {pos.index}/{view.session.n_steps}")
+        right.append(_("step {k}/{n}").format(k=pos.index, n=view.session.n_steps))
         right.append("  ·  ", style="dim")
         phase = view.step.phase
-        right.append(f" {phase.upper()} ", style=style("bold reverse", colours.phase(phase)))
+        right.append(f" {phase_word(phase).upper()} ", style=style("bold reverse", colours.phase(phase)))
         self.text_plain = f"{view.name} · {right.plain}"
         self._parts = (left, right)
         self._draw()

@@ -27,6 +27,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...i18n import N_, _
 from ...notation import EXACT_ZERO, dims, display_name
 from ..state import View
 from ..view import DIM, PLAIN, Palette, Piece, matrix_view, style
@@ -41,7 +42,9 @@ if TYPE_CHECKING:  # annotations only: the app's first frame does not wait for t
 ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
 CACHE_SIZE = 64  # steps' texts kept (a few epochs' worth of ← →)
-NO_OBSERVATIONS = "Per observation: at a layer's backward addGate and mulGate, where ∂J/∂b and ∂J/∂W add up the batch."
+NO_OBSERVATIONS = N_(
+    "Per observation: at a layer's backward addGate and mulGate, where ∂J/∂b and ∂J/∂W add up the batch."
+)  # shown through _()
 MAX_OBSERVATIONS = 32  # per-observation boxes drawn (a batch of up to 32 in full); the rest are counted
 
 
@@ -220,11 +223,11 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
 
     # ← → step, and move the entry cursor while it is on, as ↑ ↓ do (which otherwise scroll).
     BINDINGS = [
-        Binding("left", "cursor(0, -1)", "Entry left", show=False),
-        Binding("right", "cursor(0, 1)", "Entry right", show=False),
-        Binding("up", "cursor(-1, 0)", "Entry up / scroll up", show=False),
-        Binding("down", "cursor(1, 0)", "Entry down / scroll down", show=False),
-        Binding("escape", "leave_cursor", "Leave the entry", show=False),
+        Binding("left", "cursor(0, -1)", N_("Entry left"), show=False),
+        Binding("right", "cursor(0, 1)", N_("Entry right"), show=False),
+        Binding("up", "cursor(-1, 0)", N_("Entry up / scroll up"), show=False),
+        Binding("down", "cursor(1, 0)", N_("Entry down / scroll down"), show=False),
+        Binding("escape", "leave_cursor", N_("Leave the entry"), show=False),
         *(b for b in SCROLL_BINDINGS if b.key not in ("up", "down")),
     ]
     view: var[View | None] = var(None)
@@ -249,7 +252,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         self.observations_on = False  # each observation's contribution at the parameter gradients
 
     def on_mount(self) -> None:
-        self.border_title = "Matrices"
+        self.border_title = _("Matrices")
 
     @property
     def content(self) -> Text:
@@ -441,7 +444,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         flags: dict[tuple[int, int], Piece] | None = None,
     ) -> Box:
         if written and self._hide_outputs:
-            body: list[list[Piece]] = [[("?  (your answer first)", "bold")]]
+            body: list[list[Piece]] = [[("?  " + _("(your answer first)"), "bold")]]
             title = f"✎ {label}  ?×?"
         else:
             view = matrix_view(a, self._decimals, self.max_rows, self.max_cols, written, self._colours, marks, flags)
@@ -451,7 +454,9 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             title = f"{'✎ ' if written else ''}{label}  {dims(a.shape)}"
             if view.scale:
                 title += f"  {view.scale}"
-            return matrix_box(title, body, written, colour, EXACT_ZERO if view.exact_zero else "", self._colours.frame)
+            return matrix_box(
+                title, body, written, colour, _(EXACT_ZERO) if view.exact_zero else "", self._colours.frame
+            )
         return matrix_box(title, body, written, colour, frame=self._colours.frame)
 
     def below(self) -> str:
@@ -459,7 +464,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         # The result is announced until its top border and first row are on screen.
         bottom = round(self.scroll_y) + self.scrollable_content_region.height
         if drawing is not None and drawing.result_at >= 0 and drawing.result_at + 2 > bottom:
-            return f"{drawing.results} below"
+            return _("{results} below").format(results=drawing.results)
         return super().below()
 
     def drawing_of(self, step: Step, available: int) -> Drawing:
@@ -522,12 +527,15 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             return {}, []
         legend: list[Piece] = []
         if any(flag is saturated for flag in cells.values()):
-            legend += [(" ░", saturated[1]), (f" saturated: f′ < {SATURATED_BELOW * 100:g} % of its max", DIM)]
+            legend += [
+                (" ░", saturated[1]),
+                (" " + _("saturated: f′ < {percent} of its max").format(percent=f"{SATURATED_BELOW * 100:g} %"), DIM),
+            ]
         if dead_columns:
             legend += [
                 ("  ·" if legend else "", DIM),
                 (" ✕", dead[1]),
-                (" dead unit: relu′ = 0 for the whole batch", DIM),
+                (" " + _("dead unit: relu′ = 0 for the whole batch"), DIM),
             ]
         return {(0, fprime.symbol): cells}, legend
 
@@ -571,21 +579,24 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
 
         parts = observation_contributions(self._steps, step)
         if not parts:
-            return [[(NO_OBSERVATIONS, "italic")]]
+            return [[(_(NO_OBSERVATIONS), "italic")]]
         colour = self._colours.phase(step.phase)
         out: list[list[Piece]] = []
         for name, each, batch, mean in parts:
             m = len(each)
             how = (
-                f"their mean, as the cost is an average (1/m = 1/{m})"
+                _("their mean, as the cost is an average (1/m = 1/{m})").format(m=m)
                 if mean
-                else "their sum, as the cost is a sum: the row of ones 1ᵀ made visible"
+                else _("their sum, as the cost is a sum: the row of ones 1ᵀ made visible")
             )
-            out.append([(f"{display_name(name)} observation by observation: {how}", "bold")])
+            out.append(
+                [(_("{name} observation by observation: {how}").format(name=display_name(name), how=how), "bold")]
+            )
             boxes = [self._box(f"i={n + 1}", a, False, colour) for n, a in enumerate(each[:MAX_OBSERVATIONS])]
             if m > MAX_OBSERVATIONS:
-                more = f"… {m - MAX_OBSERVATIONS} more"
-                boxes.append(Box([[(more, DIM)]], len(more)))
-            total = self._box(f"{'mean' if mean else 'Σ'} = {display_name(name)}", batch, True, colour)
+                more = _("… {n} more").format(n=m - MAX_OBSERVATIONS)
+                boxes.append(Box([[(more, DIM)]], cell_len(more)))
+            combined = _("mean") if mean else "Σ"
+            total = self._box(f"{combined} = {display_name(name)}", batch, True, colour)
             out += _wrap([*boxes, _arrowed(total, colour)], available)
         return out

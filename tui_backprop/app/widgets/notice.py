@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
+from ...i18n import _
 from ...notation import count
 from ..state import View
 
@@ -22,7 +23,9 @@ class Notice(Static):
         message = None
         if err is not None:
             at_end = s.position.epoch == s.frontier
-            message = f"⚠ {err}" + ("" if at_end else f" — you are at epoch {count(s.position.epoch)}")
+            message = f"⚠ {err}" + (
+                "" if at_end else _(" — you are at epoch {epoch}").format(epoch=count(s.position.epoch))
+            )
         if message == self._said:
             return
         self._said = message

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
+from ...i18n import _
 from ...notation import EXACT_ZERO, dims
 from ..state import View
 from ..view import DIM, WRITTEN, LinesVisual, Palette, fmt, gradient_norms_reached, matrix_view, param_views, style
@@ -35,7 +36,7 @@ class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fa
         yield Static(id="params-body")
 
     def on_mount(self) -> None:
-        self.border_title = "Parameters"
+        self.border_title = _("Parameters")
 
     def watch_view(self, view: View | None) -> None:
         if view is not None:
@@ -61,7 +62,7 @@ class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fa
             return
         self._shown = key
         t = Text(no_wrap=True, overflow="ellipsis")
-        if any(n is not None for _, n in norms):
+        if any(n is not None for _layer, n in norms):
             _norm_lines(t, norms, c)
         for i, v in enumerate(views):
             if i:
@@ -69,7 +70,7 @@ class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fa
             t.append(f"{v.name}", style="bold")
             t.append(f" {dims(v.old.shape)}", style=DIM)
             if v.current and v.new is not None:
-                t.append("  old → new (change)", style=style("bold", c.update))
+                t.append("  " + _("old → new (change)"), style=style("bold", c.update))
                 # The change is read as new − old of two engine arrays: display only.
                 change = v.new - v.old
                 rows, cols = v.old.shape
@@ -87,16 +88,16 @@ class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fa
                         t.append(f" ({sign}{fmt(d, decimals + 1)})", style=(c.negative if d < 0 else c.update) or None)
                         shown += 1
                 if rows * cols > shown:
-                    t.append(f"\n … {rows * cols - shown} more entries", style="italic " + DIM)
+                    t.append("\n " + _("… {n} more entries").format(n=rows * cols - shown), style="italic " + DIM)
             else:
                 value = v.old if v.new is None else v.new
                 view = matrix_view(value, decimals, max_rows, max_cols, colours=c)
                 if view.scale:
                     t.append(f" {view.scale}", style="bold")
                 if v.new is not None:
-                    t.append("  updated ✓", style=style("bold", c.update))
+                    t.append("  " + _("updated ✓"), style=style("bold", c.update))
                 if view.exact_zero:
-                    t.append(f"  {EXACT_ZERO}", style="italic " + DIM)
+                    t.append(f"  {_(EXACT_ZERO)}", style="italic " + DIM)
                 for line in view.lines:
                     t.append("\n")
                     for s, piece_style in line:
@@ -106,16 +107,16 @@ class ParamsPanel(ScrollCue, VerticalScroll, can_focus=True, inherit_bindings=Fa
 
 def _norm_lines(t: Text, norms: tuple[tuple[int, float | None], ...], c: Palette) -> None:
     """‖∂J/∂W_l‖ of each layer reached so far, with a bar on a log scale: the flow of the gradient at a glance."""
-    top = max(n for _, n in norms if n is not None)
+    top = max(n for _layer, n in norms if n is not None)
     for l, n in norms:
         t.append(f"‖∂J/∂W{l}‖ ", style="bold")
         if n is None:
-            t.append("… not reached yet\n", style="italic " + DIM)
+            t.append(_("… not reached yet") + "\n", style="italic " + DIM)
             continue
         t.append(f"{n:.2e} " if n else "0        ")
         cells = 0 if not n else max(1, BAR_CELLS + round(CELLS_PER_DECADE * math.log10(n / top)))
         t.append("█" * cells + "\n", style=c.backward or None)
-    t.append(f"(log scale: {CELLS_PER_DECADE} █ per ×10)\n\n", style=DIM)
+    t.append(_("(log scale: {n} █ per ×10)").format(n=CELLS_PER_DECADE) + "\n\n", style=DIM)
 
 
 def _same(a: tuple, b: tuple) -> bool:

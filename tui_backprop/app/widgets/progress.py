@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.reactive import var
 from textual.widgets import Label, ProgressBar
 
+from ...i18n import _
 from ...notation import count
 from ..state import Progress
 
@@ -26,7 +27,9 @@ class TrainProgress(Horizontal):
         run = (progress.epochs, progress.first_epoch)
         if run != self._run:
             self._run = run
-            text = f"Training {count(progress.epochs)} epochs from epoch {count(progress.first_epoch)}"
+            text = _("Training {n} epochs from epoch {epoch}").format(
+                n=count(progress.epochs), epoch=count(progress.first_epoch)
+            )
             if not self.children:
                 self.mount(
                     Label(text, id="train-label"), ProgressBar(total=progress.epochs, id="train-bar", show_eta=False)

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Input, Label, Static
 
+from ...i18n import N_, _
 from ..state import QuizView
 
 
@@ -37,14 +38,14 @@ class QuizInput(Input):
     ALLOWED = r"[0-9xX×*,() .+\-−eE]"
 
     BINDINGS = [
-        Binding("enter", "submit", "Answer", key_display="⏎"),
-        Binding("escape", "give_up", "Give up", key_display="esc"),
-        Binding("left", "step(-1)", "Prev", key_display="←", show=False),  # the screen's ← Prev shows
-        Binding("right", "step(1)", "Next", show=False),
+        Binding("enter", "submit", N_("Answer"), key_display="⏎"),
+        Binding("escape", "give_up", N_("Give up"), key_display="esc"),
+        Binding("left", "step(-1)", N_("Prev"), key_display="←", show=False),  # the screen's ← Prev shows
+        Binding("right", "step(1)", N_("Next"), show=False),
         # A stray letter while answering must not wipe the walk (r) or end the quiz (k) under the student.
         Binding("r,k", "answer_first", show=False),
         # A choice: a digit answers at once (on_key; typed otherwise). Declared for the footer and help.
-        Binding("1,2,3,4", "choose", "Choose", key_display="1–4"),
+        Binding("1,2,3,4", "choose", N_("Choose"), key_display="1–4"),
     ]
 
     class Step(Message):
@@ -67,7 +68,7 @@ class QuizInput(Input):
     choices = 0  # the number of choices of the open question (0: an answer is typed)
 
     def action_answer_first(self) -> None:
-        self.notify("Answer first (Enter), or Esc to give up.", markup=False)
+        self.notify(_("Answer first (Enter), or Esc to give up."), markup=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, restrict=rf"{self.ALLOWED}*", **kwargs)
@@ -125,17 +126,17 @@ class QuizPanel(Vertical):
         # Disabled (so never focused) unless a question is open.
         ask.mount(
             Label("", id="quiz-prompt"),
-            QuizInput(id="quiz-input", compact=True, max_length=40, placeholder="rows x cols", disabled=True),
+            QuizInput(id="quiz-input", compact=True, max_length=40, placeholder=_("rows x cols"), disabled=True),
         )
 
     def on_mount(self) -> None:
-        self.border_title = "Quiz"
+        self.border_title = _("Quiz")
 
     def watch_quiz(self, quiz: QuizView | None) -> None:
         if quiz is None:
             return
         self.display = quiz.on
-        self.border_title = quiz.title
+        self.border_title = _(quiz.title)
         if quiz.prompt is None and not quiz.feedback and not self._built:
             return  # never used: nothing to build
         self._parts()
@@ -160,7 +161,7 @@ class QuizPanel(Vertical):
         if not asking:
             return
         self.query_one("#quiz-prompt", Label).update(_plain(quiz.prompt + " "))
-        field.placeholder = quiz.placeholder
+        field.placeholder = _(quiz.placeholder)
         if quiz.asked != self._asked:  # a new question: an empty field
             field.value = ""
         elif quiz.retry != self._retry:  # a malformed answer: selected, so typing replaces it

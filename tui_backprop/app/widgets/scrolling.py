@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from ...i18n import N_, _, ngettext
+
 SCROLL_BINDINGS = [
-    Binding("up", "scroll_up", "Scroll up", show=False),
-    Binding("down", "scroll_down", "Scroll down", show=False),
-    Binding("shift+left", "scroll_left", "Scroll left", show=False),
-    Binding("shift+right", "scroll_right", "Scroll right", show=False),
-    Binding("pageup", "page_up", "Page up", show=False),
-    Binding("pagedown", "page_down", "Page down", show=False),
+    Binding("up", "scroll_up", N_("Scroll up"), show=False),
+    Binding("down", "scroll_down", N_("Scroll down"), show=False),
+    Binding("shift+left", "scroll_left", N_("Scroll left"), show=False),
+    Binding("shift+right", "scroll_right", N_("Scroll right"), show=False),
+    Binding("pageup", "page_up", N_("Page up"), show=False),
+    Binding("pagedown", "page_down", N_("Page down"), show=False),
 ]
 
 
 def lines(n: int) -> str:
-    return f"{n} more line{'s' if n != 1 else ''}"
+    return ngettext("{n} more line", "{n} more lines", n).format(n=n)
 
 
 class ScrollCue:
@@ -38,8 +40,8 @@ class ScrollCue:
         if right:
             keys += (" " if keys else "") + "shift+→"
         if keys and not self.has_focus:
-            keys = "Tab, then " + keys
-        parts = [f"▼ {below}" if below else "", "▶ more" if right else "", keys]
+            keys = _("Tab, then {keys}").format(keys=keys)
+        parts = [f"▼ {below}" if below else "", _("▶ more") if right else "", keys]
         cue = " · ".join(p for p in parts if p)
         if cue != (self.border_subtitle or ""):
             self.border_subtitle = cue

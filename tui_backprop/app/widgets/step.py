@@ -9,6 +9,8 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from ... import quiz
+from ...i18n import _
+from ...notation import phase_word
 from ..state import View
 from ..view import style
 
@@ -19,7 +21,7 @@ class StepPanel(Static):
     view: var[View | None] = var(None)
 
     def on_mount(self) -> None:
-        self.border_title = "Step"
+        self.border_title = _("Step")
 
     def watch_view(self, view: View | None) -> None:
         if view is None:
@@ -30,21 +32,23 @@ class StepPanel(Static):
         if view.hidden:
             # Quiz mode, a question open: the gate, what it starts from as stored and what it makes — not
             # the equation (its transposes) nor the shape algebra, which are the answers.
-            t.append(step.kind.label, style="bold")
-            t.append("\n  from  ", style="dim")
+            t.append(_(step.kind.label), style="bold")
+            t.append("\n  " + _("from") + "  ", style="dim")
             t.append(quiz.given(step))
-            t.append("\n  find  ", style="dim")
+            t.append("\n  " + _("find") + "  ", style="dim")
             t.append(", ".join(op.symbol for op in step.operations), style=style("bold", colours.equation))
         else:
             t.append(step.title, style="bold")
             t.append("\n  ")
             t.append(step.equation, style=style("bold", colours.equation))
-            t.append("\n  shapes  ", style="dim")
+            t.append("\n  " + _("shapes") + "  ", style="dim")
             t.append(step.shapes)
         # A new layout only when the text wraps to another number of lines (spans do not change wrapping).
         width = self.size.width
         same = bool(width) and Content(t.plain).get_height(self.styles, width) == self.size.height
         self.update(t, layout=not same)
-        self.border_title = f"Step {step.index}/{view.session.n_steps} · {step.phase}"
+        self.border_title = _("Step {k}/{n} · {phase}").format(
+            k=step.index, n=view.session.n_steps, phase=phase_word(step.phase)
+        )
         for phase in ARROW:
             self.set_class(step.phase == phase, f"-{phase}")
