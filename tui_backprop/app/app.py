@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.errors import BackpropError
-from ..i18n import _, prefer
+from ..i18n import N_, _, prefer
 from ..locate import Location, load, locate, peek_language, peek_name
 from ..say import PROG
 from .keys import KEYS
@@ -29,6 +30,19 @@ if TYPE_CHECKING:  # the engine (numpy) is imported after the first screen is pa
 class BackpropApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = PROG
+    # Textual's own ctrl+p binding, declared here so that its footer word is in the catalogue (the main
+    # screen shows bindings through _()).
+    BINDINGS = [
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            N_("palette"),
+            show=False,
+            key_display=App.COMMAND_PALETTE_DISPLAY,
+            priority=True,
+            tooltip=N_("Open the command palette"),
+        )
+    ]
 
     def __init__(
         self,

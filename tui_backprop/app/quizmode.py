@@ -22,7 +22,7 @@ from .. import quiz
 from ..i18n import N_, _
 from ..notation import count, dims
 from .state import QuizView
-from .view import fmt, style
+from .view import fill, fmt, style
 from .widgets.zoom import expansion_lines
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ class QuizMode:
         self.score(q.epoch).add(right)
         q.right = q.right and right
 
-    def _mark(self, right: bool | None, what: str) -> Text:
+    def _mark(self, right: bool | None, what: str | Text) -> Text:
         colours = self.screen.colours
         t = Text()
         if right is None:
@@ -267,11 +267,9 @@ class QuizMode:
         self._scored(q, right)
         name = step.operations[q.ask.op].symbol
         q.marks.append(self._mark(right, f"{name} {dims(expected)}"))
-        t = self._mark(right, _("{name} is {shape}").format(name=name, shape=dims(expected)))
-        if not right:
-            wrong = _gave_up() if shape is None else _(" (not {shape})").format(shape=dims(shape))
-            t.append(wrong, style="bold")
-        t.append(".")
+        wrong = "" if right else _gave_up() if shape is None else _(" (not {shape})").format(shape=dims(shape))
+        verdict = fill(_("{name} is {shape}{wrong}."), name=name, shape=dims(expected), wrong=(wrong, "bold"))
+        t = self._mark(right, verdict)
         # The why of a product's shape says how it is formed: it waits for the arrangement question.
         arranged_next = q.at + 1 < len(q.asks) and q.asks[q.at + 1].kind == quiz.ARRANGEMENT
         if not right and not arranged_next:

@@ -7,6 +7,7 @@ Session and Step objects; this module only decides how they look.
 from __future__ import annotations
 
 import math
+import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -130,6 +131,18 @@ def fmt(x: float, decimals: int) -> str:
 
 
 Piece = tuple[str, str]  # (text, Rich style)
+
+
+def fill(template: str, **parts: str | Piece) -> Text:
+    """A translated `template` with its {placeholders} filled, a (text, style) part in its style: a sentence
+    whose words a language may reorder, with a styled piece inside it."""
+    out = Text()
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        out.append(literal)
+        if field is not None:
+            part = parts[field]
+            out.append(*part) if isinstance(part, tuple) else out.append(part)
+    return out
 
 
 @dataclass(frozen=True)
