@@ -18,6 +18,17 @@ for _variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         os.environ[_variable] = "C.UTF-8"
 os.environ.pop("BACKPROP_TUI_LANG", None)
 
+
+@pytest.fixture(autouse=True)
+def _the_locales_language_again():
+    """The language is process state: a test that chose one (--lang, a lesson's) leaves the next the locale's."""
+    yield
+    from tui_backprop import i18n
+
+    if i18n.language() != i18n.resolve(None) or i18n.chosen():
+        i18n.start()
+
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 

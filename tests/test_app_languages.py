@@ -100,8 +100,9 @@ async def test_the_footer_help_and_palette_speak_the_language(lang):
         footer = {a.binding.action: a.binding.description for a in app.screen.active_bindings.values()}
         assert footer["next"] == i18n._("Next") and footer["command_palette"] == i18n._("palette")
         assert bool(CJK.search(footer["quit"])) == (lang == "zh")
-        commands = [c.title for c in app.get_system_commands(app.screen) if "(g)" in c.title]
-        assert commands == [f"{i18n._('Gradient check')} (g)"]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert f"{i18n._('Gradient check')} (g)" in titles and i18n._("Theme") in titles  # ours and Textual's
+        assert ("主题" in titles) == (lang == "zh")
         await pilot.press("question_mark")
         await pilot.pause()
         shown = plain(app.screen.query_one("#help-table").content)
@@ -144,3 +145,8 @@ async def test_a_lessons_language_chooses_the_apps_unless_lang_did(tmp_path):
             assert i18n.language() == "en" and "epoch 1" in header(app)
     finally:
         i18n.start()
+
+
+def test_the_served_page_is_titled_in_the_language(serve_with):
+    page = serve_with("--lang", "zh").wait_for_page()
+    assert "<title>backprop-tui：一步一步看反向传播</title>" in page and 'lang="zh"' in page

@@ -251,7 +251,7 @@ class Classroom:
         ws_scheme = "wss" if request.scheme == "https" else "ws"
         font_size = request.query.get("fontsize", "16")
         page = self._index.substitute(
-            title=self.title,
+            title=_("{prog}: backpropagation, step by step").format(prog=self.title),  # the tab's and the intro's
             lang=_("en"),
             starting=_("starting…"),
             ended=_("Session ended."),

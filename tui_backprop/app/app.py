@@ -27,6 +27,23 @@ if TYPE_CHECKING:  # the engine (numpy) is imported after the first screen is pa
     from ..core import Scenario, Session
 
 
+# Textual's own commands in the palette, marked for the catalogue: shown through _() like ours.
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+
+
 class BackpropApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = PROG
@@ -175,7 +192,8 @@ class BackpropApp(App[None]):
     # --- the command palette ---------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
         main = self.main
         if main is None:
             return
