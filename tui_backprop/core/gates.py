@@ -454,7 +454,7 @@ class FPrime(GateKind):
         return {upstream.name: upstream.matrix, **step.context, fprime.name: fprime.matrix}
 
     def title(self, step):
-        return f"f': {step.operations[0].equation()}"
+        return _("f': {equation}").format(equation=step.operations[0].equation())
 
     def equation(self, step):
         op = step.operations[0]
