@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from ..core.errors import BackpropError
@@ -190,6 +191,11 @@ class BackpropApp(App[None]):
         return await super().run_action(action, default_namespace, namespaces)
 
     # --- the command palette ---------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Textual's, with its search field's placeholder in the language in force."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
