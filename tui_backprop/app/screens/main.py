@@ -437,7 +437,7 @@ class MainScreen(Screen[None]):
     def _use_lesson(self, scenario: Scenario, quiz_on: bool) -> None:
         lesson = scenario.lesson
         self.locked = locked_actions(lesson)
-        self.quiz_mode.on = quiz_on
+        self.quiz_mode.on = quiz_on or lesson.fade  # fading worked examples are a walk in quiz mode
         for panel in PANELS:  # the stylesheet hides them; the `v` toggle never brings them back
             self.set_class(lesson.hides(panel), f"-hide-{panel}")
         self.set_class(all(lesson.hides(p) for p in SIDE_PANELS), "-hide-side")
