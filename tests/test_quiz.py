@@ -613,3 +613,33 @@ async def test_fading_works_epoch_1_and_leaves_the_last_steps_later():
         assert app.session.position == Position(3, n - 2) and not app.main.quiz_mode.hidden()
         await pilot.press("right")
         assert app.session.position == Position(3, n - 1) and app.main.quiz_mode.hidden()
+
+
+async def test_nothing_on_screen_gives_an_open_steps_results_away():
+    """At every step of epoch 1 with its first question open: no entry of a result (3 decimals) that is not
+    also an entry of a matrix the step starts from, and no result shape, in any panel."""
+    app = BackpropApp("sleep-study")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k")
+        for index in range(2, app.session.n_steps + 1):
+            await pilot.press("right")
+            assert app.main.quiz_mode.hidden() and app.session.position.index == index
+            step = app.session.step()
+            given = {fmt(v, 3) for a in step.inputs.values() for v in a.ravel()}
+            given |= {fmt(v, 3) for a in app.session.epoch_pass(1)[0].named().values() for v in a.ravel()}
+            screen = " ".join(
+                [
+                    header(app),
+                    *(text(app, s) for s in ("#step", "#matrices", "#graph", "#cost-text", "#explanation-text")),
+                ]
+            )
+            screen += " " + plain(app.query_one("#params-body").content)
+            for name, a in step.outputs.items():
+                for v in a.ravel():
+                    shown = fmt(v, 3)
+                    if shown not in given and shown.lstrip("-") not in ("0.000", "1.000"):
+                        assert shown not in screen, (index, name, shown)
+            step_text = text(app, "#step")
+            for a in step.outputs.values():
+                assert dims(a.shape) not in step_text.split("find")[1], (index, step_text)
+            await answer_step(pilot, app)
