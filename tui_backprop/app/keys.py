@@ -281,14 +281,49 @@ KEYS: tuple[KeySpec, ...] = (
 
 ACTIONS = {spec.action: spec for spec in KEYS}
 
+# `backprop-tui compare`: the main screen's keys that act on both sides at once, and its own.
+COMPARE_ACTIONS = frozenset(
+    {
+        "next",
+        "previous",
+        "first",
+        "last",
+        "run_epoch",
+        "play",
+        "faster",
+        "slower",
+        "train",
+        "stop_training",
+        "reset",
+        "gradcheck",
+        "decimals",
+        "cost_scale",
+        "help",
+        "quit",
+    }
+)
+COMPARE_KEYS: tuple[KeySpec, ...] = (
+    *(spec for spec in KEYS if spec.action in COMPARE_ACTIONS),
+    KeySpec(
+        "a",
+        "switch_side",
+        "A/B",
+        "Compare, below 100 columns: show the other side's pane (A or B); both step together all the same.",
+        "a",
+        group="View",
+        lockable=False,
+        title="Show the other side (A / B)",
+    ),
+)
 
-def bindings() -> list[Binding]:
+
+def bindings(specs: tuple[KeySpec, ...] = KEYS) -> list[Binding]:
     """The Textual bindings, one per spec; the first key is the one the footer shows."""
     return [
         Binding(
             spec.keys, spec.action, spec.label, show=spec.show, key_display=spec.display.split()[0], tooltip=spec.help
         )
-        for spec in KEYS
+        for spec in specs
     ]
 
 
