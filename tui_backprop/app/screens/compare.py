@@ -161,11 +161,9 @@ class CompareScreen(Screen[None]):
         return self.pair.position.index == self.pair.n_steps
 
     def _tick(self) -> None:
-        if self._play_mode == "run" and self._at_end():
-            self.stop_playing()
-        elif not self._move(+1):
-            self.stop_playing()
-        elif self._play_mode == "run" and self._at_end():
+        running = self._play_mode == "run"
+        # (run: stop at the epoch's last step, before or after this one)
+        if (running and self._at_end()) or not self._move(+1) or (running and self._at_end()):
             self.stop_playing()
 
     def action_play(self) -> None:
