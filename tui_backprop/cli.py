@@ -658,15 +658,11 @@ def _compare_parser(sub) -> None:
 
 
 def cmd_compare(args) -> int:
-    from .core import resolve
-    from .core.compare import Side, comparable, vary
+    from .core.compare import open_pair
 
     if (args.b is None) == (args.vary is None):
         _usage_error("compare", "give a second scenario B or --vary KEY=VALUE (one of them)")
-    a = resolve(args.a)
-    b = vary(a, args.vary) if args.vary else resolve(args.b)
-    comparable(a, b)
-    sides = (Side("A", a.name), Side("B", f"{a.name}, with {args.vary.strip()}" if args.vary else b.name))
+    a, b, sides = open_pair(args.a, args.b, args.vary)  # every refusal here, before the terminal is taken over
     from .app.compare import CompareApp
 
     app = CompareApp(a, b, sides, args.decimals)

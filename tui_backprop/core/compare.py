@@ -123,6 +123,17 @@ class Side:
     title: str  # what the pane is titled: the scenario, or what was changed in it
 
 
+def open_pair(a_spec: str, b_spec: str | None = None, assignment: str | None = None):
+    """`compare A B` or `compare A --vary KEY=VALUE`: both scenarios, validated and comparable, and their sides."""
+    from .bundled import resolve
+
+    a = resolve(a_spec)
+    b = vary(a, assignment) if assignment is not None else resolve(b_spec)
+    comparable(a, b)
+    titles = (a.name, f"{a.name}, with {assignment.strip()}" if assignment is not None else b.name)
+    return a, b, (Side("A", titles[0]), Side("B", titles[1]))
+
+
 class Lockstep:
     """Two sessions that move, train and reset together and always stand at the same position.
 
