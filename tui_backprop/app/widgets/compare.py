@@ -138,8 +138,10 @@ class PairCostChart(Chart):
             lo = min(lo, 0.0)
         last = max([e for data in self.curves.values() for e, _ in data] + [self.current, 2])
         digits = max(self.decimals, 2)
+        # B first: where the curves share a cell, A's solid line keeps its colour and B's dots still show.
         series = [
-            (side, [e for e, _ in data], [c for _, c in data], CURVES[side][1]) for side, data in self.curves.items()
+            (side, [e for e, _ in data], [c for _, c in data], CURVES[side][1])
+            for side, data in reversed(self.curves.items())
         ]
         return line_chart(
             width,
@@ -151,6 +153,7 @@ class PairCostChart(Chart):
             log=log,
             x_labels=[(1, "1"), (last, str(last))],
             marks=[(self.current, "▲")],
+            guides=False,  # a dotted guide would read as B's curve
             y_fmt=lambda v: fmt(v, digits) if abs(v) >= 10**-digits or v == 0 else f"{v:.1e}",
         )
 
