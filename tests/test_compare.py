@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
-from textual.widgets import Input
+from rich.console import Console
+from textual.widgets import Input, Static
 
 from tui_backprop.app.compare import CompareApp
 from tui_backprop.app.screens.compare import CompareScreen
@@ -284,3 +287,16 @@ def test_open_pair_raises_the_same_errors():
         open_pair("xor", assignment="lr=3")
     a, b, sides = open_pair("xor", assignment="seed=8")
     assert [s.title for s in sides] == [a.name, f"{a.name}, with seed=8"]
+
+
+async def test_the_palette_and_the_help_offer_the_compare_keys():
+    app = compare_app("sleep-study", "tanh-hidden")
+    async with app.run_test(size=NARROW) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Show the other side (A / B) (a)" in titles and "Next step (→ l n)" in titles
+        assert not any(t.startswith("Quiz mode") for t in titles)
+        await pilot.press("question_mark")
+        console = Console(width=200, record=True, color_system=None, file=io.StringIO())
+        console.print(app.screen.query_one("#help-table", Static).content)
+        help_text = console.export_text()
+        assert "show the other side's pane" in help_text and "Quiz mode" not in help_text

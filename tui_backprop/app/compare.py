@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from ..say import PROG
 from .app import BackpropApp
+from .keys import COMPARE_KEYS, palette_commands
 from .screens.compare import CompareScreen
 
 if TYPE_CHECKING:
@@ -33,5 +35,10 @@ class CompareApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return CompareScreen(self.pair, self.sides, self.differences, self.initial_decimals)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, CompareScreen):
+            yield from palette_commands(screen, COMPARE_KEYS)
 
     say = BackpropApp.say  # the same plain-text notifications

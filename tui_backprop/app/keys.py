@@ -8,8 +8,10 @@ mode is one more line here plus its ``action_<name>`` method on the main screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from textual.app import SystemCommand
 from textual.binding import Binding
 
 from ..core.lesson import Lesson
@@ -325,6 +327,17 @@ def bindings(specs: tuple[KeySpec, ...] = KEYS) -> list[Binding]:
         )
         for spec in specs
     ]
+
+
+def palette_commands(screen, specs: tuple[KeySpec, ...]) -> Iterator[SystemCommand]:
+    """The command palette's entry for each of the screen's keys it does not switch off (Textual's own
+    palette has Quit)."""
+    for spec in specs:
+        if spec.action == "quit" or screen.check_action(spec.action, ()) is False:
+            continue
+        yield SystemCommand(
+            f"{spec.palette_title} ({spec.display})", spec.help, lambda a=spec.action: screen.run_action(a)
+        )
 
 
 def locked_actions(lesson: Lesson) -> frozenset[str]:

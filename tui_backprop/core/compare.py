@@ -19,6 +19,7 @@ from .describe import closest, short
 from .errors import BackpropError, DivergenceError
 from .scenario import TRAINING_KEYS, Scenario, scenario_from_document
 from .session import Position, Session
+from .trace import steps_per_epoch
 
 SEED = "seed"  # not a [training] key: it draws the initial weights (LeCun normal, as [network] seed does)
 VARY_KEYS = (*TRAINING_KEYS, SEED)
@@ -74,7 +75,7 @@ def comparable(a: Scenario, b: Scenario) -> None:
             f"compare: {a.source} is {a.shape_text} with m = {a.m}, {b.source} is {b.shape_text} with m = {b.m}: "
             "expected the same layers and the same number of observations"
         )
-    na, nb = Session(a).n_steps, Session(b).n_steps
+    na, nb = steps_per_epoch(a), steps_per_epoch(b)
     if na != nb:
         # A fused output and cost (softmax or sigmoid with cross-entropy) make one backward step of two.
         raise BackpropError(

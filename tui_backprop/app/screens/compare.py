@@ -273,7 +273,8 @@ class CompareScreen(Screen[None]):
         about = "Two runs side by side, every step key moving both. " + (
             "They differ in " + "; ".join(self.differences) + "." if self.differences else "The same settings."
         )
-        self.app.push_screen(HelpScreen(name="compare", description=about, keys=COMPARE_KEYS))
+        name = " · ".join(f"{side.label}: {side.title}" for side in self.sides)
+        self.app.push_screen(HelpScreen(name=name, description=about, keys=COMPARE_KEYS))
 
     def action_quit(self) -> None:
         self.app.exit()
