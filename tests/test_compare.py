@@ -166,13 +166,29 @@ async def test_the_marks_are_exactly_on_the_entries_that_differ(assignment):
                         texts_a.append(f"{x[i, j]:.3f}")
                         texts_b.append(f"{y[i, j]:.3f}")
             assert {(k, i, j) for k, _, i, j in screen.left.differs} == {(k, i, j) for k, _, i, j in expected}
-            assert screen.left.differs is screen.right.differs
+            assert screen.right.differs == screen.left.differs  # (one walk: the same operations)
             await pilot.pause()
             assert marked(a_panel) == sorted(texts_a)
             assert marked(b_panel) == sorted(texts_b)
             seen += len(expected)
             await pilot.press("right")
         assert seen > 0
+
+
+async def test_an_optimizers_update_is_compared_result_by_result():
+    """sgd's update of W1 is one operation, Adam's three (m, s, then W1): new W1 is marked on both sides,
+    at its own operation on each, and Adam's moments, which sgd lacks, are not."""
+    app = compare_app("sleep-study", assignment="optimizer=adam")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("end")
+        left, right = app.screen.left.differs, app.screen.right.differs
+        assert {(k, label) for k, label, _, _ in left} == {(0, "new W1"), (1, "new b1")}
+        assert {(k, label) for k, label, _, _ in right} == {(2, "new W1"), (5, "new b1")}
+        sgd, adam = (s.step() for s in app.pair.sessions)
+        new_sgd, new_adam = sgd.operations[0].value, adam.operations[2].value
+        assert {(i, j) for k, _, i, j in left if k == 0} == set(
+            zip(*np.nonzero(np.round(new_sgd, 3) != np.round(new_adam, 3)))
+        )
 
 
 async def test_decimals_change_what_counts_as_different():

@@ -30,20 +30,30 @@ CURVES = {"a": ("━━", 1), "b": ("┅┅", 4)}
 MARK_LEGEND = "reversed entries differ between A and B at the decimals shown"
 
 
-def step_differences(a: Step, b: Step, decimals: int) -> frozenset[tuple[int, str, int, int]]:
-    """(operation, box label, row, col) of every entry whose written value differs between the two steps.
+Marks = frozenset[tuple[int, str, int, int]]
 
-    Boxes are paired by operation and label; a box one side has and the other lacks (Adam's moments
-    beside plain gradient descent) is not compared."""
-    out = set()
-    for k, (ga, gb) in enumerate(zip(step_matrices(a), step_matrices(b))):
-        theirs = dict(gb[0] + gb[1])
-        for label, m in ga[0] + ga[1]:
-            other = theirs.get(label)
-            if other is not None:
-                cells = shown_differences(m, other, decimals, SHOWN_ROWS, SHOWN_COLS)
-                out |= {(k, label, i, j) for i, j in cells}
-    return frozenset(out)
+
+def step_differences(a: Step, b: Step, decimals: int) -> tuple[Marks, Marks]:
+    """Each side's (operation, box label, row, col) of every entry whose written value differs from the
+    other side's.
+
+    Operations are paired by their result (momentum's and Adam's updates have more operations than plain
+    gradient descent's: new W1 is paired with new W1), their boxes by label; a box one side lacks (Adam's
+    moments) is not compared."""
+    ga, gb = step_matrices(a), step_matrices(b)
+    theirs = {outputs[0][0]: k for k, (_, outputs) in enumerate(gb)}
+    out_a, out_b = set(), set()
+    for ka, (inputs, outputs) in enumerate(ga):
+        kb = theirs.get(outputs[0][0])
+        if kb is None:
+            continue
+        other = dict(gb[kb][0] + gb[kb][1])
+        for label, m in inputs + outputs:
+            if label in other:
+                cells = shown_differences(m, other[label], decimals, SHOWN_ROWS, SHOWN_COLS)
+                out_a |= {(ka, label, i, j) for i, j in cells}
+                out_b |= {(kb, label, i, j) for i, j in cells}
+    return frozenset(out_a), frozenset(out_b)
 
 
 class CompareHeader(Static):
