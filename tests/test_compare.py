@@ -191,6 +191,21 @@ async def test_an_optimizers_update_is_compared_result_by_result():
         )
 
 
+async def test_a_click_on_an_entry_leaves_the_marks_alone():
+    app = compare_app("sleep-study", assignment="learning_rate=3")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("end")
+        panel = app.screen.query_one("#matrices-a", MatricesPanel)
+        before = marked(panel)
+        assert before
+        text = panel.content
+        start = next(sp.start for sp in text.spans if "reverse" in str(sp.style))  # a marked result entry
+        row = text.plain.count("\n", 0, start)
+        col = start - (text.plain.rfind("\n", 0, start) + 1)
+        await pilot.click(panel, offset=(col + 3, row + 1))  # (inside the border and the padding)
+        assert panel.cursor is None and marked(panel) == before
+
+
 async def test_decimals_change_what_counts_as_different():
     app = compare_app("sleep-study", assignment="learning_rate=0.5001")
     async with app.run_test(size=WIDE) as pilot:

@@ -22,7 +22,7 @@ from ..keys import COMPARE_KEYS, bindings
 from ..state import Progress, View
 from ..training import Trainer, TrainingDone, TrainingProgress
 from ..view import DEFAULT_DECIMALS, PLAIN, app_palette, next_decimals
-from ..widgets.compare import CompareHeader, PairCostPanel, SideLabel, step_differences
+from ..widgets.compare import CompareHeader, PairCostPanel, PaneMatrices, SideLabel, step_differences
 from ..widgets.matrices import MatricesPanel
 from ..widgets.progress import TrainProgress
 from ..widgets.step import StepPanel
@@ -64,7 +64,7 @@ class CompareScreen(Screen[None]):
                 with Vertical(id=f"pane-{key}", classes="cmp-pane"):
                     yield SideLabel(side.label, side.title, classes="cmp-label")
                     yield StepPanel(id=f"step-{key}", classes="panel cmp-step").data_bind(view=view)
-                    yield MatricesPanel(id=f"matrices-{key}", classes="panel cmp-matrices").data_bind(view=view)
+                    yield PaneMatrices(id=f"matrices-{key}", classes="panel cmp-matrices").data_bind(view=view)
         yield PairCostPanel(id="cmp-cost", classes="panel").data_bind(CompareScreen.left, CompareScreen.right)
         yield TrainProgress(id="progress").data_bind(CompareScreen.progress)
         yield Footer(id="footer", compact=True)

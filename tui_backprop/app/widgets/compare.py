@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.containers import Vertical
 from textual.reactive import var
 from textual.widgets import Static
@@ -18,7 +19,7 @@ from ..state import View
 from ..view import DIM, LinesVisual, fmt, shown_differences, style
 from .canvas import Chart, line_chart
 from .cost import MAX_POINTS, cost_step
-from .matrices import step_matrices
+from .matrices import MatricesPanel, step_matrices
 
 if TYPE_CHECKING:
     from ...core import Session, Step
@@ -54,6 +55,14 @@ def step_differences(a: Step, b: Step, decimals: int) -> tuple[Marks, Marks]:
                 out_a |= {(ka, label, i, j) for i, j in cells}
                 out_b |= {(kb, label, i, j) for i, j in cells}
     return frozenset(out_a), frozenset(out_b)
+
+
+class PaneMatrices(MatricesPanel):
+    """A side's matrices: the differences are what its reversed entries mean here, so a click does not put
+    the main screen's zoom cursor (reversed too) on them."""
+
+    def on_click(self, event: events.Click) -> None:
+        event.prevent_default()
 
 
 class CompareHeader(Static):
