@@ -331,3 +331,14 @@ async def test_the_palette_and_the_help_offer_the_compare_keys():
         console.print(app.screen.query_one("#help-table", Static).content)
         help_text = console.export_text()
         assert "show the other side's pane" in help_text and "Quiz mode" not in help_text
+
+
+@pytest.mark.parametrize(("size", "rows"), [(WIDE, 12), (NARROW, 8)])
+async def test_only_the_entries_on_show_are_marked_and_counted(size, rows):
+    """mse-batch's 16 observations: a pane shows 12 rows of a2 (8 below 100 columns); the header counts those."""
+    app = compare_app("mse-batch", assignment="activation=tanh")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("right", "right")  # a2 = f(z2), 16×3
+        differs = app.screen.left.differs
+        assert {i for k, label, i, j in differs if label == "a2"} == set(range(rows))
+        assert f"shown: {len(differs)} here" in app.screen.query_one(CompareHeader).text_plain

@@ -86,8 +86,8 @@ class CompareScreen(Screen[None]):
         """Publish both sides at their (common) position, the entries that differ marked in both."""
         a, b = self.pair.sessions
         sa, sb = a.step(), b.step()
-        marks = step_differences(sa, sb, self.decimals)
         narrow = self.size.width < NARROW if self.size.width else False
+        marks = step_differences(sa, sb, self.decimals, narrow)
         self.left, self.right = (
             View(side.title, s, step, self.decimals, self.colours, narrow=narrow, differs=differs)
             for side, s, step, differs in zip(self.sides, (a, b), (sa, sb), marks)

@@ -19,13 +19,11 @@ from ..state import View
 from ..view import DIM, LinesVisual, fmt, shown_differences, style
 from .canvas import Chart, line_chart
 from .cost import MAX_POINTS, cost_step
-from .matrices import MatricesPanel, step_matrices
+from .matrices import MatricesPanel, shown_size, step_matrices
 
 if TYPE_CHECKING:
     from ...core import Session, Step
 
-# The largest part of a matrix a pane shows (MatricesPanel's rows and columns on a wide screen).
-SHOWN_ROWS, SHOWN_COLS = 12, 6
 # How each side's curve is drawn: a solid line for A, a dotted one for B (told apart without colour).
 CURVES = {"a": ("━━", 1), "b": ("┅┅", 4)}
 MARK_LEGEND = "reversed entries differ between A and B at the decimals shown"
@@ -34,13 +32,14 @@ MARK_LEGEND = "reversed entries differ between A and B at the decimals shown"
 Marks = frozenset[tuple[int, str, int, int]]
 
 
-def step_differences(a: Step, b: Step, decimals: int) -> tuple[Marks, Marks]:
+def step_differences(a: Step, b: Step, decimals: int, narrow: bool = False) -> tuple[Marks, Marks]:
     """Each side's (operation, box label, row, col) of every entry whose written value differs from the
     other side's.
 
     Operations are paired by their result (momentum's and Adam's updates have more operations than plain
     gradient descent's: new W1 is paired with new W1), their boxes by label; a box one side lacks (Adam's
-    moments) is not compared."""
+    moments) is not compared. Only the entries a pane shows are compared (fewer when `narrow`)."""
+    rows, cols = shown_size(narrow)
     ga, gb = step_matrices(a), step_matrices(b)
     theirs = {outputs[0][0]: k for k, (_, outputs) in enumerate(gb)}
     out_a, out_b = set(), set()
@@ -51,7 +50,7 @@ def step_differences(a: Step, b: Step, decimals: int) -> tuple[Marks, Marks]:
         other = dict(gb[kb][0] + gb[kb][1])
         for label, m in inputs + outputs:
             if label in other:
-                cells = shown_differences(m, other[label], decimals, SHOWN_ROWS, SHOWN_COLS)
+                cells = shown_differences(m, other[label], decimals, rows, cols)
                 out_a |= {(ka, label, i, j) for i, j in cells}
                 out_b |= {(kb, label, i, j) for i, j in cells}
     return frozenset(out_a), frozenset(out_b)

@@ -58,6 +58,11 @@ class Box:
         return len(self.lines)
 
 
+def shown_size(narrow: bool) -> tuple[int, int]:
+    """The rows and columns of a matrix the panel shows (the rest are counted: `… 4 more rows`)."""
+    return (8, 5) if narrow else (12, 6)
+
+
 def step_matrices(step: Step) -> list[tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray]]]]:
     """Per operation of the step: its input boxes (the step's context first) and its result, as (label, matrix)."""
     context = [(display_name(n), a) for n, a in step.context.items()]
@@ -275,7 +280,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         self._differs = view.differs
         self._steps = view.session.epoch_pass(view.step.epoch)[2]
         self._colours = view.colours
-        self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
+        self.max_rows, self.max_cols = shown_size(view.narrow)
         self._render_step()
 
     # --- the entry cursor -------------------------------------------------------------------------
