@@ -18,7 +18,7 @@ from textual.screen import Screen
 from ..core.errors import BackpropError
 from ..locate import Location, load, locate, peek_name
 from ..say import PROG
-from .keys import KEYS
+from .keys import KEYS, palette_commands
 from .screens.main import MainScreen
 
 if TYPE_CHECKING:  # the engine (numpy) is imported after the first screen is painted
@@ -157,16 +157,8 @@ class BackpropApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        main = self.main
-        if main is None:
-            return
-        for spec in KEYS:
-            # Textual's own palette has Quit; a key the main screen switches off (locked, quiz mode) is left out.
-            if spec.action == "quit" or main.check_action(spec.action, ()) is False:
-                continue
-            yield SystemCommand(
-                f"{spec.palette_title} ({spec.display})", spec.help, lambda a=spec.action: main.run_action(a)
-            )
+        if self.main is not None:  # (a key the main screen switches off, locked or in quiz mode, is left out)
+            yield from palette_commands(self.main, KEYS)
 
     # --- notifications ---------------------------------------------------------------------------
 

@@ -20,10 +20,12 @@ from ..view import app_palette, style
 class GradCheckScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,g,q", "close", "Close", key_display="esc")]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, title: str = "Gradient check", close: str = "esc or g to close") -> None:
+        """`title`, `close`: the box's title and closing line (compare: which side, and what comes next)."""
         super().__init__()
         self.session = session
         self.epoch = session.position.epoch
+        self.title_text, self.close_text = title, close
 
     def compose(self) -> ComposeResult:
         with Vertical(id="grad-box"):
@@ -34,10 +36,10 @@ class GradCheckScreen(ModalScreen[None]):
             )
             yield DataTable(id="grad-table", cursor_type="row", zebra_stripes=True)
             yield Static("computing…", id="grad-summary")
-            yield Static("esc or g to close", id="grad-close")
+            yield Static(self.close_text, id="grad-close")
 
     def on_mount(self) -> None:
-        self.query_one("#grad-box").border_title = "Gradient check"
+        self.query_one("#grad-box").border_title = self.title_text
         table = self.query_one(DataTable)
         table.add_columns("param", "shape", "worst", "analytic", "numerical", "rel. error", f"≤ {TOLERANCE:g}")
         self.run_check()
