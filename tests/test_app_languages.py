@@ -150,3 +150,17 @@ async def test_a_lessons_language_chooses_the_apps_unless_lang_did(tmp_path):
 def test_the_served_page_is_titled_in_the_language(serve_with):
     page = serve_with("--lang", "zh").wait_for_page()
     assert "<title>backprop-tui：一步一步看反向传播</title>" in page and 'lang="zh"' in page
+
+
+async def test_compare_in_both_languages(lang):
+    from tui_backprop.app.compare import CompareApp
+    from tui_backprop.core.compare import open_pair
+
+    app = CompareApp(*open_pair("sleep-study", assignment="learning_rate=3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        header = app.query_one("#cmp-header").text_plain
+        assert "learning_rate: 0.5 | 3" in header and "16/16" in header
+        assert re.search(r"\b9\b", header.splitlines()[1])  # new W1 and b1 differ: 9 entries marked
+        assert_in_language(app, lang)
+        assert ("改为 learning_rate=3" in app_screen_text(app)) == (lang == "zh")

@@ -23,6 +23,7 @@ def test_every_kind_provides_every_part(kind):
     for part in PARTS:
         assert getattr(type(kind), part) is not getattr(GateKind, part), f"{kind.key} lacks {part}"
     assert kind.key and kind.phase in ("forward", "backward", "update") and kind.gate and kind.node_prefix
+    assert kind.label and ":" not in kind.label  # the gate named without its equation (a quiz question shows it)
 
 
 @pytest.mark.parametrize("name", names())

@@ -19,6 +19,7 @@ HEADLESS_MODULES = [  # the engine and the views that need no terminal
     "tui_backprop.core.trace",
     "tui_backprop.core.gates",
     "tui_backprop.core.bugs",
+    "tui_backprop.core.compare",
     "tui_backprop.core.operations",
     "tui_backprop.quiz",
     "tui_backprop.notation",

@@ -550,3 +550,96 @@ async def test_keys_that_are_not_an_answer_reach_the_app_in_quiz_mode():
         assert app.session.position.index == 2 and app.main.quiz_mode.on and app.main.quiz_mode.question is not None
         await pilot.press("q")  # and q quits
     assert app.return_code == 0 and field.value == "4x"
+
+
+# --- a lesson's values, tolerance and fading ---------------------------------------------------------
+
+
+def with_lesson(**lesson) -> BackpropApp:
+    return BackpropApp(dataclasses.replace(resolve("sleep-study"), lesson=Lesson(quiz=True, **lesson)))
+
+
+async def test_a_lessons_values_and_tolerance():
+    app = with_lesson(values=(("dJ_dW2", 1, 0), ("dJ_da2", 3, 2)), tolerance=0.01)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"4x3", "enter")
+        await walk_to(pilot, app, 7)
+        await pilot.press(*"1x1", "enter")  # the cost: no value asked, the lesson chose others
+        assert app.main.quiz_mode.question is None
+        await walk_to(pilot, app, 11)
+        await pilot.press(*"3x1", "enter")
+        await answer(pilot, app)  # how ∂J/∂W2 is formed
+        assert "Value of ∂J/∂W2[2,1]?" in text(app, "#quiz-prompt")
+        step = app.session.step()
+        w = step.outputs["dJ_dW2"][1, 0]
+        await pilot.press(*f"{w + 0.009:.6f}", "enter")  # within the lesson's 0.01
+        fb = quiz_text(app)
+        assert f"✓ ∂J/∂W2[2,1] = {fmt(w, 3)}" in fb
+        assert step.operations[0].expand(1, 0).numbers(3) in fb  # the entry's worked example
+        assert "Σ" in fb or "a2[" in fb
+        await pilot.press(*"4x3", "enter")
+        await answer(pilot, app)
+        assert "Value of ∂J/∂a2[4,3]?" in text(app, "#quiz-prompt")
+        a = step.outputs["dJ_da2"][3, 2]
+        await pilot.press(*f"{a + 0.02:.6f}", "enter")  # beyond it
+        assert f"✗ ∂J/∂a2[4,3] = {fmt(a, 3)}" in quiz_text(app) and app.main.quiz_mode.question is None
+
+
+async def test_fading_works_epoch_1_and_leaves_the_last_steps_later():
+    app = with_lesson(fade=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        n = app.session.n_steps
+        for index in range(1, n + 1):  # epoch 1: every step worked, nothing asked, nothing hidden
+            assert app.main.quiz_mode.question is None and app.session.position == Position(1, index)
+            fb = quiz_text(app)
+            assert "Worked example" in fb
+            for op in app.session.step().operations:
+                assert op.expand(0, 0).numbers(3) in fb
+            await pilot.press("right")
+        assert app.session.position == Position(2, 1) and "quiz 0/0" in header(app)
+        for index in range(1, n):  # epoch 2: all but the last
+            assert app.main.quiz_mode.question is None, index
+            await pilot.press("right")
+        assert app.session.position == Position(2, n) and app.main.quiz_mode.hidden()
+        kinds = [a.kind for a in app.main.quiz_mode.question.asks]
+        assert kinds == [quiz.SHAPE, quiz.VALUE, quiz.SHAPE]  # W1 new: its shape and its worked entry; b1 new
+        assert "Worked example" not in quiz_text(app)
+        assert await answer_step(pilot, app) == 3 and "quiz 3/3" in header(app)
+        await pilot.press("right")
+        for _index in range(1, n - 2):  # epoch 3: the last two are the student's
+            await pilot.press("right")
+        assert app.session.position == Position(3, n - 2) and not app.main.quiz_mode.hidden()
+        await pilot.press("right")
+        assert app.session.position == Position(3, n - 1) and app.main.quiz_mode.hidden()
+
+
+async def test_nothing_on_screen_gives_an_open_steps_results_away():
+    """At every step of epoch 1 with its first question open: no entry of a result (3 decimals) that is not
+    also an entry of a matrix the step starts from, and no result shape, in any panel."""
+    app = BackpropApp("sleep-study")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k")
+        for index in range(2, app.session.n_steps + 1):
+            await pilot.press("right")
+            assert app.main.quiz_mode.hidden() and app.session.position.index == index
+            step = app.session.step()
+            given = {fmt(v, 3) for a in step.inputs.values() for v in a.ravel()}
+            given |= {fmt(v, 3) for a in app.session.epoch_pass(1)[0].named().values() for v in a.ravel()}
+            screen = " ".join(
+                [
+                    header(app),
+                    *(text(app, s) for s in ("#step", "#matrices", "#graph", "#cost-text", "#explanation-text")),
+                ]
+            )
+            screen += " " + plain(app.query_one("#params-body").content)
+            for name, a in step.outputs.items():
+                for v in a.ravel():
+                    shown = fmt(v, 3)
+                    if shown not in given and shown.lstrip("-") not in ("0.000", "1.000"):
+                        assert shown not in screen, (index, name, shown)
+            step_text = text(app, "#step")
+            for a in step.outputs.values():
+                assert dims(a.shape) not in step_text.split("find")[1], (index, step_text)
+            await answer_step(pilot, app)

@@ -8,6 +8,8 @@ from test_snapshots import BACKWARD, FORWARD, UPDATE, settled
 
 from tui_backprop import i18n
 from tui_backprop.app import BackpropApp
+from tui_backprop.app.compare import CompareApp
+from tui_backprop.core.compare import open_pair
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +40,10 @@ def test_quiz_question_and_verdict_zh(snap_compare, size):
     """Quiz mode at step 3: a wrong shape's verdict and why; the next question open."""
     keys = ["k", "right", *"4x3", "enter", "right", *"3x4", "enter", "right"]
     assert snap_compare(BackpropApp("sleep-study"), terminal_size=size, run_before=settled(*keys))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_compare_zh(snap_compare, size):
+    """`compare sleep-study --vary learning_rate=3` at its update step: the header, panes and cost plot."""
+    app = CompareApp(*open_pair("sleep-study", assignment="learning_rate=3"))
+    assert snap_compare(app, terminal_size=size, run_before=settled("end"))

@@ -34,6 +34,7 @@ SUBCOMMANDS = (
     "serve",
     "sheets",
     "landscape",
+    "compare",
 )
 MAX_STUDENTS = 500
 WIDTH = 80  # `list`, `show` and `train` fit a terminal this wide
@@ -113,7 +114,8 @@ def _app_parser() -> argparse.ArgumentParser:
         description=_("Step through one training iteration of a small neural network, gate by gate."),
         epilog=_(
             "subcommands (each has --help): list, show SCENARIO, bugs, check FILE..., trace SCENARIO, "
-            "explain SCENARIO, train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO, landscape SCENARIO"
+            "explain SCENARIO, train SCENARIO, gradcheck SCENARIO, serve [SCENARIO], sheets SCENARIO, landscape SCENARIO, "
+            "compare A B | A --vary KEY=VALUE"
         ),
     )
     p.add_argument(
@@ -277,6 +279,7 @@ def _sub_parser() -> argparse.ArgumentParser:
         help=_("end a session after this long without a key press (default 30; 0: never)"),
     )
     _landscape_parser(add)
+    _compare_parser(add)
     return p
 
 
@@ -752,6 +755,46 @@ def cmd_landscape(args) -> int:
     return 0
 
 
+# --- compare: two settings side by side --------------------------------------------------------------
+
+
+def _compare_parser(add) -> None:
+    from .core.compare import VARY_KEYS
+
+    p = add(
+        "compare",
+        help=_("two scenarios of the same shapes side by side, stepped together"),
+        description=_(
+            "Open two scenarios whose networks and data have the same shapes, or one twice with a "
+            "setting changed (--vary), in two panes stepped in lockstep; the entries that differ are marked."
+        ),
+    )
+    p.add_argument("a", metavar="A", help=_("a scenario file or a bundled scenario's name"))
+    p.add_argument("b", metavar="B", nargs="?", help=_("the other scenario (or --vary)"))
+    p.add_argument(
+        "--vary",
+        metavar="KEY=VALUE",
+        help=_(
+            "A again with one setting changed; KEY is one of {keys} (seed: initial weights "
+            "drawn from it), e.g. learning_rate=3, activation=tanh"
+        ).format(keys=", ".join(VARY_KEYS)),
+    )
+    p.add_argument("--decimals", type=_decimals, default=None, help=_("decimals shown for values (default 3)"))
+
+
+def cmd_compare(args) -> int:
+    from .core.compare import open_pair
+
+    if (args.b is None) == (args.vary is None):
+        _usage_error("compare", _("give a second scenario B or --vary KEY=VALUE (one of them)"))
+    a, b, sides = open_pair(args.a, args.b, args.vary)  # every refusal here, before the terminal is taken over
+    from .app.compare import CompareApp
+
+    app = CompareApp(a, b, sides, args.decimals)
+    app.run()
+    return app.return_code or 0
+
+
 def _collect_again() -> None:
     gc.freeze()  # what start-up built lives as long as the app: later collections need not walk it
     gc.enable()
@@ -857,6 +900,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "sheets": cmd_sheets,
     "landscape": cmd_landscape,
+    "compare": cmd_compare,
 }
 
 

@@ -7,7 +7,7 @@ so the layout shows before numpy is imported — and keeps it and its session.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from ..core.errors import BackpropError
 from ..i18n import N_, _, prefer
 from ..locate import Location, load, locate, peek_language, peek_name
 from ..say import PROG
-from .keys import KEYS
+from .keys import KEYS, palette_commands
 from .screens.main import MainScreen
 
 if TYPE_CHECKING:  # the engine (numpy) is imported after the first screen is painted
@@ -43,6 +43,12 @@ TEXTUAL_COMMANDS = (
     N_("Screenshot"),
     N_("Save an SVG 'screenshot' of the current screen"),
 )
+
+
+def in_language(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """Textual's own palette commands (TEXTUAL_COMMANDS) in the language in force."""
+    for command in commands:
+        yield command._replace(title=_(command.title), help=_(command.help))
 
 
 class BackpropApp(App[None]):
@@ -198,18 +204,9 @@ class BackpropApp(App[None]):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for command in super().get_system_commands(screen):
-            yield command._replace(title=_(command.title), help=_(command.help))
-        main = self.main
-        if main is None:
-            return
-        for spec in KEYS:
-            # Textual's own palette has Quit; a key the main screen switches off (locked, quiz mode) is left out.
-            if spec.action == "quit" or main.check_action(spec.action, ()) is False:
-                continue
-            yield SystemCommand(
-                f"{_(spec.palette_title)} ({spec.display})", _(spec.help), lambda a=spec.action: main.run_action(a)
-            )
+        yield from in_language(super().get_system_commands(screen))
+        if self.main is not None:  # (a key the main screen switches off, locked or in quiz mode, is left out)
+            yield from palette_commands(self.main, KEYS)
 
     # --- notifications ---------------------------------------------------------------------------
 

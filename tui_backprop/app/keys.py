@@ -8,9 +8,11 @@ mode is one more line here plus its ``action_<name>`` method on the main screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from textual.binding import Binding
+from textual.app import SystemCommand
+from textual.binding import ActiveBinding, Binding
 
 from ..core.lesson import Lesson
 from ..i18n import N_, _
@@ -326,20 +328,78 @@ KEYS: tuple[KeySpec, ...] = (
 
 ACTIONS = {spec.action: spec for spec in KEYS}
 
+# `backprop-tui compare`: the main screen's keys that act on both sides at once, and its own.
+COMPARE_ACTIONS = frozenset(
+    {
+        "next",
+        "previous",
+        "first",
+        "last",
+        "run_epoch",
+        "play",
+        "faster",
+        "slower",
+        "train",
+        "stop_training",
+        "reset",
+        "gradcheck",
+        "decimals",
+        "cost_scale",
+        "help",
+        "quit",
+    }
+)
+COMPARE_KEYS: tuple[KeySpec, ...] = (
+    *(spec for spec in KEYS if spec.action in COMPARE_ACTIONS),
+    KeySpec(
+        "a",
+        "switch_side",
+        N_("A/B"),
+        N_("Compare, below 100 columns: show the other side's pane (A or B); both step together all the same."),
+        "a",
+        group=N_("View"),
+        lockable=False,
+        title=N_("Show the other side (A / B)"),
+    ),
+)
 
-def bindings() -> list[Binding]:
+
+def bindings(specs: tuple[KeySpec, ...] = KEYS) -> list[Binding]:
     """The Textual bindings, one per spec; the first key is the one the footer shows."""
     return [
         Binding(
             spec.keys, spec.action, spec.label, show=spec.show, key_display=spec.display.split()[0], tooltip=spec.help
         )
-        for spec in KEYS
+        for spec in specs
     ]
 
 
 def shown(binding: Binding) -> Binding:
     """`binding` in the language in force: its description and tooltip are marked N_ where declared."""
     return replace(binding, description=_(binding.description), tooltip=_(binding.tooltip))
+
+
+class InLanguage:
+    """Mixin for a screen with a footer (before Screen among the bases): Textual's Footer reads the
+    bindings' words from `active_bindings`, here in the language in force (they are declared N_)."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return {
+            key: active._replace(binding=shown(active.binding), tooltip=_(active.tooltip))
+            for key, active in super().active_bindings.items()
+        }
+
+
+def palette_commands(screen, specs: tuple[KeySpec, ...]) -> Iterator[SystemCommand]:
+    """The command palette's entry for each of the screen's keys it does not switch off (Textual's own
+    palette has Quit)."""
+    for spec in specs:
+        if spec.action == "quit" or screen.check_action(spec.action, ()) is False:
+            continue
+        yield SystemCommand(
+            f"{_(spec.palette_title)} ({spec.display})", _(spec.help), lambda a=spec.action: screen.run_action(a)
+        )
 
 
 def locked_actions(lesson: Lesson) -> frozenset[str]:

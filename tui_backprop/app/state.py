@@ -34,6 +34,8 @@ class View:
     can_train: bool = True  # false when a lesson locks `t`
     narrow: bool = False
     score: str = ""  # "quiz 2/3" in quiz mode, "bug 4/5" while hunting a planted mistake
+    # compare: the entries that differ from the other side's, as (operation, box label, row, column)
+    differs: frozenset[tuple[int, str, int, int]] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)

@@ -204,6 +204,33 @@ def matrix_view(
     return MatrixView(lines, cells.scale_text, cells.exact_zero)
 
 
+def _shown_value(text: str, scale: int):
+    """A written cell as the number it shows (`1.230` under ×10⁻³: 0.00123), or its text (`—`, `∞`)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(text.strip()).scaleb(scale)
+    except InvalidOperation:
+        return text.strip()
+
+
+def shown_differences(
+    a: np.ndarray, b: np.ndarray, decimals: int, max_rows: int, max_cols: int
+) -> set[tuple[int, int]]:
+    """The entries (row, col) among the first rows and cols where a and b, as written at `decimals` (each
+    under its own power of ten), show different numbers: a difference the screen cannot show is none."""
+    if a.shape != b.shape:
+        return set()
+    r, c = min(a.shape[0], max_rows), min(a.shape[1], max_cols)
+    cells = [matrix_cells(m[:r, :c].tolist(), decimals, float(abs(m).max()) if m.size else 0.0) for m in (a, b)]
+    return {
+        (i, j)
+        for i in range(r)
+        for j in range(c)
+        if _shown_value(cells[0].text[i][j], cells[0].scale) != _shown_value(cells[1].text[i][j], cells[1].scale)
+    }
+
+
 def matrix_text(
     a: np.ndarray, decimals: int, max_rows: int, max_cols: int, written: bool = False, colours: Palette = PLAIN
 ) -> Text:

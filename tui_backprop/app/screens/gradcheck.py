@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from ...core import Session, gradient_check
 from ...core.network import TOLERANCE  # the CLI's default too: one verdict for the same numbers
-from ...i18n import _
+from ...i18n import N_, _
 from ...notation import count, dims
 from ..view import app_palette, style
 
@@ -21,10 +21,14 @@ from ..view import app_palette, style
 class GradCheckScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,g,q", "close", "Close", key_display="esc")]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self, session: Session, title: str = N_("Gradient check"), close: str = N_("esc or g to close")
+    ) -> None:
+        """`title`, `close`: the box's title and closing line (compare: which side, and what comes next)."""
         super().__init__()
         self.session = session
         self.epoch = session.position.epoch
+        self.title_text, self.close_text = title, close
 
     def compose(self) -> ComposeResult:
         with Vertical(id="grad-box"):
@@ -37,10 +41,10 @@ class GradCheckScreen(ModalScreen[None]):
             )
             yield DataTable(id="grad-table", cursor_type="row", zebra_stripes=True)
             yield Static(_("computing…"), id="grad-summary")
-            yield Static(_("esc or g to close"), id="grad-close")
+            yield Static(_(self.close_text), id="grad-close")
 
     def on_mount(self) -> None:
-        self.query_one("#grad-box").border_title = _("Gradient check")
+        self.query_one("#grad-box").border_title = _(self.title_text)
         table = self.query_one(DataTable)
         table.add_columns(
             _("param"), _("shape"), _("worst"), _("analytic"), _("numerical"), _("rel. error"), f"≤ {TOLERANCE:g}"

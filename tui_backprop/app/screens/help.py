@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...i18n import _
-from ..keys import KEYS
+from ..keys import KEYS, KeySpec
 from ..view import app_palette, style
 
 
@@ -20,9 +20,16 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q,f1", "dismiss_help", "Close", key_display="esc"),
     ]
 
-    def __init__(self, locked: frozenset[str] = frozenset(), name: str = "", description: str = "") -> None:
-        """`name`, `description`: the scenario's, shown first ("About this scenario")."""
+    def __init__(
+        self,
+        locked: frozenset[str] = frozenset(),
+        name: str = "",
+        description: str = "",
+        keys: tuple[KeySpec, ...] = KEYS,
+    ) -> None:
+        """`name`, `description`: the scenario's, shown first ("About this scenario"); `keys`: the screen's."""
         super().__init__()
+        self.key_specs = keys
         self.locked = locked
         self.scenario_name = name
         self.description = description
@@ -32,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style=style("bold", app_palette(self.app).key), no_wrap=True, min_width=8)
         table.add_column(ratio=1)
         group = None
-        for spec in KEYS:
+        for spec in self.key_specs:
             if spec.group != group:
                 if group is not None:
                     table.add_row("", "")

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
@@ -23,7 +22,7 @@ from ...core.lesson import PANELS
 from ...i18n import _
 from ...notation import count
 from ..hunt import HuntMarked, HuntMode
-from ..keys import ACTIONS, KEYS, bindings, locked_actions, shown
+from ..keys import ACTIONS, KEYS, InLanguage, bindings, locked_actions
 from ..quizmode import QuizAnswered, QuizMode
 from ..state import HuntView, Progress, QuizView, View
 from ..training import Trainer, TrainingDone, TrainingProgress
@@ -70,7 +69,7 @@ HUNT_ACTIONS = ("mark", "give_up")
 SIDE_PANELS = ("graph", "parameters", "cost")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(InLanguage, Screen[None]):
     BINDINGS = bindings()
     AUTO_FOCUS = "#matrices"  # ↑ ↓ PgUp PgDn scroll the matrices from the start (Tab moves to the other panels)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -101,14 +100,6 @@ class MainScreen(Screen[None]):
     @property
     def session(self) -> Session:
         return self.app.session
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Textual's, in the language in force: the footer reads its words here (they are declared N_)."""
-        return {
-            key: active._replace(binding=shown(active.binding), tooltip=_(active.tooltip))
-            for key, active in super().active_bindings.items()
-        }
 
     @property
     def playing(self) -> str | None:
@@ -458,7 +449,7 @@ class MainScreen(Screen[None]):
     def _use_lesson(self, scenario: Scenario, quiz_on: bool) -> None:
         lesson = scenario.lesson
         self.locked = locked_actions(lesson)
-        self.quiz_mode.on = quiz_on
+        self.quiz_mode.on = quiz_on or lesson.fade  # fading worked examples are a walk in quiz mode
         for panel in PANELS:  # the stylesheet hides them; the `v` toggle never brings them back
             self.set_class(lesson.hides(panel), f"-hide-{panel}")
         self.set_class(all(lesson.hides(p) for p in SIDE_PANELS), "-hide-side")

@@ -61,6 +61,20 @@ class Box:
         return len(self.lines)
 
 
+def shown_size(narrow: bool) -> tuple[int, int]:
+    """The rows and columns of a matrix the panel shows (the rest are counted: `… 4 more rows`)."""
+    return (8, 5) if narrow else (12, 6)
+
+
+def step_matrices(step: Step) -> list[tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray]]]]:
+    """Per operation of the step: its input boxes (the step's context first) and its result, as (label, matrix)."""
+    context = [(display_name(n), a) for n, a in step.context.items()]
+    return [
+        (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
+        for k, op in enumerate(step.operations)
+    ]
+
+
 def _piece_len(line: list[Piece]) -> int:
     return cell_len("".join([s for s, _ in line]))
 
@@ -250,6 +264,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         self.cursor: tuple[int, int, int] | None = None  # (operation, i, j) of the step's results, 0-based
         self.chain_on = False  # the chain from J under the expansion
         self.observations_on = False  # each observation's contribution at the parameter gradients
+        self._differs: frozenset[tuple[int, str, int, int]] = frozenset()  # compare: marked in both panes
 
     def on_mount(self) -> None:
         self.border_title = _("Matrices")
@@ -267,9 +282,10 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             self.cursor = (0, 0, 0)  # a new step: the cursor starts again on its first entry
         self._step, self._decimals, self._hide_outputs = view.step, view.decimals, view.hidden
         self._session = view.session
+        self._differs = view.differs
         self._steps = view.session.epoch_pass(view.step.epoch)[2]
         self._colours = view.colours
-        self.max_rows, self.max_cols = (8, 5) if view.narrow else (12, 6)
+        self.max_rows, self.max_cols = shown_size(view.narrow)
         self._render_step()
 
     # --- the entry cursor -------------------------------------------------------------------------
@@ -366,6 +382,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
             self.max_cols,
             self._colours,
             zoom,
+            self._differs,
         )
         self._width = available
         if key == self._shown:
@@ -469,11 +486,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def drawing_of(self, step: Step, available: int) -> Drawing:
         colour = self._colours.phase(step.phase)
-        context = [(display_name(n), a) for n, a in step.context.items()]
-        groups = [
-            (([*context] if k == 0 else []) + [(o.symbol, o.entered) for o in op.operands], [(op.symbol, op.value)])
-            for k, op in enumerate(step.operations)
-        ]
+        groups = step_matrices(step)
         if self._hide_outputs:  # quiz mode: the matrices as stored, no transposes (how they enter is asked)
             stored = [(display_name(n), a) for n, a in step.inputs.items()]
             groups = [(stored, [(op.symbol, op.value) for op in step.operations])]
@@ -543,7 +556,7 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
         """(operation, operand or result symbol) → the entries to reverse, as they enter: the cursor's entry
         and the entries of the operands its expansion multiplies."""
         if self.cursor is None or self._hide_outputs:
-            return {}
+            return self._differ_marks()
         k, i, j = self.cursor
         op = step.operations[k]
         e = op.expand(i, j)
@@ -556,6 +569,13 @@ class MatricesPanel(ScrollCue, ScrollView, can_focus=True, inherit_bindings=Fals
                 cells = {(c, r) if o.transposed else (r, c) for r, c in stored}
             out[(k, o.symbol)] = frozenset(cells)
         return out
+
+    def _differ_marks(self) -> dict[tuple[int, str], frozenset[tuple[int, int]]]:
+        """The view's entries that differ from the other side's (compare), reversed as the cursor's are."""
+        out: dict[tuple[int, str], set[tuple[int, int]]] = {}
+        for k, label, i, j in self._differs:
+            out.setdefault((k, label), set()).add((i, j))
+        return {key: frozenset(cells) for key, cells in out.items()}
 
     def _zoom_lines(self, step: Step, available: int) -> list[list[Piece]]:
         """Under the matrices: the cursor's expansion, its chain from J, each observation's contribution."""
