@@ -164,3 +164,19 @@ async def test_compare_in_both_languages(lang):
         assert re.search(r"\b9\b", header.splitlines()[1])  # new W1 and b1 differ: 9 entries marked
         assert_in_language(app, lang)
         assert ("改为 learning_rate=3" in app_screen_text(app)) == (lang == "zh")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "named"),
+    [
+        (["sleep-study", "softmax-classes"], 1, ["sleep-study", "softmax-classes", "[2, 3, 1]", "m = 6"]),
+        (["sleep-study", "--vary", "learnin_rate=3"], 1, ["--vary", "'learnin_rate'", "'learning_rate'"]),
+        (["sleep-study", "--vary", "learning_rate=0.5"], 1, ["--vary learning_rate=0.5", "sleep-study"]),
+        (["sleep-study"], 2, ["compare", "--vary KEY=VALUE"]),
+    ],
+)
+def test_compare_refusals_in_chinese_name_what_they_refuse(run_cli, args, code, named):
+    r = run_cli("compare", *args, "--lang", "zh")
+    assert r.returncode == code and r.stdout == ""
+    assert CJK.search(r.stderr) and all(n in r.stderr for n in named), r.stderr
+    assert "Traceback" not in r.stderr
