@@ -282,12 +282,15 @@ class QuizMode:
         right = chosen == answer
         self._scored(q, right)
         q.marks.append(self._mark(right, choices[answer]))
-        t = self._mark(right, f"{step.operations[q.ask.op].symbol} = {choices[answer]}")
-        if not right:
-            t.append(_gave_up() if chosen is None else _not(choices[chosen]), style="bold")
-        t.append(". ")
-        t.append(quiz.why(step, q.ask), style="italic")
-        q.feedback = t
+        wrong = "" if right else _gave_up() if chosen is None else _not(choices[chosen])
+        verdict = fill(
+            _("{name} = {product}{wrong}. {why}"),
+            name=step.operations[q.ask.op].symbol,
+            product=choices[answer],
+            wrong=(wrong, "bold"),
+            why=(quiz.why(step, q.ask), "italic"),
+        )
+        q.feedback = self._mark(right, verdict)
 
     def _value_verdict(self, q: Question, step: Step, value: float | None, typed: str, skipped: bool = False) -> None:
         target = quiz.value_target(step, q.ask)

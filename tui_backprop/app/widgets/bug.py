@@ -101,7 +101,9 @@ class BugPanel(Static):
         t = Text()
         t.append(hunt.headline, style="bold")
         t.append("\n")
-        t.append(hunt.description + ".", style="italic")  # (not capitalised: δ would become Δ)
+        t.append(
+            _("{mistake}.").format(mistake=hunt.description), style="italic"
+        )  # (not capitalised: δ would become Δ)
         t.append("\n\n")
         t.append_text(comparison(hunt.mistaken, hunt.correct, hunt.decimals))
         self.update(t)
