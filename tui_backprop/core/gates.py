@@ -400,7 +400,7 @@ class CostPrime(GateKind):
         return (op,), {}
 
     def title(self, step):
-        return "cost': ∂J/∂ŷ"
+        return _("cost': ∂J/∂ŷ")
 
     def explanation(self, step):
         m = step.facts.m
