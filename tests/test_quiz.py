@@ -237,6 +237,11 @@ def test_check_value_tolerance():
     assert quiz.check_value(1234.5, 1234.0, 0)
     assert quiz.check_value(100_050.0, 100_000.0, 6)  # relative 1e-3
     assert not quiz.check_value(float("nan"), 1.0, 3)
+    # a gradient shown ×10⁻⁵ is checked at that scale: 0 is not an answer to -2.2134e-5
+    assert not quiz.check_value(0.0, -2.2134e-5, 3, scale=-5)
+    assert quiz.check_value(-2.213e-5, -2.2134e-5, 3, scale=-5) and not quiz.check_value(
+        -2.21e-5, -2.2134e-5, 3, scale=-5
+    )
     assert quiz.check_value(0.5, 0.45, 3, tolerance=0.05) and not quiz.check_value(0.5, 0.4, 3, tolerance=0.05)
     assert not quiz.check_value(0.0943, 0.09431, 3, tolerance=0.0)  # a lesson's tolerance replaces the default
     assert quiz.parse_value(" −0.5 ") == -0.5 and quiz.parse_value("0,25") == 0.25
@@ -583,7 +588,9 @@ async def test_a_lessons_values_and_tolerance():
         assert "Value of ∂J/∂a2[4,3]?" in text(app, "#quiz-prompt")
         a = step.outputs["dJ_da2"][3, 2]
         await pilot.press(*f"{a + 0.02:.6f}", "enter")  # beyond it
-        assert f"✗ ∂J/∂a2[4,3] = {fmt(a, 3)}" in quiz_text(app) and app.main.quiz_mode.question is None
+        shown = quiz.value_target(step, quiz.Ask(quiz.VALUE, 1, (3, 2))).written(3)
+        assert shown == f"{a * 100:.3f} ×10⁻²"  # as its matrix shows it
+        assert f"✗ ∂J/∂a2[4,3] = {shown}" in quiz_text(app) and app.main.quiz_mode.question is None
 
 
 async def test_fading_works_epoch_1_and_leaves_the_last_steps_later():

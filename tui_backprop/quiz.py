@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .i18n import N_, _
-from .notation import dims, display_name
+from .notation import dims, display_name, matrix_cells
 
 if TYPE_CHECKING:
     from .core import Step  # the engine's numpy is not needed to import this
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 Shape = tuple[int, int]
 
 # Shown through _() (they are looked up in the language in force when shown).
-SHAPE_EXAMPLE = N_("rows×cols, e.g. 3x1")
+SHAPE_EXAMPLE = N_("rows×cols, e.g. {example}")
 SHAPE_HINT = N_("Type the shape as rows×cols: 3x1, 3×1, 3 x 1, 3,1 or (3, 1).")
 VALUE_HINT = N_("Type a number, e.g. 0.25 or -1.5e-3 (Enter alone skips).")
 
@@ -84,7 +84,11 @@ def asks(
 
 
 def shape_question(step: Step, ask: Ask) -> str:
-    return _("Shape of {name}? ({example})").format(name=step.operations[ask.op].symbol, example=_(SHAPE_EXAMPLE))
+    # The example is never the answer (3x1 is ∂J/∂W2's in the article's network).
+    example = "2x5" if expected_shape(step, ask) == (3, 1) else "3x1"
+    return _("Shape of {name}? ({example})").format(
+        name=step.operations[ask.op].symbol, example=_(SHAPE_EXAMPLE).format(example=example)
+    )
 
 
 def expected_shape(step: Step, ask: Ask) -> Shape:
@@ -120,13 +124,23 @@ def worked(epoch: int, index: int, n_steps: int) -> bool:
 class ValueTarget:
     label: str  # "J", "∂J/∂b2[1,1]"
     value: float
+    peak: float = 0.0  # the largest entry in size of its matrix, which sets the power of ten it is shown in
+
+    def written(self, decimals: int) -> str:
+        """The value as its matrix shows it: `-2.213 ×10⁻⁵` where the matrix is shown ×10⁻⁵."""
+        cells = matrix_cells([[self.value]], decimals, self.peak)
+        return f"{cells.text[0][0].strip()} {cells.scale_text}".strip()
+
+    def scale(self, decimals: int) -> int:
+        return matrix_cells([[self.value]], decimals, self.peak).scale
 
 
 def value_target(step: Step, ask: Ask) -> ValueTarget:
     op = step.operations[ask.op]
     i, j = ask.entry
     label = display_name(op.result) if op.value.size == 1 and op.result == "J" else f"{op.symbol}[{i + 1},{j + 1}]"
-    return ValueTarget(label, float(op.value[i, j]))
+    peak = float(abs(op.value).max()) if op.value.size else 0.0
+    return ValueTarget(label, float(op.value[i, j]), peak)
 
 
 def value_question(target: ValueTarget) -> str:
@@ -141,15 +155,16 @@ def parse_value(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def check_value(answer: float, expected: float, decimals: int, tolerance: float | None = None) -> bool:
-    """Right when within `tolerance` (a lesson's), else within half a unit of the last shown decimal or a
-    relative 1e-3."""
+def check_value(answer: float, expected: float, decimals: int, tolerance: float | None = None, scale: int = 0) -> bool:
+    """Right when within `tolerance` (a lesson's), else within half a unit of the last shown decimal — of
+    the matrix as shown, ×10^scale (a gradient of 2e-5 is not answered by 0) — or a relative 1e-3."""
     if not (math.isfinite(answer) and math.isfinite(expected)):
         return False
     diff = abs(answer - expected)
     if tolerance is not None:
         return diff <= tolerance
-    return diff <= 0.5 * 10.0 ** (-decimals) + 1e-12 or diff <= 1e-3 * abs(expected)
+    unit = 10.0 ** (scale - decimals)
+    return diff <= 0.5 * unit * (1 + 1e-9) or diff <= 1e-3 * abs(expected)
 
 
 # --- scoring -----------------------------------------------------------------------------------------

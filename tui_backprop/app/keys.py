@@ -151,9 +151,9 @@ KEYS: tuple[KeySpec, ...] = (
         "quiz",
         N_("Quiz"),
         N_(
-            "Quiz mode on / off: before each step's result is shown, type its shape "
-            "(e.g. 3x1; at a cost or bias step optionally one value), Enter to check; Esc gives up. "
-            "A score per epoch."
+            "Quiz mode on / off: before a step's results are shown, answer each one's questions — its shape "
+            "(e.g. 3x1), at a backward mulGate how it is formed (keys 1–4), a value where asked — Enter to "
+            "check; Esc gives up. A score per epoch."
         ),
         "k",
         group=N_("Classroom"),

@@ -22,7 +22,7 @@ from .. import quiz
 from ..i18n import N_, _
 from ..notation import count, dims
 from .state import QuizView
-from .view import fill, fmt, style
+from .view import fill, style
 from .widgets.zoom import expansion_lines
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ NOT_IN_QUIZ = {
     "play": N_("Play"),
     "run_epoch": N_("Run to the end"),
     "last": N_("End"),
+    "gradcheck": N_("The gradient check"),  # it lists every gradient: the answers
 }  # they would skip the questions
 WORKED_WIDTH = 70  # where a worked example's Σ written out term by term still fits on one line
 
@@ -82,6 +83,7 @@ class QuizMode:
         self.scores: dict[int, quiz.Score] = {}
         self.question: Question | None = None
         self._paused: dict[tuple[int, int], Question] = {}  # questions left half-answered by ← (or a jump)
+        self._closed: dict[tuple[int, int], Text | None] = {}  # each answered step's verdicts
         self._view = QuizView()
 
     @property
@@ -135,6 +137,7 @@ class QuizMode:
         self.scores.clear()
         self.question = None
         self._paused.clear()
+        self._closed.clear()
         self._show(prompt=None, feedback=None, hint=None, choices=())
 
     def start(self) -> None:
@@ -164,6 +167,8 @@ class QuizMode:
             self.answers[here] = "seen"
             self._show(prompt=None, feedback=self._worked(step), hint=None, choices=())
             return
+        if here in self._closed:  # an answered step: its verdicts again
+            self._show(prompt=None, feedback=self._closed[here], hint=None, choices=())
         if not forward or here in self.answers:
             return
         self.score(here[0])
@@ -266,9 +271,9 @@ class QuizMode:
         right = shape == expected
         self._scored(q, right)
         name = step.operations[q.ask.op].symbol
-        q.marks.append(self._mark(right, f"{name} {dims(expected)}"))
         wrong = "" if right else _gave_up() if shape is None else _(" (not {shape})").format(shape=dims(shape))
         verdict = fill(_("{name} is {shape}{wrong}."), name=name, shape=dims(expected), wrong=(wrong, "bold"))
+        q.marks.append(self._mark(right, verdict))
         t = self._mark(right, verdict)
         # The why of a product's shape says how it is formed: it waits for the arrangement question.
         arranged_next = q.at + 1 < len(q.asks) and q.asks[q.at + 1].kind == quiz.ARRANGEMENT
@@ -281,31 +286,31 @@ class QuizMode:
         choices, answer = quiz.arrangement_question(step, q.ask)[1:]
         right = chosen == answer
         self._scored(q, right)
-        q.marks.append(self._mark(right, choices[answer]))
         wrong = "" if right else _gave_up() if chosen is None else _not(choices[chosen])
         verdict = fill(
-            _("{name} = {product}{wrong}. {why}"),
+            _("{name} = {product}{wrong}."),
             name=step.operations[q.ask.op].symbol,
             product=choices[answer],
             wrong=(wrong, "bold"),
-            why=(quiz.why(step, q.ask), "italic"),
         )
-        q.feedback = self._mark(right, verdict)
+        q.marks.append(self._mark(right, verdict))
+        q.feedback = self._mark(right, verdict) + Text(" ") + Text(quiz.why(step, q.ask), style="italic")
 
     def _value_verdict(self, q: Question, step: Step, value: float | None, typed: str, skipped: bool = False) -> None:
         target = quiz.value_target(step, q.ask)
         decimals = self.screen.decimals
-        shown = fmt(target.value, decimals)
+        shown = target.written(decimals)  # in its matrix's power of ten: a tiny gradient is not "0.000"
         if skipped:
             right = None
             t = self._mark(None, _("{name} = {value} (skipped)").format(name=target.label, value=shown))
         else:
-            right = value is not None and quiz.check_value(value, target.value, decimals, self.lesson.tolerance)
+            tolerance, scale = self.lesson.tolerance, target.scale(decimals)
+            right = value is not None and quiz.check_value(value, target.value, decimals, tolerance, scale)
             self._scored(q, right)
             t = self._mark(right, f"{target.label} = {shown}")
             if not right:
                 t.append(_gave_up() if value is None else _not(typed), style="bold")
-        q.marks.append(self._mark(right, f"{target.label} = {shown}"))
+        q.marks.append(t.copy())
         t.append("\n")
         t.append_text(self._expansion(step, q.ask))
         q.feedback = t
@@ -333,7 +338,8 @@ class QuizMode:
     def _finish(self, q: Question) -> None:
         self.answers[(q.epoch, q.index)] = "right" if q.right else "wrong"
         self.question = None
-        self._show(prompt=None, feedback=self._feedback(q), hint=None, choices=())
+        self._closed[(q.epoch, q.index)] = self._feedback(q)
+        self._show(prompt=None, feedback=self._closed[(q.epoch, q.index)], hint=None, choices=())
         self.screen.post_message(
             QuizAnswered(q.epoch, q.index, q.right, q.index == self.session.n_steps, str(self.score(q.epoch)))
         )
@@ -346,7 +352,7 @@ class QuizMode:
             return None
         if len(q.marks) < 2:
             return q.feedback
-        return Text("   ").join(q.marks[:-1]) + Text("\n") + q.feedback
+        return Text("  ").join(q.marks[:-1]) + Text("\n") + q.feedback
 
     def _ask(self, q: Question) -> None:
         step = self.session.step()

@@ -23,7 +23,7 @@ from ...i18n import _
 from ...notation import count
 from ..hunt import HuntMarked, HuntMode
 from ..keys import ACTIONS, KEYS, InLanguage, bindings, locked_actions
-from ..quizmode import QuizAnswered, QuizMode
+from ..quizmode import NOT_IN_QUIZ, QuizAnswered, QuizMode
 from ..state import HuntView, Progress, QuizView, View
 from ..training import Trainer, TrainingDone, TrainingProgress
 from ..view import DEFAULT_DECIMALS, PLAIN, app_palette, next_decimals
@@ -206,7 +206,7 @@ class MainScreen(InLanguage, Screen[None]):
             return self.trainer.running  # in the footer only while training
         if action in HUNT_ACTIONS and not self.hunt_mode.on:
             return False  # only while a planted mistake is being hunted
-        if self.quiz_mode.on and action in ("play", "run_epoch", "last"):
+        if self.quiz_mode.on and action in NOT_IN_QUIZ:
             return False  # off in quiz mode: not in the footer (on_key says why)
         if self.trainer.running and action in STEP_ACTIONS:
             return None  # shown greyed out while a training worker owns the session
@@ -383,13 +383,14 @@ class MainScreen(InLanguage, Screen[None]):
         self.quiz_mode.ask_here()  # a new epoch: its first step is asked
         self.refresh_view()
         s = self.session
-        cost = s.costs[s.frontier - 1]
+        # In quiz mode the new epoch's J is a question to come: the toast leaves it out.
+        cost = "?" if self.quiz_mode.cost_hidden() else f"{s.costs[s.frontier - 1]:.6g}"
         if event.error is not None:
             self.app.say(str(event.error), title=_("Diverged"), severity="error", timeout=10)
         elif event.trained < event.epochs:
             self.app.say(
                 _("Stopped after {n} of {total} epochs: now at epoch {epoch}, J = {cost}.").format(
-                    n=count(event.trained), total=count(event.epochs), epoch=count(s.frontier), cost=f"{cost:.6g}"
+                    n=count(event.trained), total=count(event.epochs), epoch=count(s.frontier), cost=cost
                 ),
                 title=_("Training stopped"),
                 timeout=5,
@@ -397,7 +398,7 @@ class MainScreen(InLanguage, Screen[None]):
         else:
             self.app.say(
                 _("Trained {n} epochs: now at epoch {epoch}, J = {cost}.").format(
-                    n=count(event.trained), epoch=count(s.frontier), cost=f"{cost:.6g}"
+                    n=count(event.trained), epoch=count(s.frontier), cost=cost
                 ),
                 title=_("Training done"),
                 timeout=5,
@@ -616,6 +617,8 @@ class MainScreen(InLanguage, Screen[None]):
 
     def action_gradcheck(self) -> None:
         self.stop_playing()
+        if self.quiz_mode.blocks("gradcheck"):
+            return
         from .gradcheck import GradCheckScreen
 
         self.app.push_screen(GradCheckScreen(self.session))
@@ -646,6 +649,9 @@ class MainScreen(InLanguage, Screen[None]):
 
     def action_learned(self) -> None:
         self.stop_playing()
+        if self.quiz_mode.cost_hidden():  # ŷ for every observation: the forward pass's answers
+            self.app.say(_("The learned function is shown once this epoch's J is answered."), timeout=3, alone=True)
+            return
         from .learned import LearnedScreen
 
         self.app.push_screen(LearnedScreen(self.session, can_move=not self.quiz_mode.on), self._after_picture)

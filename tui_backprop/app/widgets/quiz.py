@@ -68,7 +68,7 @@ class QuizInput(Input):
     choices = 0  # the number of choices of the open question (0: an answer is typed)
 
     def action_answer_first(self) -> None:
-        self.notify(_("Answer first (Enter), or Esc to give up."), markup=False)
+        self.notify(_("Answer first (Enter), Esc to give up, or ← to step back."), markup=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, restrict=rf"{self.ALLOWED}*", **kwargs)
