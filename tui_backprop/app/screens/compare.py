@@ -20,14 +20,15 @@ from textual.widgets import Footer
 from ...i18n import _
 from ...notation import count
 from ..keys import COMPARE_KEYS, InLanguage, bindings
+from ..playback import Playback
 from ..state import Progress, View
-from ..training import Trainer, TrainingDone, TrainingProgress
+from ..training import Trainer, TrainingDone
 from ..view import DEFAULT_DECIMALS, PLAIN, app_palette, next_decimals
 from ..widgets.compare import CompareHeader, PairCostPanel, PaneMatrices, SideLabel, step_differences
 from ..widgets.matrices import MatricesPanel
 from ..widgets.progress import TrainProgress
 from ..widgets.step import StepPanel
-from .main import RUN_INTERVAL, SPEEDS, STEP_ACTIONS
+from .main import STEP_ACTIONS
 
 if TYPE_CHECKING:
     from ...core.compare import Lockstep, Side
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 NARROW = 100  # below this many columns one side shows at a time
 
 
-class CompareScreen(InLanguage, Screen[None]):
+class CompareScreen(Playback, InLanguage, Screen[None]):
     BINDINGS = bindings(COMPARE_KEYS)
     AUTO_FOCUS = "#matrices-a"  # ↑ ↓ PgUp PgDn scroll A's matrices (Tab moves to B's)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
@@ -51,11 +52,8 @@ class CompareScreen(InLanguage, Screen[None]):
         super().__init__()
         self.pair, self.sides, self.differences = pair, sides, differences
         self.decimals = DEFAULT_DECIMALS if decimals is None else decimals
-        self.speed = 1
         self.colours = PLAIN
         self.trainer = Trainer(self)
-        self._timer = None
-        self._play_mode: str | None = None
 
     def compose(self) -> ComposeResult:
         yield CompareHeader(self.differences, id="cmp-header").data_bind(CompareScreen.left, CompareScreen.status)
@@ -143,88 +141,14 @@ class CompareScreen(InLanguage, Screen[None]):
         self.pair.go(self.pair.n_steps)
         self.refresh_view()
 
-    # --- play (as the main screen's) ---------------------------------------------------------------
+    # --- play and train both: playback.py ---------------------------------------------------------
 
-    def _start_timer(self, mode: str, interval: float) -> None:
-        self.stop_playing()
-        self._play_mode = mode
-        self._timer = self.set_interval(interval, self._tick)
+    @property
+    def walk(self) -> Lockstep:
+        return self.pair
 
-    def stop_playing(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self._play_mode is not None:
-            self._play_mode = None
-            self.status = ""
-
-    def _at_end(self) -> bool:
-        return self.pair.position.index == self.pair.n_steps
-
-    def _tick(self) -> None:
-        running = self._play_mode == "run"
-        # (run: stop at the epoch's last step, before or after this one)
-        if (running and self._at_end()) or not self._move(+1) or (running and self._at_end()):
-            self.stop_playing()
-
-    def action_play(self) -> None:
-        if self._play_mode == "play":
-            self.stop_playing()
-            return
-        self._start_timer("play", SPEEDS[self.speed])
-        self.status = _("▶ playing, {seconds} s/step").format(seconds=f"{SPEEDS[self.speed]:g}")
-
-    def action_run_epoch(self) -> None:
-        if self._at_end() and not self._move(+1):
-            return
-        self._start_timer("run", RUN_INTERVAL)
-        self.status = _("▶ running to the end of the epoch")
-
-    def _change_speed(self, delta: int) -> None:
-        self.speed = max(0, min(len(SPEEDS) - 1, self.speed + delta))
-        if self._play_mode == "play":
-            self.action_play()  # (stops)
-            self.action_play()  # (at the new speed)
-        else:
-            speed = _("Play speed: {seconds} s per step").format(seconds=f"{SPEEDS[self.speed]:g}")
-            self.app.say(speed, timeout=2, alone=True)
-
-    def action_faster(self) -> None:
-        self._change_speed(+1)
-
-    def action_slower(self) -> None:
-        self._change_speed(-1)
-
-    # --- train both --------------------------------------------------------------------------------
-
-    def action_train(self) -> None:
-        self.stop_playing()
-        if self.pair.diverged is not None:
-            self.app.say(str(self.pair.diverged), title=_("Cannot train further"), severity="error")
-            return
-        from .train import TrainScreen
-
-        self.app.push_screen(TrainScreen(), self._train_chosen)
-
-    def _train_chosen(self, epochs: int | None) -> None:
-        if epochs:
-            self.start_training(epochs)
-
-    def start_training(self, epochs: int) -> None:
-        """Both sides the same `epochs`, in a worker (A's, then B's)."""
-        self.progress = Progress(epochs, self.pair.frontier)
-        self.trainer.start(self.pair, epochs)
-        self.refresh_bindings()
-        self.status = _("training both {n} epochs…").format(n=count(epochs))
-
-    @on(TrainingProgress)
-    def _training_progress(self, event: TrainingProgress) -> None:
-        if self.progress is not None:
-            self.progress = Progress(self.progress.epochs, self.progress.first_epoch, event.done)
-
-    def action_stop_training(self) -> None:
-        if self.trainer.stop():
-            self.status = _("stopping…")
+    def _training_status(self, epochs: int) -> str:
+        return _("training both {n} epochs…").format(n=count(epochs))
 
     @on(TrainingDone)
     def _training_done(self, event: TrainingDone) -> None:

@@ -23,9 +23,10 @@ from ...i18n import _
 from ...notation import count
 from ..hunt import HuntMarked, HuntMode
 from ..keys import ACTIONS, KEYS, InLanguage, bindings, locked_actions
+from ..playback import Playback
 from ..quizmode import NOT_IN_QUIZ, QuizAnswered, QuizMode
 from ..state import HuntView, Progress, QuizView, View
-from ..training import Trainer, TrainingDone, TrainingProgress
+from ..training import Trainer, TrainingDone
 from ..view import DEFAULT_DECIMALS, PLAIN, app_palette, next_decimals
 from ..widgets.activation import ActivationPanel
 from ..widgets.bug import BugPanel
@@ -43,9 +44,6 @@ from ..widgets.step import StepPanel
 if TYPE_CHECKING:
     from ...core import Scenario, Session
 
-SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)  # seconds per step while playing
-DEFAULT_SPEED = 1
-RUN_INTERVAL = 0.06  # `e`: run to the end of the epoch
 STEP_ACTIONS = frozenset(
     {
         "next",
@@ -69,7 +67,7 @@ HUNT_ACTIONS = ("mark", "give_up")
 SIDE_PANELS = ("graph", "parameters", "cost")
 
 
-class MainScreen(InLanguage, Screen[None]):
+class MainScreen(Playback, InLanguage, Screen[None]):
     BINDINGS = bindings()
     AUTO_FOCUS = "#matrices"  # ↑ ↓ PgUp PgDn scroll the matrices from the start (Tab moves to the other panels)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -85,26 +83,18 @@ class MainScreen(InLanguage, Screen[None]):
     def __init__(self, decimals: int | None = None) -> None:
         super().__init__()
         self.decimals = DEFAULT_DECIMALS if decimals is None else decimals
-        self.speed = DEFAULT_SPEED
         self.locked: frozenset[str] = frozenset()
         self.loaded = False  # the panels show the scenario (until then: the layout, "loading…")
         self.colours = PLAIN
         self.quiz_mode = QuizMode(self)
         self.trainer = Trainer(self)
         self.hunt_mode = HuntMode(self)
-        self._timer = None
-        self._play_mode: str | None = None  # "play" | "run"
         self._side_shown = False
         self._late: list = []  # the panels mounted after the first frame
 
     @property
     def session(self) -> Session:
         return self.app.session
-
-    @property
-    def playing(self) -> str | None:
-        """ "play" or "run" (`e`) while stepping on a timer."""
-        return self._play_mode
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -278,100 +268,14 @@ class MainScreen(InLanguage, Screen[None]):
         event.stop()
         await self.run_action("next" if event.delta > 0 else "previous")  # (greyed out while training)
 
-    # --- play ------------------------------------------------------------------------------------
+    # --- play and train: playback.py; here what quiz mode changes ------------------------------------
 
-    def _start_timer(self, mode: str, interval: float) -> None:
-        self.stop_playing()
-        self._play_mode = mode
-        self._timer = self.set_interval(interval, self._tick)
+    @property
+    def walk(self) -> Session:
+        return self.session
 
-    def stop_playing(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self._play_mode is not None:
-            self._play_mode = None
-            self.status = ""
-
-    def _at_end(self) -> bool:
-        return self.session.position.index == self.session.n_steps
-
-    def _tick(self) -> None:
-        if self._play_mode == "run" and self._at_end():
-            self.stop_playing()
-            return
-        if not self._move(+1):
-            self.stop_playing()
-            if self.session.diverged is None:
-                self.app.say(_("End of the available steps."), timeout=3)
-            return
-        if self._play_mode == "run" and self._at_end():
-            self.stop_playing()
-
-    def action_play(self) -> None:
-        if self._play_mode == "play":
-            self.stop_playing()
-            return
-        if self.quiz_mode.blocks("play"):
-            return
-        self._start_timer("play", SPEEDS[self.speed])
-        self.status = self._playing()
-
-    def _playing(self) -> str:
-        return _("▶ playing, {seconds} s/step").format(seconds=f"{SPEEDS[self.speed]:g}")
-
-    def action_run_epoch(self) -> None:
-        if self.quiz_mode.blocks("run_epoch"):
-            return
-        if self._at_end() and not self._move(+1):
-            return
-        self._start_timer("run", RUN_INTERVAL)
-        self.status = _("▶ running to the end of the epoch")
-
-    def _change_speed(self, delta: int) -> None:
-        self.speed = max(0, min(len(SPEEDS) - 1, self.speed + delta))
-        if self._play_mode == "play":
-            self._start_timer("play", SPEEDS[self.speed])
-            self.status = self._playing()
-        else:
-            speed = _("Play speed: {seconds} s per step").format(seconds=f"{SPEEDS[self.speed]:g}")
-            self.app.say(speed, timeout=2, alone=True)
-
-    def action_faster(self) -> None:
-        self._change_speed(+1)
-
-    def action_slower(self) -> None:
-        self._change_speed(-1)
-
-    # --- train -----------------------------------------------------------------------------------
-
-    def action_train(self) -> None:
-        self.stop_playing()
-        if self.session.diverged is not None:
-            self.app.say(str(self.session.diverged), title=_("Cannot train further"), severity="error")
-            return
-        from .train import TrainScreen
-
-        self.app.push_screen(TrainScreen(), self._train_chosen)
-
-    def _train_chosen(self, epochs: int | None) -> None:
-        if epochs:
-            self.start_training(epochs)
-
-    def start_training(self, epochs: int) -> None:
-        self.progress = Progress(epochs, self.session.frontier)
-        self.trainer.start(self.session, epochs)
-        self.refresh_bindings()
-        self.status = _("training {n} epochs…").format(n=count(epochs))
-
-    @on(TrainingProgress)
-    def _training_progress(self, event: TrainingProgress) -> None:
-        if self.progress is not None:
-            self.progress = Progress(self.progress.epochs, self.progress.first_epoch, event.done)
-
-    def action_stop_training(self) -> None:
-        if self.trainer.stop():
-            self.status = _("stopping…")
+    def _refuses(self, action: str) -> bool:
+        return self.quiz_mode.blocks(action)
 
     @on(TrainingDone)
     def _training_done(self, event: TrainingDone) -> None:
