@@ -650,3 +650,17 @@ async def test_nothing_on_screen_gives_an_open_steps_results_away():
             for a in step.outputs.values():
                 assert dims(a.shape) not in step_text.split("find")[1], (index, step_text)
             await answer_step(pilot, app)
+
+
+async def test_training_in_quiz_mode_keeps_the_next_J_to_itself():
+    app = BackpropApp("sleep-study")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k", "t")
+        app.screen.query_one("#train-input").value = "1"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert "Trained 1 epoch: now at epoch 2, J = ?." in said, said  # J of epoch 2 is asked at its cost step
+        await pilot.press("escape", "g")  # and the gradient check would list every answer
+        assert len(app.screen_stack) == 1 and any("is off in quiz mode" in str(n.message) for n in app._notifications)

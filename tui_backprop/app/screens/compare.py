@@ -17,7 +17,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from ...i18n import _
+from ...i18n import _, ngettext
 from ...notation import count
 from ..keys import COMPARE_KEYS, InLanguage, bindings
 from ..playback import Playback
@@ -164,9 +164,11 @@ class CompareScreen(Playback, InLanguage, Screen[None]):
             self.app.say(str(event.error), title=_("Diverged"), severity="error", timeout=10)
         else:
             self.app.say(
-                _("Trained both {n} epochs: now at epoch {epoch}, {costs}.").format(
-                    n=count(event.trained), epoch=count(now), costs=costs
-                ),
+                ngettext(
+                    "Trained both {n} epoch: now at epoch {epoch}, {costs}.",
+                    "Trained both {n} epochs: now at epoch {epoch}, {costs}.",
+                    event.trained,
+                ).format(n=count(event.trained), epoch=count(now), costs=costs),
                 timeout=5,
             )
 

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from ...core.lesson import PANELS
-from ...i18n import _
+from ...i18n import _, ngettext
 from ...notation import count
 from ..hunt import HuntMarked, HuntMode
 from ..keys import ACTIONS, KEYS, InLanguage, bindings, locked_actions
@@ -301,9 +301,11 @@ class MainScreen(Playback, InLanguage, Screen[None]):
             )
         else:
             self.app.say(
-                _("Trained {n} epochs: now at epoch {epoch}, J = {cost}.").format(
-                    n=count(event.trained), epoch=count(s.frontier), cost=cost
-                ),
+                ngettext(
+                    "Trained {n} epoch: now at epoch {epoch}, J = {cost}.",
+                    "Trained {n} epochs: now at epoch {epoch}, J = {cost}.",
+                    event.trained,
+                ).format(n=count(event.trained), epoch=count(s.frontier), cost=cost),
                 title=_("Training done"),
                 timeout=5,
             )
