@@ -504,14 +504,18 @@ async def test_quiz_from_the_command_palette():
         assert app.main.quiz_mode.on
 
 
+async def train_in_quiz_mode(pilot, app, epochs: int) -> None:
+    await pilot.press("k", "t")
+    app.screen.query_one("#train-input").value = str(epochs)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_training_in_quiz_mode_asks_the_new_epoch():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("k", "t")
-        app.screen.query_one("#train-input").value = "5"
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await train_in_quiz_mode(pilot, app, 5)
         assert app.session.position == Position(6, 1)
         assert app.main.quiz_mode.question is not None and "quiz 0/0" in header(app)
 
@@ -655,11 +659,7 @@ async def test_nothing_on_screen_gives_an_open_steps_results_away():
 async def test_training_in_quiz_mode_keeps_the_next_J_to_itself():
     app = BackpropApp("sleep-study")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("k", "t")
-        app.screen.query_one("#train-input").value = "1"
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await train_in_quiz_mode(pilot, app, 1)
         said = [str(n.message) for n in app._notifications]
         assert "Trained 1 epoch: now at epoch 2, J = ?." in said, said  # J of epoch 2 is asked at its cost step
         await pilot.press("escape", "g")  # and the gradient check would list every answer

@@ -1,4 +1,4 @@
-"""Play, run to the end of the epoch, the speed and training: one home for the screens that step a walk.
+"""Back, play, run to the end of the epoch, the speed and training: one home for the screens that step a walk.
 
 The main screen steps its session, the compare screen a pair of sessions in lockstep (core.compare.Lockstep);
 both have a position, a number of steps, a frontier and a divergence, which is all this needs. A screen mixes
@@ -39,6 +39,13 @@ class Playback:
 
     def _training_status(self, epochs: int) -> str:
         return _("training {n} epochs…").format(n=count(epochs))
+
+    # --- back ------------------------------------------------------------------------------------
+
+    def action_previous(self) -> None:
+        self.stop_playing()
+        if not self._move(-1):
+            self.app.say(_("This is the first step of epoch 1."), timeout=2)
 
     # --- play ------------------------------------------------------------------------------------
 

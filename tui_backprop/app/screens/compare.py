@@ -126,11 +126,6 @@ class CompareScreen(Playback, InLanguage, Screen[None]):
         if not self._move(+1) and self.pair.diverged is None:
             self.app.bell()
 
-    def action_previous(self) -> None:
-        self.stop_playing()
-        if not self._move(-1):
-            self.app.say(_("This is the first step of epoch 1."), timeout=2)
-
     def action_first(self) -> None:
         self.stop_playing()
         self.pair.go(1)

@@ -243,11 +243,6 @@ class MainScreen(Playback, InLanguage, Screen[None]):
         if not self._move(+1) and self.session.diverged is None:
             self.app.bell()
 
-    def action_previous(self) -> None:
-        self.stop_playing()
-        if not self._move(-1):
-            self.app.say(_("This is the first step of epoch 1."), timeout=2)
-
     def action_first(self) -> None:
         self.stop_playing()
         self.session.go(1)
